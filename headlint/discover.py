@@ -1,0 +1,53 @@
+"""Which files to check: the paths given, directories walked for ``*.py``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+# Folders that never hold the project's own model code.
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
+        "node_modules", "site-packages", "build", "dist", ".eggs", ".headlint_cache",
+    }
+)
+
+
+@dataclass
+class Discovery:
+    files: list = field(default_factory=list)  # in a stable order, each once
+    missing: list = field(default_factory=list)  # paths that do not exist
+
+
+def _skipped(directory: str, name: str) -> bool:
+    if name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    # any virtual environment, whatever it is called
+    return os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
+
+
+def discover(paths) -> Discovery:
+    found = Discovery()
+    seen: set = set()
+
+    def add(path: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _skipped(root, d))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if name.endswith(".py") and os.path.isfile(full):
+                        add(os.path.normpath(full))
+        elif os.path.lexists(path):
+            add(path)  # a file named explicitly is checked whatever its name
+        else:
+            found.missing.append(path)
+    return found

@@ -1,0 +1,129 @@
+"""The framework adapters, behind one dispatch the interpreter calls.
+
+``call_qualified`` handles a call of a library object reached through an import
+(``nn.Softmax(dim=1)``, ``layers.Dense(10)``, ``torch.randn(8)``); ``call_object``
+a call of a value those produced (a layer applied to a tensor, a loss applied to a
+prediction); ``call_method`` a method on one (``x.softmax(1)``, ``model.compile``).
+The vocabulary says what each name is; common.py builds the records; torch.py,
+keras.py and data.py hold what is specific to each.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import targets
+from .. import vocabulary as V
+from ..records import Framework
+from ..values import (
+    UNKNOWN,
+    ActObj,
+    Instance,
+    LayerObj,
+    LossObj,
+    ModelV,
+    PassObj,
+    Tensor,
+    Value,
+)
+from . import common, data
+from . import keras as keras_adapter
+from . import torch as torch_adapter
+
+_HANDLERS = {**torch_adapter.HANDLERS, **keras_adapter.HANDLERS}
+_FORWARD = {Framework.TORCH: "forward", Framework.KERAS: "call"}
+
+
+def knows(qual: str) -> bool:
+    return (
+        qual in V.ACTIVATION_FUNCTIONS
+        or qual in V.ACTIVATION_MODULES
+        or qual in V.LAYERS
+        or qual in V.PASS_THROUGH
+        or qual in V.LOSS_CLASSES
+        or qual in V.LOSS_FUNCTIONS
+        or qual in V.MODULE_BASES
+        or qual in V.INPUTS
+        or qual in _HANDLERS
+        or data.knows(qual)
+    )
+
+
+def call_qualified(qual: str, site) -> Value:
+    site.qual = qual
+    if qual in V.ACTIVATION_FUNCTIONS:
+        return common.activation_fn(V.ACTIVATION_FUNCTIONS[qual], site, site.arg(None, 0) or UNKNOWN)
+    if qual in V.ACTIVATION_MODULES:
+        return common.activation_module(V.ACTIVATION_MODULES[qual], site)
+    if qual in V.LAYERS:
+        return common.layer(V.LAYERS[qual], site)
+    if qual in V.PASS_THROUGH:
+        return PassObj()
+    if qual in V.INPUTS:
+        return Tensor()
+    if qual in V.LOSS_CLASSES:
+        return common.loss_object(V.LOSS_CLASSES[qual], site)
+    if qual in V.LOSS_FUNCTIONS:
+        spec = V.LOSS_FUNCTIONS[qual]
+        return common.record_loss(common.loss(spec, site), spec.pred, spec.target, site)
+    if qual in _HANDLERS:
+        return _HANDLERS[qual](site)
+    handled = data.call(qual, site)
+    return handled if handled is not None else UNKNOWN
+
+
+def call_object(callee: Value, site) -> Value:
+    """A value produced by a framework call, called in turn."""
+    if isinstance(callee, (LayerObj, ActObj, PassObj)):
+        return common.apply_module(callee, site.arg(None, 0) or UNKNOWN, site.interp, site.node)
+    if isinstance(callee, ModelV):
+        return call_model(callee, site)
+    if isinstance(callee, LossObj):
+        return common.record_loss(callee.loss, callee.pred, callee.target, site)
+    return UNKNOWN
+
+
+def call_model(model: ModelV, site) -> Value:
+    return common.model_output(model, site.interp)
+
+
+def call_method(receiver: Value, name: str, site) -> Value:
+    if isinstance(receiver, ModelV):
+        handled = model_method(receiver, name, site)
+        return handled if handled is not None else UNKNOWN
+    if isinstance(receiver, Tensor) and name in V.ACTIVATION_METHODS:
+        return common.activation_fn(V.ACTIVATION_METHODS[name], site, receiver)
+    handled = data.method(receiver, name, site)
+    if handled is not None:
+        return handled
+    if name in ("min", "amin"):  # ``y - y.min()`` is non-negative whatever y is
+        return Tensor(fact=targets.transfer("minimum", receiver.fact))
+    return Tensor() if isinstance(receiver, Tensor) else UNKNOWN
+
+
+def model_method(model: ModelV, name: str, site) -> Optional[Value]:
+    if name in ("forward", "call", "__call__"):
+        return call_model(model, site)
+    adapter = torch_adapter if model.framework is Framework.TORCH else keras_adapter
+    return adapter.model_method(model, name, site)
+
+
+def module_model(instance: Instance, interp) -> ModelV:
+    """The model behind an instance of a module class: its output is what
+    ``forward`` (PyTorch) or ``call`` (Keras) returns with ``self`` bound."""
+    cls = instance.cls
+    framework = cls.framework
+    model = ModelV(framework, cls.name, cls.node)
+
+    def forward() -> Value:
+        from ..interpreter import Ctx
+        from ..values import Function
+
+        method = cls.lookup(_FORWARD[framework])
+        if not isinstance(method, Function):
+            return UNKNOWN
+        return interp.call_function(method, [instance, Tensor()], {}, Ctx())
+
+    model.forward = forward
+    interp.events.models.append(model)
+    return model

@@ -1,0 +1,235 @@
+"""What PyTorch and Keras share: building activation, layer and loss records from
+a call, applying layers to tensors, and running a model to its output."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import targets
+from .. import vocabulary as V
+from ..names import short
+from ..records import Activation, Framework, Layer, Loss, Sign
+from ..values import (
+    UNKNOWN,
+    ActObj,
+    Const,
+    Instance,
+    LayerObj,
+    LossObj,
+    ModelV,
+    PassObj,
+    Qual,
+    Seq,
+    Tensor,
+    Value,
+)
+
+# Literal arguments worth keeping for confirmation probes.
+PROBE_ARGS = ("from_logits", "reduction", "label_smoothing", "ignore_index", "delta", "beta", "axis", "dim")
+
+_OUTPUT_SIGN = {
+    "softmax": Sign.NONNEG, "sigmoid": Sign.NONNEG, "relu": Sign.NONNEG, "relu6": Sign.NONNEG,
+    "softplus": Sign.NONNEG, "exp": Sign.NONNEG, "tanh": Sign.SIGNED, "log_softmax": Sign.SIGNED,
+}
+
+
+def activation_kind(value: Optional[Value]) -> Optional[str]:
+    """The activation a Keras ``activation=`` argument names: a string, None, or a
+    function reference such as ``tf.nn.softmax``. None when it cannot be told."""
+    if value is None:
+        return "identity"
+    if isinstance(value, Const):
+        if value.value is None:
+            return "identity"
+        if isinstance(value.value, str):
+            return V.ACTIVATION_KINDS.get(value.value.lower(), "other")
+        return None
+    if isinstance(value, Qual):
+        fn = V.ACTIVATION_FUNCTIONS.get(value.name)
+        if fn is not None:
+            return fn.kind
+        return "other" if value.name.startswith(("keras.activations.", "tensorflow.nn.")) else None
+    if isinstance(value, ActObj):
+        return value.kind
+    return None
+
+
+def apply_activation(value: Value, act: Activation) -> Tensor:
+    base = value if isinstance(value, Tensor) else Tensor()
+    linear_before = base.act is not None and base.act.kind == "identity"
+    sign = _OUTPUT_SIGN.get(act.kind)
+    fact = targets.with_sign(base.fact, sign) if sign else base.fact
+    return Tensor(act=act, layer=base.layer if linear_before else None, model=base.model, fact=fact)
+
+
+def axis_of(site, param: Optional[str], pos: Optional[int], default=None):
+    """(axis, given) for a softmax-like call; axis None when not a literal."""
+    if param is None:
+        return None, False
+    value = site.arg(param, pos)
+    if value is None:
+        return default, False
+    if isinstance(value, Const) and (isinstance(value.value, int) or value.value is None):
+        return value.value, value.value is not None
+    return None, True  # given, but not a literal
+
+
+def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
+    """``F.softmax(x, dim=1)``, ``tf.nn.softmax(x)``, ``x.softmax(-1)`` applied to ``value``."""
+    axis, given = axis_of(site, spec.axis_param, spec.axis_pos)
+    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), site.node)
+    return apply_activation(value, act)
+
+
+def _display(display: str, axis, given: bool, param: Optional[str]) -> str:
+    if given and axis is not None and param:
+        return f"{display}({param}={axis})"
+    return display
+
+
+def activation_module(spec: V.ActivationModule, site) -> Value:
+    """``nn.Softmax(dim=1)``, ``layers.Softmax()``, ``layers.Activation('softmax')``."""
+    kind = spec.kind
+    if kind is None:  # Keras Activation: named by its first argument
+        kind = activation_kind(site.arg("activation", 0))
+        if kind is None:
+            return ActObj("other", None, False, spec.display, site.node)
+    axis, given = axis_of(site, spec.axis_param, spec.axis_pos, spec.default_axis)
+    display = spec.display if spec.kind else f"{spec.display}({kind!r})"
+    return ActObj(kind, axis, given, _display(display, axis, given, spec.axis_param), site.node)
+
+
+def literal_args(site, params: tuple) -> tuple:
+    out = []
+    for index, param in enumerate(params):
+        value = site.arg(param, index)
+        if value is not None:
+            out.append((param, value.value if isinstance(value, Const) else ...))
+    for key in PROBE_ARGS:
+        if key in site.kwargs and key not in params:
+            value = site.kwargs[key]
+            out.append((key, value.value if isinstance(value, Const) else ...))
+    return tuple(out)
+
+
+def layer(spec: V.LayerSpec, site) -> LayerObj:
+    units_pos = spec.params.index(spec.units_param) if spec.units_param in spec.params else None
+    units = site.literal(spec.units_param, units_pos)
+    units = units if isinstance(units, int) and not isinstance(units, bool) else None
+    name_value = site.arg("name")
+    layer_name = name_value.value if isinstance(name_value, Const) and isinstance(name_value.value, str) else None
+    shown = []
+    for index, param in enumerate(spec.params[: (units_pos or 0) + 1]):
+        value = site.literal(param, index, default=...)
+        shown.append("..." if value is ... else repr(value))
+    record = Layer(
+        spec.kind,
+        units,
+        f"{spec.display}({', '.join(shown)})",
+        layer_name,
+        literal_args(site, spec.params),
+        site.node,
+    )
+    if spec.activation_param is None:
+        return LayerObj(record, Activation("identity", name="no activation", node=site.node))
+    act_pos = spec.params.index(spec.activation_param) if spec.activation_param in spec.params else None
+    act_value = site.arg(spec.activation_param, act_pos)
+    kind = activation_kind(act_value)
+    act_node = site.arg_node(spec.activation_param, act_pos) or site.node
+    if kind is None:
+        return LayerObj(record, Activation("other", node=act_node))
+    axis = -1 if kind in ("softmax", "log_softmax") else None
+    name = f"activation={act_value.value!r}" if isinstance(act_value, Const) else (
+        f"activation={short(act_value.name)}" if isinstance(act_value, Qual) else "no activation"
+    )
+    return LayerObj(record, Activation(kind, axis, False, name, act_node))
+
+
+def loss(spec: V.LossSpec, site=None, node=None) -> Loss:
+    """A Loss record; ``site`` gives the constructor's or function's arguments."""
+    from_logits = None
+    applies, expects = spec.applies, spec.expects
+    name = spec.display
+    if spec.framework is Framework.KERAS and spec.kind.endswith("crossentropy"):
+        from_logits = False
+        if site is not None and spec.from_logits_pos is not None:
+            value = site.arg("from_logits", spec.from_logits_pos)
+            if value is not None:
+                from_logits = value.value if isinstance(value, Const) and isinstance(value.value, bool) else None
+        if from_logits:
+            applies = "softmax" if spec.softmax_family else "sigmoid"
+            expects = "logits"
+            name = f"{spec.display}(from_logits=True)"
+        elif from_logits is None:
+            expects = "unknown"
+    args = literal_args(site, ()) if site is not None else ()
+    return Loss(spec.kind, spec.framework, applies, expects, from_logits, name, args, node if node is not None else (site.node if site else None))
+
+
+def loss_object(spec: V.LossSpec, site=None, node=None) -> LossObj:
+    return LossObj(loss(spec, site, node), spec.pred, spec.target)
+
+
+def record_loss(record: Loss, pred: tuple, target: tuple, site) -> Tensor:
+    """A loss computed on (prediction, target): the event link.py turns into a head."""
+    from ..interpreter import LossEvent
+
+    pred_value = site.arg(*pred) or UNKNOWN
+    target_value = site.arg(*target) or UNKNOWN
+    site.interp.events.losses.append(LossEvent(record, pred_value, target_value, site.node, site.ctx.inference))
+    return Tensor()
+
+
+def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
+    """Call a layer-like object on a tensor: a Sequential item, or ``self.fc(x)``
+    (then ``node`` is the call, where the finding points)."""
+    if isinstance(obj, LayerObj):
+        return Tensor(act=obj.act, layer=obj.layer)
+    if isinstance(obj, ActObj):
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node)
+        return apply_activation(value, act)
+    if isinstance(obj, PassObj):
+        return value if isinstance(value, Tensor) else Tensor()
+    if isinstance(obj, ModelV):
+        return model_output(obj, interp)
+    if isinstance(obj, Instance) and obj.model is not None:
+        return model_output(obj.model, interp)
+    return Tensor()
+
+
+def model_output(model: ModelV, interp) -> Value:
+    """What the model returns on the training path, each tensor tagged with it."""
+    if model._output is not None:
+        return model._output
+    if model._computing:
+        return UNKNOWN
+    model._computing = True
+    try:
+        if model.items is not None:
+            raw = fold(model.items, interp)
+        elif model.outputs_value is not None:
+            raw = model.outputs_value
+        elif model.forward is not None:
+            raw = model.forward()
+        else:
+            raw = UNKNOWN
+    finally:
+        model._computing = False
+    model._output = tag(raw, model)
+    return model._output
+
+
+def tag(raw: Value, model: ModelV) -> Value:
+    if isinstance(raw, Tensor):
+        return raw.derived(model=model)
+    if isinstance(raw, Seq):
+        return Seq([item.derived(model=model, single=False) if isinstance(item, Tensor) else item for item in raw.items], raw.node)
+    return raw
+
+
+def fold(items: list, interp) -> Value:
+    """A Sequential stack: each item applied to the previous one's output."""
+    value: Value = Tensor()
+    for item in items:
+        value = apply_module(item, value, interp)
+    return value

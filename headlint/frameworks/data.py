@@ -1,0 +1,197 @@
+"""Where targets come from: random draws, literals, scalers, datasets and loaders.
+
+Each handler returns a tensor carrying the facts (targets.py) that HL002 and
+HL003 read: ``torch.randn`` is continuous and signed, ``StandardScaler`` output is
+signed, ``(x > 0).float()`` is a label. The rows live in the vocabulary.
+"""
+
+from __future__ import annotations
+
+from .. import targets
+from .. import vocabulary as V
+from ..values import (
+    UNKNOWN,
+    RNG,
+    Const,
+    Dataset,
+    Partial,
+    Qual,
+    Seq,
+    Tensor,
+    Transformer,
+    Value,
+)
+
+
+def _number(value):
+    if isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        return value.value
+    if isinstance(value, Seq) and value.items:  # feature_range=(-1, 1)
+        return _number(value.items[0])
+    return None
+
+
+def _low(qual: str, site):
+    """The lower end of a ranged draw when it is a literal."""
+    name = qual.rsplit(".", 1)[-1]
+    if name in ("randint", "randint_like", "integers"):
+        # randint(high, size) or randint(low, high, size)
+        second = site.arg("high", 1)
+        if isinstance(second, Const) and _number(second) is not None:
+            return _number(site.arg("low", 0))
+        return 0 if site.has("low", 0) else None
+    if name == "uniform":
+        if qual.startswith(("tensorflow.", "keras.")):
+            value = site.arg("minval", 1)
+            return 0 if value is None else _number(value)
+        value = site.arg("low", 0)
+        return 0 if value is None else _number(value)
+    if name in ("linspace",):
+        start, stop = _number(site.arg("start", 0)), _number(site.arg("stop", 1) or site.arg("end", 1))
+        return None if start is None or stop is None else min(start, stop)
+    if name == "arange":
+        if site.has("end", 1) or site.has("stop", 1):
+            return _number(site.arg("start", 0))
+        return 0
+    return None
+
+
+def draw(kind: str, sign: str, qual: str, site) -> Tensor:
+    because = f"{qual.split('.')[0] if not qual.startswith('numpy') else 'np'}.{qual.rsplit('.', 1)[-1]}"
+    because = because.replace("numpy.", "np.").replace("tensorflow.", "tf.")
+    if sign == "range":
+        return Tensor(fact=targets.of_range(kind, _low(qual, site), 1, because, site.node))
+    return Tensor(fact=targets.fact(kind, sign, because, site.node))
+
+
+def source(qual: str, site) -> Value:
+    kind, sign = V.DATA_SOURCES[qual]
+    return draw(kind, sign, qual, site)
+
+
+def scaler(qual: str, site) -> Value:
+    kind, sign = V.SCALERS[qual]
+    because = qual.rsplit(".", 1)[-1]
+    if sign == "range":  # MinMaxScaler(feature_range=(low, high))
+        low = _number(site.arg("feature_range", 0))
+        sign = "nonneg" if low is None or low >= 0 else "signed"
+    return Transformer(targets.fact(kind, sign, because, site.node))
+
+
+def scaler_function(qual: str, site) -> Value:
+    kind, sign = V.SCALER_FUNCTIONS[qual]
+    return Tensor(fact=targets.fact(kind, sign, qual.rsplit(".", 1)[-1], site.node))
+
+
+def elementwise(rule: str, qual: str, site) -> Value:
+    value = site.arg(None, 0)
+    name = qual.rsplit(".", 1)[-1]
+    if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
+        value.model.classifier_evidence.append(site.node)
+    base = value.fact if value is not None else targets.UNKNOWN_FACT
+    args = ()
+    if rule in ("clip", "clip_min"):
+        args = (_number(site.arg("min", 1) or site.arg("a_min", 1) or site.arg("clip_value_min", 1)),)
+    return Tensor(fact=targets.transfer(rule, base, args, f"{name}()", site.node))
+
+
+def dataset(site) -> Value:
+    columns = list(site.args)
+    if len(columns) == 1 and isinstance(columns[0], Seq):  # from_tensor_slices((x, y))
+        columns = list(columns[0].items)
+    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
+
+
+def loader(site) -> Value:
+    first = site.arg("dataset", 0)
+    return first if isinstance(first, Dataset) else UNKNOWN
+
+
+def partial(site) -> Value:
+    if not site.args:
+        return UNKNOWN
+    return Partial(site.args[0], list(site.args[1:]), dict(site.kwargs))
+
+
+def builtin(name: str, site) -> Value:
+    interp = site.interp
+    first = site.arg(None, 0)
+    if name == "enumerate":
+        return Dataset([UNKNOWN, interp.element_of(first)]) if first is not None else UNKNOWN
+    if name == "zip":
+        return Dataset([interp.element_of(a) for a in site.args])
+    if name in ("iter", "list", "tuple", "sorted", "reversed"):
+        return first if first is not None else UNKNOWN
+    if name == "next":
+        return interp.element_of(first) if first is not None else UNKNOWN
+    if name == "abs" and isinstance(first, Tensor):
+        return Tensor(fact=targets.transfer("nonneg", first.fact, because="abs()"))
+    return UNKNOWN
+
+
+def call(qual: str, site) -> Value | None:
+    """Handle a data-related call, or None when ``qual`` is not one."""
+    if qual in V.DATA_SOURCES:
+        return source(qual, site)
+    if qual in V.SCALERS:
+        return scaler(qual, site)
+    if qual in V.SCALER_FUNCTIONS:
+        return scaler_function(qual, site)
+    if qual in V.DATASETS:
+        return dataset(site)
+    if qual in V.LOADERS:
+        return loader(site)
+    if qual in V.RNG_FACTORIES:
+        return RNG()
+    if qual == "functools.partial":
+        return partial(site)
+    if qual.startswith("builtins."):
+        return builtin(qual[len("builtins."):], site)
+    module, _, name = qual.rpartition(".")
+    if module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE:
+        return elementwise(V.ELEMENTWISE[name], qual, site)
+    return None
+
+
+def knows(qual: str) -> bool:
+    module, _, name = qual.rpartition(".")
+    return (
+        qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS
+        or qual in V.DATASETS or qual in V.LOADERS
+        or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
+    )
+
+
+def method(receiver: Value, name: str, site) -> Value | None:
+    """Methods of data objects: scalers, generators, datasets, tensors' facts."""
+    if isinstance(receiver, Transformer):
+        if name in ("fit_transform", "transform"):
+            return Tensor(fact=receiver.result)
+        if name == "fit":
+            return receiver
+        if name == "inverse_transform":
+            return Tensor()
+        return UNKNOWN
+    if isinstance(receiver, RNG) and name in V.RNG_METHODS:
+        kind, sign = V.RNG_METHODS[name]
+        return draw(kind, sign, f"numpy.random.{name}", site)
+    if isinstance(receiver, Dataset):
+        return receiver  # batch(), shuffle(), prefetch(): the same columns
+    if isinstance(receiver, Seq) and name == "append":
+        receiver.items.append(site.arg(None, 0) or UNKNOWN)
+        return Const(None)
+    if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
+        rule = V.TENSOR_METHODS[name]
+        if receiver.model is not None and name in ("argmax", "round"):
+            receiver.model.classifier_evidence.append(site.node)
+        args: tuple = ()
+        if rule in ("clip", "clip_min"):
+            args = (_number(site.arg("min", 0)),)
+        elif rule == "astype":
+            dtype = site.arg("dtype", 0)
+            args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
+        fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
+        if name in V.SHAPE_METHODS and (rule == "keep" or receiver.model is not None):
+            return receiver.derived(fact=fact)
+        return Tensor(fact=fact)
+    return None

@@ -1,0 +1,77 @@
+"""The Keras adapter (tf.keras and Keras 3): Sequential and functional models, and
+the ``add``/``compile``/``fit`` methods through which Keras links a model to its
+loss and its targets."""
+
+from __future__ import annotations
+
+from ..records import Framework
+from ..values import UNKNOWN, Const, ModelV, Qual, Seq, Value
+from .. import vocabulary as V
+from .common import model_output
+
+
+def sequential(site) -> ModelV:
+    layers = site.arg("layers", 0)
+    items = list(layers.items) if isinstance(layers, Seq) else []
+    model = ModelV(Framework.KERAS, "Sequential", site.node, items=items)
+    site.interp.events.models.append(model)
+    return model
+
+
+def functional(site) -> Value:
+    outputs = site.arg("outputs", 1)
+    if outputs is None:
+        return UNKNOWN
+    model = ModelV(Framework.KERAS, "Model", site.node, outputs_value=outputs)
+    site.interp.events.models.append(model)
+    return model
+
+
+HANDLERS = {
+    "keras.Sequential": sequential,
+    "keras.Model": functional,
+}
+
+
+def model_method(model: ModelV, name: str, site) -> Value | None:
+    from ..interpreter import CompileEvent
+
+    if name == "add" and model.items is not None:
+        model.items.append(site.arg("layer", 0) or UNKNOWN)
+        model._output = None
+        return Const(None)
+    if name == "compile":
+        loss = site.arg("loss", 1)
+        metrics = site.arg("metrics", 2)
+        if loss is not None:
+            model.compiles.append(CompileEvent(model, loss, metrics or UNKNOWN, site.node))
+        if _classifier_metrics(metrics):
+            model.classifier_evidence.append(site.arg_node("metrics", 2) or site.node)
+        return Const(None)
+    if name == "fit":
+        target = site.arg("y", 1)
+        model.fits.append(target if target is not None else UNKNOWN)
+        return UNKNOWN
+    if name in ("predict", "predict_on_batch"):
+        return model_output(model, site.interp)
+    return None
+
+
+def _classifier_metrics(metrics) -> bool:
+    items = metrics.items if isinstance(metrics, Seq) else ([metrics] if metrics is not None else [])
+    if hasattr(metrics, "items") and isinstance(metrics.items, dict):
+        items = [v for value in metrics.items.values() for v in (value.items if isinstance(value, Seq) else [value])]
+    for item in items:
+        if isinstance(item, Const) and isinstance(item.value, str) and item.value in V.CLASSIFIER_METRICS:
+            return True
+        if isinstance(item, Qual) and item.name.rsplit(".", 1)[-1] in V.CLASSIFIER_METRICS:
+            return True  # keras.metrics.BinaryAccuracy, called or not
+    return False
+
+
+def metric(site) -> Value:
+    """``keras.metrics.AUC()``: stands for itself, so compile() can read it."""
+    return Qual(site.qual)
+
+
+HANDLERS.update({f"keras.metrics.{name}": metric for name in V.CLASSIFIER_METRICS if name[0].isupper()})

@@ -1,0 +1,65 @@
+"""The PyTorch adapter: containers and module methods that only PyTorch has.
+
+Activations, layers and losses are rows of the vocabulary handled in common.py;
+what is here is the PyTorch-specific shape of models: ``nn.Sequential`` (also
+from an ``OrderedDict``), ``nn.ModuleList`` and the methods that return the
+module itself or switch it between training and evaluation.
+"""
+
+from __future__ import annotations
+
+from ..records import Framework
+from ..values import UNKNOWN, DictV, ModelV, Seq, Value
+
+
+def sequential(site) -> ModelV:
+    items = list(site.args)
+    if len(items) == 1 and isinstance(items[0], DictV):  # nn.Sequential(OrderedDict([...]))
+        items = list(items[0].items.values())
+    model = ModelV(Framework.TORCH, "nn.Sequential", site.node, items=items)
+    site.interp.events.models.append(model)
+    return model
+
+
+def module_list(site) -> Value:
+    first = site.arg("modules", 0)
+    return Seq(list(first.items)) if isinstance(first, Seq) else Seq([])
+
+
+def ordered_dict(site) -> Value:
+    pairs = site.arg(None, 0)
+    items = {}
+    if isinstance(pairs, Seq):
+        for pair in pairs.items:
+            if isinstance(pair, Seq) and len(pair.items) == 2:
+                key = getattr(pair.items[0], "value", None)
+                items[key] = pair.items[1]
+    return DictV(items)
+
+
+HANDLERS = {
+    "torch.nn.Sequential": sequential,
+    "torch.nn.ModuleList": module_list,
+    "collections.OrderedDict": ordered_dict,
+}
+
+# Methods returning the module itself.
+SELF_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "requires_grad_", "share_memory"})
+
+
+def model_method(model: ModelV, name: str, site) -> Value | None:
+    if name in SELF_METHODS:
+        return model
+    if name == "eval":
+        site.ctx.inference = True  # what follows in this block evaluates, not trains
+        return model
+    if name == "train":
+        mode = site.arg("mode", 0)
+        site.ctx.inference = getattr(mode, "value", True) is False
+        return model
+    if model.items is not None and name in ("append", "add_module"):
+        module = site.arg("module", 1) if name == "add_module" else site.arg("module", 0)
+        model.items.append(module if module is not None else UNKNOWN)
+        model._output = None
+        return model
+    return None

@@ -1,0 +1,850 @@
+"""A small abstract interpreter over libcst syntax: Python semantics without running.
+
+It walks a module's statements in order, binding names to abstract values
+(values.py): imports bind qualified names, assignments bind what the right-hand
+side evaluates to, calls of the file's own functions and classes are followed
+into their bodies (context-sensitively, depth-bounded), and calls of framework
+objects are handed to the framework adapters (frameworks/). Along the way it
+records *events* — a loss computed on a prediction, a Keras ``compile``/``fit`` —
+which link.py turns into heads.
+
+Nothing here imports or executes the checked code: it only reads the syntax tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+import libcst as cst
+
+from . import targets
+from .names import canonical
+from .records import Loss
+from .values import (
+    UNKNOWN,
+    BoundMethod,
+    ClassV,
+    Const,
+    Dataset,
+    DictV,
+    Function,
+    Instance,
+    LossObj,
+    ModelV,
+    Partial,
+    Qual,
+    Seq,
+    Tensor,
+    Value,
+    join,
+)
+from . import vocabulary as V
+
+MAX_DEPTH = 12  # nested calls followed
+MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
+
+
+# --- events ---------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class LossEvent:
+    loss: Loss
+    pred: Value
+    target: Value
+    node: cst.CSTNode  # the call computing the loss
+    inference: bool  # under no_grad / eval / in a predict or validation method
+
+
+@dataclass(eq=False)
+class CompileEvent:
+    model: ModelV
+    loss: Value
+    metrics: Value
+    node: cst.CSTNode
+
+
+@dataclass
+class Events:
+    losses: list = field(default_factory=list)
+    models: list = field(default_factory=list)  # every ModelV created
+
+
+# --- scopes and context ---------------------------------------------------------
+
+
+class Scope:
+    __slots__ = ("vars", "parent", "stars")
+
+    def __init__(self, parent: Optional["Scope"] = None):
+        self.vars: dict = {}
+        self.parent = parent
+        self.stars: list = []  # modules star-imported here
+
+    def lookup(self, name: str) -> Optional[Value]:
+        scope: Optional[Scope] = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            for module in scope.stars:
+                qual = canonical(f"{module}.{name}")
+                if _known(qual):
+                    return Qual(qual)
+            scope = scope.parent
+        return None
+
+
+def _known(qual: str) -> bool:
+    from . import frameworks
+
+    return frameworks.knows(qual)
+
+
+@dataclass
+class Ctx:
+    inference: bool = False  # code on this path does not train
+    owner: Optional[ClassV] = None  # class of the method being evaluated, for super()
+    self_value: Optional[Value] = None
+
+
+@dataclass
+class CallSite:
+    """A call being evaluated: values of its arguments and their syntax."""
+
+    node: cst.Call
+    args: list
+    kwargs: dict
+    arg_nodes: list  # cst.Arg for each positional
+    kwarg_nodes: dict  # name -> cst.Arg
+    ctx: Ctx
+    interp: "Interpreter"
+
+    def arg(self, name: Optional[str], pos: Optional[int] = None) -> Optional[Value]:
+        if name is not None and name in self.kwargs:
+            return self.kwargs[name]
+        if pos is not None and pos < len(self.args):
+            return self.args[pos]
+        return None
+
+    def arg_node(self, name: Optional[str], pos: Optional[int] = None):
+        if name is not None and name in self.kwarg_nodes:
+            return self.kwarg_nodes[name]
+        if pos is not None and pos < len(self.arg_nodes):
+            return self.arg_nodes[pos]
+        return None
+
+    def literal(self, name: Optional[str], pos: Optional[int] = None, default=None):
+        value = self.arg(name, pos)
+        return value.value if isinstance(value, Const) else default
+
+    def has(self, name: Optional[str], pos: Optional[int] = None) -> bool:
+        return self.arg(name, pos) is not None
+
+
+# --- the interpreter ------------------------------------------------------------
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module):
+        self.module = module
+        self.events = Events()
+        self.globals = Scope()
+        self.functions: list = []  # every Function defined, for the standalone pass
+        self._memo: dict = {}
+        self._evaluated: set = set()
+        self._active: set = set()
+        self._depth = 0
+        self._calls = 0
+        self._canonical_instances: dict = {}
+
+    # entry point
+    def run(self) -> Events:
+        self.exec_block(self.module.body, self.globals, Ctx())
+        # Functions never called from the module's own code (a Lightning
+        # training_step, a train() called from elsewhere) are evaluated on their own.
+        index = 0
+        while index < len(self.functions):
+            fn = self.functions[index]
+            index += 1
+            if fn.node not in self._evaluated:
+                self.call_standalone(fn)
+        return self.events
+
+    # ---- statements ----------------------------------------------------------
+
+    def exec_block(self, body, scope: Scope, ctx: Ctx) -> list:
+        """Execute statements; return the list of (value, inference) returned."""
+        returns: list = []
+        ctx = replace(ctx)
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Return):
+                        value = self.eval(small.value, scope, ctx) if small.value else Const(None)
+                        returns.append((value, ctx.inference))
+                    else:
+                        self.exec_small(small, scope, ctx)
+                continue
+            if isinstance(stmt, cst.If):
+                returns.extend(self.exec_if(stmt, scope, ctx))
+                if _training_guard_returns(stmt):
+                    # ``if self.training: return logits`` — what follows is inference
+                    ctx.inference = True
+                continue
+            returns.extend(self.exec_compound(stmt, scope, ctx))
+        return returns
+
+    def exec_small(self, small, scope: Scope, ctx: Ctx) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope, ctx)
+            for target in small.targets:
+                self.bind(target.target, value, scope, ctx)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind(small.target, self.eval(small.value, scope, ctx), scope, ctx)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, scope, ctx)
+            value = self.eval(small.value, scope, ctx)
+            op = _BINOPS.get(type(small.operator).__name__.replace("Assign", ""))
+            self.bind(small.target, self.arith(op, current, value, small), scope, ctx)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value, scope, ctx)
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None:
+                    scope.vars[alias.asname.name.value] = Qual(canonical(dotted))
+                else:
+                    top = dotted.split(".")[0]
+                    scope.vars[top] = Qual(top)
+        elif isinstance(small, cst.ImportFrom):
+            if small.relative or small.module is None:
+                module = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
+            else:
+                module = _dotted(small.module)
+            if isinstance(small.names, cst.ImportStar):
+                scope.stars.append(module)
+                return
+            for alias in small.names:
+                name = _dotted(alias.name)
+                bound = alias.asname.name.value if alias.asname else name
+                if small.relative:
+                    scope.vars[bound] = UNKNOWN  # the project's own module: later, cross-file
+                else:
+                    scope.vars[bound] = Qual(canonical(f"{module}.{name}"))
+        elif isinstance(small, (cst.Global, cst.Nonlocal)):
+            pass
+
+    def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
+        self.eval(stmt.test, scope, ctx)
+        mode = _training_test(stmt.test)  # True: branch trains; False: inference
+        body_ctx = replace(ctx, inference=ctx.inference or mode is False)
+        else_ctx = replace(ctx, inference=ctx.inference or mode is True)
+        before = dict(scope.vars)
+        returns = self.exec_block(stmt.body.body, scope, body_ctx)
+        after_body = dict(scope.vars)
+        scope.vars.clear()
+        scope.vars.update(before)
+        if stmt.orelse is not None:
+            if isinstance(stmt.orelse, cst.If):
+                returns += self.exec_if(stmt.orelse, scope, else_ctx)
+            else:
+                returns += self.exec_block(stmt.orelse.body.body, scope, else_ctx)
+        after_else = scope.vars
+        body_returns = _always_returns(stmt.body.body)
+        merged = {}
+        for name in set(after_body) | set(after_else):
+            a, b = after_body.get(name), after_else.get(name)
+            if body_returns and b is not None:
+                merged[name] = b  # the body left the function; only else flows on
+            elif a is None or b is None:
+                merged[name] = a if b is None else b
+            else:
+                merged[name] = join(a, b)
+        scope.vars.clear()
+        scope.vars.update(merged)
+        return returns
+
+    def exec_compound(self, stmt, scope: Scope, ctx: Ctx) -> list:
+        returns: list = []
+        if isinstance(stmt, cst.FunctionDef):
+            fn = Function(stmt, scope, stmt.name.value)
+            scope.vars[stmt.name.value] = fn
+            self.functions.append(fn)
+        elif isinstance(stmt, cst.ClassDef):
+            scope.vars[stmt.name.value] = self.define_class(stmt, scope, ctx)
+        elif isinstance(stmt, (cst.For,)):
+            iterable = self.eval(stmt.iter, scope, ctx)
+            self.bind(stmt.target, self.element_of(iterable), scope, ctx)
+            returns += self.exec_block(stmt.body.body, scope, ctx)
+            if stmt.orelse is not None:
+                returns += self.exec_block(stmt.orelse.body.body, scope, ctx)
+        elif isinstance(stmt, cst.While):
+            self.eval(stmt.test, scope, ctx)
+            returns += self.exec_block(stmt.body.body, scope, ctx)
+        elif isinstance(stmt, cst.With):
+            inner = replace(ctx)
+            for item in stmt.items:
+                value = self.eval(item.item, scope, ctx)
+                if _is_no_grad(item.item, value, scope):
+                    inner.inference = True
+                if item.asname is not None:
+                    self.bind(item.asname.name, UNKNOWN, scope, ctx)
+            returns += self.exec_block(stmt.body.body, scope, inner)
+        elif isinstance(stmt, cst.Try):
+            returns += self.exec_block(stmt.body.body, scope, ctx)
+            for handler in stmt.handlers:
+                returns += self.exec_block(handler.body.body, scope, ctx)
+            if stmt.orelse is not None:
+                returns += self.exec_block(stmt.orelse.body.body, scope, ctx)
+            if stmt.finalbody is not None:
+                returns += self.exec_block(stmt.finalbody.body.body, scope, ctx)
+        return returns
+
+    def define_class(self, node: cst.ClassDef, scope: Scope, ctx: Ctx) -> ClassV:
+        bases = [self.eval(arg.value, scope, ctx) for arg in node.bases if arg.keyword is None]
+        cls = ClassV(node, scope, node.name.value, bases)
+        for base in bases:
+            if isinstance(base, Qual) and base.name in V.MODULE_BASES:
+                cls.framework = V.MODULE_BASES[base.name]
+            elif isinstance(base, ClassV) and base.framework is not None:
+                cls.framework = base.framework
+        body_scope = Scope(scope)
+        for stmt in node.body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                fn = Function(stmt, scope, stmt.name.value, owner=cls)
+                cls.attrs[stmt.name.value] = fn
+                self.functions.append(fn)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                        self.exec_small(small, body_scope, ctx)
+        cls.attrs.update({k: v for k, v in body_scope.vars.items() if k not in cls.attrs})
+        return cls
+
+    def bind(self, target, value: Value, scope: Scope, ctx: Ctx) -> None:
+        if isinstance(target, cst.Name):
+            scope.vars[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [el.value for el in target.elements]
+            items = self.unpack(value, len(elements))
+            for element, item in zip(elements, items):
+                if isinstance(element, cst.StarredElement):
+                    self.bind(element.value, UNKNOWN, scope, ctx)
+                else:
+                    self.bind(element, item, scope, ctx)
+        elif isinstance(target, cst.Attribute):
+            owner = self.eval(target.value, scope, ctx)
+            if isinstance(owner, Instance):
+                owner.attrs[target.attr.value] = value
+        elif isinstance(target, cst.StarredElement):
+            self.bind(target.value, UNKNOWN, scope, ctx)
+
+    def unpack(self, value: Value, count: int) -> list:
+        if isinstance(value, Seq) and len(value.items) == count:
+            return list(value.items)
+        if isinstance(value, Tensor) and value.model is None:
+            return [Tensor(fact=value.fact) for _ in range(count)]
+        return [UNKNOWN] * count
+
+    def element_of(self, iterable: Value) -> Value:
+        if isinstance(iterable, Dataset):
+            if len(iterable.columns) == 1:
+                return iterable.columns[0]
+            return Seq(list(iterable.columns))
+        if isinstance(iterable, Tensor):
+            return Tensor(fact=iterable.fact)
+        if isinstance(iterable, Seq) and iterable.items:
+            first = iterable.items[0]
+            for item in iterable.items[1:]:
+                first = join(first, item)
+            return first
+        return UNKNOWN
+
+    # ---- expressions -------------------------------------------------------------
+
+    def eval(self, node, scope: Scope, ctx: Ctx) -> Value:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            return UNKNOWN
+        return method(node, scope, ctx)
+
+    def eval_Name(self, node: cst.Name, scope, ctx) -> Value:
+        found = scope.lookup(node.value)
+        if found is not None:
+            return found
+        if node.value in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[node.value], node)
+        if node.value in _BUILTINS:
+            return Qual("builtins." + node.value)
+        return UNKNOWN
+
+    def eval_Integer(self, node, scope, ctx) -> Value:
+        return Const(node.evaluated_value, node)
+
+    def eval_Float(self, node, scope, ctx) -> Value:
+        return Const(node.evaluated_value, node)
+
+    def eval_SimpleString(self, node, scope, ctx) -> Value:
+        try:
+            return Const(node.evaluated_value, node)
+        except Exception:  # noqa: BLE001 - odd escapes: the string is just unknown
+            return UNKNOWN
+
+    def eval_ConcatenatedString(self, node, scope, ctx) -> Value:
+        value = node.evaluated_value
+        return Const(value, node) if isinstance(value, str) else UNKNOWN
+
+    def eval_Attribute(self, node: cst.Attribute, scope, ctx) -> Value:
+        base = self.eval(node.value, scope, ctx)
+        return self.get_attr(base, node.attr.value)
+
+    def get_attr(self, base: Value, name: str) -> Value:
+        if isinstance(base, Qual):
+            return Qual(canonical(f"{base.name}.{name}"))
+        if isinstance(base, Instance):
+            if name in base.attrs:
+                return base.attrs[name]
+            found = base.cls.lookup(name)
+            if isinstance(found, Function):
+                return BoundMethod(base, found)
+            if found is not None:
+                return found
+            return UNKNOWN
+        if isinstance(base, ClassV):
+            found = base.lookup(name)
+            return found if found is not None else UNKNOWN
+        if isinstance(base, Tensor) and name in ("T", "data", "values", "mT"):
+            return base
+        return UNKNOWN
+
+    def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
+        base = self.eval(node.value, scope, ctx)
+        index = None
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            index = self.eval(node.slice[0].slice.value, scope, ctx)
+        else:
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    self.eval(element.slice.value, scope, ctx)
+        if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int):
+            try:
+                return base.items[index.value]
+            except IndexError:
+                return UNKNOWN
+        if isinstance(base, DictV) and isinstance(index, Const):
+            return base.items.get(index.value, UNKNOWN)
+        if isinstance(base, Tensor):
+            return base  # indexing keeps both the activation and the facts
+        return UNKNOWN
+
+    def eval_Tuple(self, node, scope, ctx) -> Value:
+        return self._sequence(node, scope, ctx)
+
+    def eval_List(self, node, scope, ctx) -> Value:
+        return self._sequence(node, scope, ctx)
+
+    def _sequence(self, node, scope, ctx) -> Value:
+        items = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                self.eval(element.value, scope, ctx)
+                return Seq([UNKNOWN], node)
+            items.append(self.eval(element.value, scope, ctx))
+        return Seq(items, node, _literal_fact(items))
+
+    def eval_Dict(self, node: cst.Dict, scope, ctx) -> Value:
+        items = {}
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = self.eval(element.key, scope, ctx)
+                value = self.eval(element.value, scope, ctx)
+                if isinstance(key, Const):
+                    items[key.value] = value
+        return DictV(items)
+
+    def eval_Lambda(self, node: cst.Lambda, scope, ctx) -> Value:
+        return Function(node, scope, "<lambda>")
+
+    def eval_IfExp(self, node: cst.IfExp, scope, ctx) -> Value:
+        self.eval(node.test, scope, ctx)
+        mode = _training_test(node.test)
+        body = self.eval(node.body, scope, ctx)
+        orelse = self.eval(node.orelse, scope, ctx)
+        if mode is True:
+            return body
+        if mode is False:
+            return orelse
+        return join(body, orelse)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
+        operand = self.eval(node.expression, scope, ctx)
+        if isinstance(node.operator, cst.Minus):
+            if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
+                return Const(-operand.value, node)
+            if isinstance(operand, Tensor):
+                return Tensor(fact=targets.negate(operand.fact, node))
+        return UNKNOWN
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, scope, ctx) -> Value:
+        left = self.eval(node.left, scope, ctx)
+        right = self.eval(node.right, scope, ctx)
+        return self.arith(_BINOPS.get(type(node.operator).__name__), left, right, node)
+
+    def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
+        if op is None:
+            return UNKNOWN
+        if isinstance(left, Const) and isinstance(right, Const):
+            try:
+                if op in ("+", "-", "*", "//") and all(
+                    isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+                    for v in (left, right)
+                ):
+                    return Const(_ARITH[op](left.value, right.value), node)
+            except Exception:  # noqa: BLE001 - e.g. a division by zero: just unknown
+                return UNKNOWN
+            return UNKNOWN
+        if not isinstance(left, (Tensor, Seq, Const)) and not isinstance(right, (Tensor, Seq, Const)):
+            if op == "-" and left is UNKNOWN and right is UNKNOWN:
+                # ``prices[1:] - prices[:-1]`` of loaded data: a difference can be negative
+                return Tensor(fact=targets.binary(op, left.fact, right.fact, node))
+            return UNKNOWN
+        if op == "**":
+            exponent = right.value if isinstance(right, Const) else None
+            return Tensor(fact=targets.power(left.fact, exponent))
+        if op == "-":
+            if isinstance(right, Const) and right.value == 0:
+                return Tensor(fact=left.fact)
+            if isinstance(left, Const) or _is_min_of(right):
+                # ``1 - p`` or ``y - y.min()``: the sign is not decided by the difference
+                sign = targets.Sign.NONNEG if _is_min_of(right) else targets.Sign.UNKNOWN
+                return Tensor(fact=targets.with_sign(right.fact if isinstance(left, Const) else left.fact, sign))
+        if op in ("/", "*") and isinstance(right, Const) and isinstance(right.value, float):
+            result = targets.binary(op, left.fact, right.fact, node)
+            if result.kind is targets.Kind.UNKNOWN and op == "/":
+                result = targets.with_kind(result, targets.Kind.CONTINUOUS)
+            return Tensor(fact=result)
+        return Tensor(fact=targets.binary(op, left.fact, right.fact, node))
+
+    def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
+        left = self.eval(node.left, scope, ctx)
+        operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
+        if any(isinstance(v, Tensor) for v in operands):
+            # ``model(x) > 0.5``: the output is used as a class score
+            for value in operands:
+                if isinstance(value, Tensor) and value.model is not None:
+                    thresholds = [v for v in operands if isinstance(v, Const)]
+                    if any(isinstance(t.value, float) and 0 < t.value < 1 for t in thresholds):
+                        value.model.classifier_evidence.append(node)
+            return Tensor(fact=targets.comparison(node))
+        return UNKNOWN
+
+    def eval_BooleanOperation(self, node, scope, ctx) -> Value:
+        self.eval(node.left, scope, ctx)
+        self.eval(node.right, scope, ctx)
+        return UNKNOWN
+
+    def eval_Await(self, node, scope, ctx) -> Value:
+        return self.eval(node.expression, scope, ctx)
+
+    def eval_ListComp(self, node, scope, ctx) -> Value:
+        return UNKNOWN
+
+    def eval_Call(self, node: cst.Call, scope: Scope, ctx: Ctx) -> Value:
+        args, kwargs, arg_nodes, kwarg_nodes = [], {}, [], {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope, ctx)
+            if arg.star:  # *args / **kwargs: what follows is not positional any more
+                if arg.star == "*" and isinstance(value, Seq):
+                    args.extend(value.items)
+                    arg_nodes.extend([arg] * len(value.items))
+                continue
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+                kwarg_nodes[arg.keyword.value] = arg
+            else:
+                args.append(value)
+                arg_nodes.append(arg)
+        site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
+        func = node.func
+        if isinstance(func, cst.Attribute) and _is_super(func.value):
+            return self.call_super(func.attr.value, site)
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, scope, ctx)
+            if isinstance(receiver, Instance) and receiver.model is not None and func.attr.value in ("forward", "call"):
+                from . import frameworks
+
+                return frameworks.call_model(receiver.model, site)
+            if not isinstance(receiver, (Qual, Instance, ClassV)):
+                return self.call_method(receiver, func.attr.value, site)
+            callee = self.get_attr(receiver, func.attr.value)
+            if isinstance(receiver, Instance) and isinstance(callee, type(UNKNOWN)):
+                return self.call_method(receiver, func.attr.value, site)
+        else:
+            callee = self.eval(func, scope, ctx)
+        return self.call_value(callee, site)
+
+    # ---- calls -------------------------------------------------------------------
+
+    def call_value(self, callee: Value, site: CallSite) -> Value:
+        from . import frameworks
+
+        if isinstance(callee, Qual):
+            return frameworks.call_qualified(callee.name, site)
+        if isinstance(callee, Function):
+            return self.call_function(callee, site.args, site.kwargs, site.ctx)
+        if isinstance(callee, BoundMethod):
+            return self.call_function(callee.function, [callee.instance] + site.args, site.kwargs, site.ctx)
+        if isinstance(callee, ClassV):
+            return self.instantiate(callee, site.args, site.kwargs, site.ctx)
+        if isinstance(callee, Instance):
+            if callee.model is not None:
+                return frameworks.call_model(callee.model, site)
+            method = callee.cls.lookup("__call__")
+            if isinstance(method, Function):
+                return self.call_function(method, [callee] + site.args, site.kwargs, site.ctx)
+            return UNKNOWN
+        if isinstance(callee, Partial):
+            merged = replace(site, args=callee.args + site.args, kwargs={**callee.kwargs, **site.kwargs})
+            return self.call_value(callee.func, merged)
+        return frameworks.call_object(callee, site)
+
+    def call_super(self, name: str, site: CallSite) -> Value:
+        """``super().__init__(...)``: run the base class's method on the same ``self``."""
+        owner, instance = site.ctx.owner, site.ctx.self_value
+        if owner is None or instance is None:
+            return UNKNOWN
+        for base in owner.bases:
+            if isinstance(base, ClassV):
+                method = base.lookup(name)
+                if isinstance(method, Function):
+                    return self.call_function(method, [instance] + site.args, site.kwargs, site.ctx)
+        return UNKNOWN
+
+    def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
+        from . import frameworks
+
+        if isinstance(receiver, Instance):
+            if receiver.model is not None:
+                handled = frameworks.model_method(receiver.model, name, site)
+                if handled is not None:
+                    return handled
+            return UNKNOWN
+        return frameworks.call_method(receiver, name, site)
+
+    def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx) -> Value:
+        key = (fn.node, tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference)
+        if key in self._memo:
+            return self._memo[key]
+        if fn.node in self._active or self._depth >= MAX_DEPTH or self._calls >= MAX_CALLS:
+            return UNKNOWN
+        self._calls += 1
+        self._evaluated.add(fn.node)
+        self._active.add(fn.node)
+        self._depth += 1
+        try:
+            scope = Scope(fn.scope)
+            self.bind_params(fn, args, kwargs, scope, ctx)
+            inference = ctx.inference or fn.name in V.INFERENCE_METHODS
+            self_value = args[0] if fn.owner is not None and args else None
+            body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value)
+            if isinstance(fn.node, cst.Lambda):
+                result = self.eval(fn.node.body, scope, body_ctx)
+            else:
+                result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx))
+        finally:
+            self._depth -= 1
+            self._active.discard(fn.node)
+        self._memo[key] = result
+        return result
+
+    def bind_params(self, fn: Function, args: list, kwargs: dict, scope: Scope, ctx: Ctx) -> None:
+        params = fn.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                value = args[index]
+            elif name in kwargs:
+                value = kwargs[name]
+            elif param.default is not None:
+                value = self.eval(param.default, fn.scope, ctx)
+            else:
+                value = UNKNOWN
+            scope.vars[name] = value
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.vars[name] = kwargs[name]
+            elif param.default is not None:
+                scope.vars[name] = self.eval(param.default, fn.scope, ctx)
+            else:
+                scope.vars[name] = UNKNOWN
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.vars[star.name.value] = UNKNOWN
+
+    def call_standalone(self, fn: Function) -> None:
+        """Evaluate a function nobody called: ``self`` is an instance of its class,
+        and a parameter named like a module-level model or loss (``def train(model,
+        criterion)`` beside ``model = Net()``) stands for it; the rest are unknown."""
+        args: list = []
+        if fn.owner is not None and not _is_static(fn.node):
+            args = [self.canonical_instance(fn.owner)]
+        kwargs = {}
+        if isinstance(fn.node, cst.FunctionDef):
+            for param in list(fn.node.params.params)[len(args):]:
+                found = self.globals.vars.get(param.name.value)
+                if param.default is None and _model_or_loss(found):
+                    kwargs[param.name.value] = found
+        self.call_function(fn, args, kwargs, Ctx())
+
+    def canonical_instance(self, cls: ClassV) -> Instance:
+        if cls.node not in self._canonical_instances:
+            self._canonical_instances[cls.node] = self.instantiate(cls, [], {}, Ctx())
+        return self._canonical_instances[cls.node]
+
+    def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx) -> Instance:
+        from . import frameworks
+
+        instance = Instance(cls)
+        if cls.framework is not None:
+            instance.model = frameworks.module_model(instance, self)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(init, [instance] + args, kwargs, ctx)
+        return instance
+
+
+# --- helpers ----------------------------------------------------------------------
+
+_BUILTINS = frozenset({"enumerate", "zip", "iter", "next", "list", "tuple", "abs", "round", "float", "int", "sorted", "reversed"})
+_BINOPS = {
+    "Add": "+", "Subtract": "-", "Multiply": "*", "Divide": "/", "FloorDivide": "//",
+    "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
+}
+_ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _body(node: cst.FunctionDef):
+    body = node.body
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    return [body]  # a one-line ``def f(): return x``
+
+
+def _model_or_loss(value) -> bool:
+    return isinstance(value, (ModelV, LossObj)) or (isinstance(value, Instance) and value.model is not None)
+
+
+def _is_super(node) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
+
+
+def _is_static(node) -> bool:
+    if not isinstance(node, cst.FunctionDef):
+        return True
+    for decorator in node.decorators:
+        if isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod":
+            return True
+    return False
+
+
+def _join_returns(returns: list) -> Value:
+    training = [value for value, inference in returns if not inference]
+    chosen = training or [value for value, _ in returns]
+    if not chosen:
+        return UNKNOWN
+    result = chosen[0]
+    for value in chosen[1:]:
+        result = join(result, value)
+    return result
+
+
+def _literal_fact(items: list):
+    numbers = []
+    for item in items:
+        if isinstance(item, Const) and isinstance(item.value, (int, float)):
+            numbers.append(item.value)
+        elif isinstance(item, Seq):
+            if item.fact.kind is targets.Kind.UNKNOWN:
+                return targets.UNKNOWN_FACT
+            numbers.append(0.5 if item.fact.kind is targets.Kind.CONTINUOUS else 0)
+            if item.fact.sign is targets.Sign.SIGNED:
+                numbers.append(-1)
+        else:
+            return targets.UNKNOWN_FACT
+    return targets.of_literals(numbers)
+
+
+def _is_min_of(value: Value) -> bool:
+    return isinstance(value, Tensor) and value.fact.because == "a minimum"
+
+
+def _training_test(test) -> Optional[bool]:
+    """True when ``test`` is true exactly on the training path (``self.training``,
+    ``training``), False when exactly on the inference path (``not self.training``)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _training_test(test.expression)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Name) and test.value == "training":
+        return True
+    if isinstance(test, cst.Attribute) and test.attr.value == "training":
+        return True
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        left = _training_test(test.left)
+        comparator = test.comparisons[0].comparator
+        op = test.comparisons[0].operator
+        if left is not None and isinstance(comparator, cst.Name) and comparator.value in ("True", "False"):
+            positive = isinstance(op, (cst.Equal, cst.Is))
+            negative = isinstance(op, (cst.NotEqual, cst.IsNot))
+            if positive or negative:
+                truth = (comparator.value == "True") == positive
+                return left if truth else not left
+    return None
+
+
+def _always_returns(body) -> bool:
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
+    return False
+
+
+def _training_guard_returns(stmt: cst.If) -> bool:
+    return _training_test(stmt.test) is True and _always_returns(stmt.body.body) and stmt.orelse is None
+
+
+def _is_no_grad(expr, value: Value, scope: Scope) -> bool:
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    if isinstance(value, Qual) and value.name in V.NO_GRAD:
+        return True
+    if isinstance(target, (cst.Name, cst.Attribute)):
+        resolved = _resolve(target, scope)
+        if resolved in V.NO_GRAD:
+            if resolved == "torch.set_grad_enabled" and isinstance(expr, cst.Call):
+                arg = expr.args[0].value if expr.args else None
+                return isinstance(arg, cst.Name) and arg.value == "False"
+            return True
+    return False
+
+
+def _resolve(node, scope: Scope) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        found = scope.lookup(node.value)
+        return found.name if isinstance(found, Qual) else None
+    if isinstance(node, cst.Attribute):
+        base = _resolve(node.value, scope)
+        return canonical(f"{base}.{node.attr.value}") if base else None
+    return None

@@ -1,0 +1,122 @@
+"""Linking: from the interpreter's events to heads (model output + loss + targets).
+
+A PyTorch head comes from a loss computed on a model output
+(``criterion(model(x), y)``, ``F.cross_entropy(self(x), y)``); a Keras head from
+``model.compile(loss=...)`` paired with the targets given to ``model.fit``. Every
+model output also yields a head without a loss, for rules that need none (HL004).
+"""
+
+from __future__ import annotations
+
+from . import targets
+from . import vocabulary as V
+from .frameworks import common
+from .interpreter import Ctx, CallSite, Interpreter, LossEvent
+from .records import Head, Link, TargetFact, UNKNOWN_FACT
+from .values import (
+    UNKNOWN,
+    Const,
+    DictV,
+    Function,
+    LossObj,
+    ModelV,
+    Partial,
+    Qual,
+    Seq,
+    Tensor,
+    Value,
+)
+
+
+def heads(interp: Interpreter) -> list:
+    events = interp.events
+    found: list = []
+    for model in list(events.models):
+        for compile_event in model.compiles:
+            _link_compile(interp, model, compile_event)
+    for event in events.losses:
+        if not event.inference:
+            head = _head(event.pred, event.loss, event.target.fact if event.target else UNKNOWN_FACT, event.node)
+            if head is not None:
+                found.append(head)
+    for model in events.models:
+        for output in _outputs(common.model_output(model, interp)):
+            head = _head(output, None, UNKNOWN_FACT, None)
+            if head is not None:
+                found.append(head)
+    return found
+
+
+def _head(pred: Value, loss, fact: TargetFact, node):
+    if not isinstance(pred, Tensor):
+        return None
+    model = pred.model
+    evidence = tuple(model.classifier_evidence) if model is not None else ()
+    return Head(
+        framework=model.framework if model is not None else (loss.framework if loss else None),
+        model=model.name if model is not None else "",
+        output_layer=pred.layer,
+        activation=pred.act,
+        loss=loss,
+        link=Link(node) if node is not None else None,
+        targets=fact,
+        classifier_evidence=evidence,
+        single_output=pred.single,
+    )
+
+
+def _outputs(value: Value) -> list:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq):
+        return [item for item in value.items if isinstance(item, Tensor)]
+    return []
+
+
+def _per_output(value: Value, outputs: list) -> list:
+    """Spread a compile() loss or fit() target over a model's outputs: one for all,
+    a list by position, or a dict keyed by the output layer's ``name=``."""
+    if isinstance(value, Seq) and len(value.items) == len(outputs) and len(outputs) > 1:
+        return list(value.items)
+    if isinstance(value, DictV):
+        return [
+            value.items.get(out.layer.layer_name if out.layer else None, UNKNOWN) for out in outputs
+        ]
+    return [value] * len(outputs)
+
+
+def _fit_targets(model: ModelV, outputs: list) -> list:
+    if not model.fits:
+        return [UNKNOWN_FACT] * len(outputs)
+    facts = None
+    for fit in model.fits:
+        per = [v.fact if v is not None else UNKNOWN_FACT for v in _per_output(fit, outputs)]
+        facts = per if facts is None else [targets.join(a, b) for a, b in zip(facts, per)]
+    return facts
+
+
+def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
+    """Turn ``model.compile(loss=...)`` into loss events on each output."""
+    outputs = _outputs(common.model_output(model, interp))
+    losses = _per_output(event.loss, outputs)
+    facts = _fit_targets(model, outputs)
+    for output, loss, fact in zip(outputs, losses, facts):
+        record = _loss_record(loss, event.node)
+        if record is not None:
+            interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False))
+        elif isinstance(loss, (Function, Partial)):
+            # a custom loss: follow it as if Keras called it with (y_true, y_pred)
+            site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
+            interp.call_value(loss, site)
+
+
+def _loss_record(value: Value, node):
+    if isinstance(value, LossObj):
+        return value.loss
+    if isinstance(value, Const) and isinstance(value.value, str) and value.value in V.LOSS_STRINGS:
+        return common.loss(V.LOSS_STRINGS[value.value], None, node)
+    if isinstance(value, Qual):
+        spec = V.LOSS_FUNCTIONS.get(value.name) or V.LOSS_CLASSES.get(value.name)
+        if spec is not None:
+            return common.loss(spec, None, node)
+    return None

@@ -1,0 +1,210 @@
+"""Framework-neutral records: what the adapters extract and what the rules read.
+
+The adapters turn PyTorch and Keras syntax into these records; rules never see a
+framework's spelling, only kinds from the canonical vocabulary (``softmax``,
+``cross_entropy``, ...). Records point back at the syntax they came from through
+``node`` (a libcst node); the engine turns nodes into line/column spans only for
+the findings it reports, so files without findings never pay for positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Optional
+
+
+class Framework(str, Enum):
+    TORCH = "torch"
+    KERAS = "keras"
+
+
+# --- facts about targets: two tiny lattices (see targets.py) ------------------
+
+
+class Kind(str, Enum):
+    UNKNOWN = "unknown"
+    LABEL = "label"  # bool / integer / one-hot / comparison result
+    CONTINUOUS = "continuous"
+
+
+class Sign(str, Enum):
+    UNKNOWN = "unknown"
+    NONNEG = "non-negative"
+    SIGNED = "signed"  # can be negative
+
+
+@dataclass(frozen=True)
+class TargetFact:
+    kind: Kind = Kind.UNKNOWN
+    sign: Sign = Sign.UNKNOWN
+    # Where the fact was established (e.g. the ``torch.randn`` call), for messages.
+    because: str = ""
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+UNKNOWN_FACT = TargetFact()
+
+
+# --- the head ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A final nonlinearity. ``kind`` is canonical: softmax, log_softmax, sigmoid,
+    relu, relu6, softplus, exp, tanh, identity, other."""
+
+    kind: str
+    axis: Optional[int] = None  # softmax axis when it is a literal
+    axis_given: bool = False  # False: the framework default applies
+    name: str = ""  # as the user would recognise it: "nn.Softmax(dim=1)"
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """The last parametrised layer before the activation."""
+
+    kind: str  # linear, dense, conv, other
+    units: Optional[int] = None  # output units / features when literal
+    name: str = ""  # "nn.Linear(64, 10)" or "Dense(10)"
+    layer_name: Optional[str] = None  # Keras ``name=`` (multi-output compile dicts)
+    args: tuple = ()  # literal arguments for confirmation probes: ((key, value), ...)
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss as the framework defines it.
+
+    ``applies`` is what the loss does to its prediction input before scoring:
+    ``softmax`` (cross-entropy on logits), ``sigmoid`` (BCE on logits) or None.
+    ``expects`` is what the prediction must be: logits, probabilities,
+    log_probabilities or values (regression)."""
+
+    kind: str  # cross_entropy, nll, bce, bce_with_logits, mse, mae, huber, ...
+    framework: Framework
+    applies: Optional[str]
+    expects: str
+    from_logits: Optional[bool] = None
+    name: str = ""  # "nn.CrossEntropyLoss", "'categorical_crossentropy'"
+    args: tuple = ()  # literal arguments, for probes
+    node: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.expects == "values"
+
+    @property
+    def is_squared_error(self) -> bool:
+        return self.kind == "mse"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a loss meets a model output: ``criterion(out, y)``, ``compile(loss=...)``."""
+
+    node: Any = field(default=None, compare=False, repr=False)
+    description: str = ""  # "criterion(out, y)", "model.compile(loss=...)"
+
+
+@dataclass(frozen=True)
+class Head:
+    """One output of one model, with the loss that trains it (if one is linked)."""
+
+    framework: Optional[Framework]
+    model: str  # the model's name: its class, or Sequential / Model
+    output_layer: Optional[Layer]
+    activation: Optional[Activation]
+    loss: Optional[Loss] = None
+    link: Optional[Link] = None
+    targets: TargetFact = UNKNOWN_FACT
+    # Places where the code treats the output as class scores (accuracy metric,
+    # threshold at 0.5, argmax, round): evidence of a classifier.
+    classifier_evidence: tuple = ()
+    # False when the output is one element of a model returning several tensors
+    single_output: bool = True
+
+
+# --- findings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based, as flake8 and ruff print it
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class Related:
+    label: str  # "loss created here"
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a code, a message and the syntax it points at.
+
+    Rules build findings with nodes; the engine resolves them to spans. ``{loss_at}``
+    in a message becomes where the loss is ("line 41"), once the engine knows it."""
+
+    code: str
+    message: str
+    node: Any = field(default=None, compare=False, repr=False)
+    related: tuple = ()  # of Related
+    head: Optional[Head] = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding after the engine has resolved where it is."""
+
+    code: str
+    name: str
+    message: str
+    span: Span
+    related: tuple = ()  # of (label, Span)
+    source_line: str = ""
+    evidence: Optional[dict] = None
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be checked; the run goes on with the others."""
+
+    path: str
+    reason: str
+    stage: str = "read"  # read, parse, analyse
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a confirmation probe measured for one finding (``--confirm``).
+
+    ``status``: confirmed (the framework reproduces the harm), refuted (it does
+    not: the finding does not fail the run), or unconfirmed (the probe could not
+    run; ``summary`` says why)."""
+
+    status: str  # confirmed | refuted | unconfirmed
+    summary: str  # one line for the terminal
+    framework: str = ""  # torch | keras
+    version: str = ""  # the framework's version
+    device: str = ""  # cpu | cuda
+    backend: str = ""  # Keras backend measured (tensorflow, torch, jax)
+    measurements: tuple = ()  # ((name, number), ...) in a stable order
+    defaults: tuple = ()  # arguments that were not literal and got a default
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "summary": self.summary,
+            "framework": self.framework,
+            "version": self.version,
+            "device": self.device,
+            "backend": self.backend or None,
+            "measurements": dict(self.measurements),
+            "defaults": list(self.defaults),
+        }

@@ -1,0 +1,49 @@
+"""The rule registry. A rule is a pure function from a head to findings, in a file
+of its own; its long-form documentation is the page ``rules/<CODE>.md``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..records import Finding, Head
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str  # one line, shown by ``headlint rules``
+    check: Callable[[Head], Iterable[Finding]]
+
+
+def related_loss(head: Head) -> tuple:
+    """Where the loss meets the output, and where it was built when elsewhere."""
+    from ..records import Related
+
+    related = []
+    if head.link is not None and head.link.node is not None:
+        related.append(Related("loss applied here", head.link.node))
+    if head.loss is not None and head.loss.node is not None and head.loss.node is not getattr(head.link, "node", None):
+        related.append(Related("loss created here", head.loss.node))
+    return tuple(related)
+
+
+def _load() -> dict:
+    from . import (
+        hl001_double_softmax,
+        hl002_sigmoid_mse,
+        hl003_relu_signed_regression,
+        hl004_one_unit_softmax,
+    )
+
+    rules = [
+        hl001_double_softmax.RULE,
+        hl002_sigmoid_mse.RULE,
+        hl003_relu_signed_regression.RULE,
+        hl004_one_unit_softmax.RULE,
+    ]
+    return {rule.code: rule for rule in rules}
+
+
+RULES: dict = _load()

@@ -1,0 +1,156 @@
+"""Facts about targets: the kind lattice (label / continuous) and the sign lattice.
+
+HL002 needs to know whether targets are class labels; HL003 whether they can be
+negative. No single line says so: the interpreter follows the target expression
+back through assignments and combines facts with the transfer rules below. A rule
+fires only on a definite fact; ``unknown`` stays silent.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .records import Kind, Sign, TargetFact, UNKNOWN_FACT
+
+LABEL_NONNEG = TargetFact(Kind.LABEL, Sign.NONNEG)
+
+
+def fact(kind: str, sign: str, because: str = "", node=None) -> TargetFact:
+    """Build a fact from the vocabulary's strings ("label", "signed", ...)."""
+    kinds = {"label": Kind.LABEL, "continuous": Kind.CONTINUOUS}
+    signs = {"signed": Sign.SIGNED, "nonneg": Sign.NONNEG}
+    return TargetFact(kinds.get(kind, Kind.UNKNOWN), signs.get(sign, Sign.UNKNOWN), because, node)
+
+
+def of_number(value) -> TargetFact:
+    if isinstance(value, bool):
+        return LABEL_NONNEG
+    if isinstance(value, int):
+        return TargetFact(Kind.LABEL, Sign.NONNEG if value >= 0 else Sign.SIGNED)
+    if isinstance(value, float):
+        return TargetFact(Kind.CONTINUOUS, Sign.NONNEG if value >= 0 else Sign.SIGNED)
+    return UNKNOWN_FACT
+
+
+def of_literals(values: list) -> TargetFact:
+    """Facts of a literal list ``[0, 1, 1]`` or ``[0.5, -1.2]`` (nested lists flattened)."""
+    facts = [of_number(v) for v in values]
+    if not facts or any(f.kind is Kind.UNKNOWN for f in facts):
+        return UNKNOWN_FACT
+    kind = Kind.CONTINUOUS if any(f.kind is Kind.CONTINUOUS for f in facts) else Kind.LABEL
+    sign = Sign.SIGNED if any(f.sign is Sign.SIGNED for f in facts) else Sign.NONNEG
+    return TargetFact(kind, sign, "literal values")
+
+
+def of_range(kind: str, low, high, because: str, node=None) -> TargetFact:
+    """``uniform(low, high)``, ``randint(low, high)``, ``linspace(a, b)``: the lower
+    bound decides the sign when it is a literal; a single argument is the high end."""
+    if low is None and high is not None:
+        low = 0
+    if isinstance(low, (int, float)) and not isinstance(low, bool):
+        return fact(kind, "nonneg" if low >= 0 else "signed", because, node)
+    return fact(kind, "unknown", because, node)
+
+
+def with_sign(f: TargetFact, sign: Sign, because: str = "", node=None) -> TargetFact:
+    return TargetFact(f.kind, sign, because or f.because, node if node is not None else f.node)
+
+
+def with_kind(f: TargetFact, kind: Kind) -> TargetFact:
+    return TargetFact(kind, f.sign, f.because, f.node)
+
+
+def join(a: TargetFact, b: TargetFact) -> TargetFact:
+    """Two possible values for one name (branches): keep only what both agree on."""
+    if a == b:
+        return a
+    kind = a.kind if a.kind == b.kind else Kind.UNKNOWN
+    sign = a.sign if a.sign == b.sign else Sign.UNKNOWN
+    return TargetFact(kind, sign, a.because if a.because == b.because else "")
+
+
+def _arith_kind(a: TargetFact, b: TargetFact) -> Kind:
+    if Kind.CONTINUOUS in (a.kind, b.kind):
+        return Kind.CONTINUOUS
+    return Kind.UNKNOWN
+
+
+def binary(op: str, a: TargetFact, b: TargetFact, node=None) -> TargetFact:
+    """Transfer of an arithmetic operator. ``op`` is one of + - * / // % ** @."""
+    kind = _arith_kind(a, b)
+    if op == "-":
+        # a difference can be negative whatever its operands are (the interpreter
+        # handles the exceptions it can see: ``y - y.min()``, ``1 - p``)
+        origin = a if a.sign is Sign.SIGNED and a.because else None
+        return TargetFact(
+            Kind.CONTINUOUS if kind is Kind.CONTINUOUS else Kind.UNKNOWN,
+            Sign.SIGNED,
+            origin.because if origin else "a difference",
+            origin.node if origin else node,
+        )
+    if op == "%":
+        return TargetFact(kind, b.sign)
+    if a.sign is Sign.NONNEG and b.sign is Sign.NONNEG:
+        return TargetFact(kind, Sign.NONNEG, a.because or b.because)
+    signed = a if a.sign is Sign.SIGNED else b
+    if op in ("*", "/", "//", "@") and signed.sign is Sign.SIGNED:
+        # a value that can be negative, scaled by anything, can still be negative
+        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node)
+    if op == "+" and Sign.UNKNOWN not in (a.sign, b.sign):
+        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node)
+    if op in ("+", "*", "/", "//", "@"):
+        return TargetFact(kind, Sign.UNKNOWN)
+    if op == "**":
+        return TargetFact(kind, Sign.UNKNOWN)
+    return UNKNOWN_FACT
+
+
+def power(a: TargetFact, exponent) -> TargetFact:
+    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent % 2 == 0:
+        return TargetFact(a.kind, Sign.NONNEG, "an even power")
+    if isinstance(exponent, (int, float)) and a.sign is Sign.NONNEG:
+        return a
+    return TargetFact(a.kind, Sign.UNKNOWN)
+
+
+def negate(a: TargetFact, node=None) -> TargetFact:
+    if a.sign is Sign.UNKNOWN and a.kind is Kind.UNKNOWN:
+        return a
+    return TargetFact(a.kind, Sign.SIGNED, "a negation", node)
+
+
+def comparison(node=None) -> TargetFact:
+    return TargetFact(Kind.LABEL, Sign.NONNEG, "a comparison", node)
+
+
+def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node=None) -> TargetFact:
+    """Apply a named rule from the vocabulary (ELEMENTWISE / TENSOR_METHODS)."""
+    if rule == "keep":
+        return a
+    if rule == "label":
+        return TargetFact(Kind.LABEL, a.sign if a.sign is not Sign.UNKNOWN else Sign.UNKNOWN, because or "an integer cast", node)
+    if rule == "nonneg":
+        kind = a.kind if a.kind is not Kind.LABEL else Kind.UNKNOWN
+        return TargetFact(kind, Sign.NONNEG, because, node)
+    if rule == "signed":
+        kind = Kind.CONTINUOUS if a.kind is not Kind.UNKNOWN else Kind.UNKNOWN
+        return TargetFact(kind, Sign.SIGNED, because, node)
+    if rule in ("clip", "clip_min"):
+        low = args[0] if args else None
+        if isinstance(low, (int, float)) and not isinstance(low, bool) and low >= 0:
+            return TargetFact(a.kind, Sign.NONNEG, because, node)
+        return a if rule == "clip" and low is None and args else TargetFact(a.kind, Sign.UNKNOWN)
+    if rule == "minimum":
+        return TargetFact(a.kind, a.sign, "a minimum", node)
+    if rule == "nonneg_stat":
+        return TargetFact(Kind.CONTINUOUS, Sign.NONNEG, because, node)
+    if rule == "astype":
+        dtype = args[0] if args else None
+        if isinstance(dtype, str) and ("int" in dtype or "bool" in dtype or "long" in dtype):
+            return transfer("label", a, because="an integer cast", node=node)
+        return a
+    return UNKNOWN_FACT
+
+
+def describe(f: TargetFact) -> Optional[str]:
+    return f.because or None

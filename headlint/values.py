@@ -1,0 +1,218 @@
+"""Abstract values: what the interpreter knows about a Python value without running it.
+
+The interpreter (interpreter.py) evaluates model code over these values. A tensor
+remembers the last activation applied to it, the layer that produced it, the model
+whose output it is, and facts about its contents (targets.py). Anything the
+interpreter cannot follow is ``UNKNOWN``, and rules stay silent on unknowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Optional
+
+from .records import Activation, Framework, Layer, Loss, TargetFact, UNKNOWN_FACT
+from . import targets
+
+
+class Value:
+    fact: TargetFact = UNKNOWN_FACT
+
+
+class _Unknown(Value):
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(eq=False)
+class Const(Value):
+    """A Python literal: number, string, bool or None."""
+
+    value: Any
+    node: Any = None
+
+    @property
+    def fact(self) -> TargetFact:  # type: ignore[override]
+        return targets.of_number(self.value)
+
+
+@dataclass(eq=False)
+class Qual(Value):
+    """A library object reached through an import: ``torch.nn.Softmax``."""
+
+    name: str  # canonical qualified name
+
+
+@dataclass(eq=False)
+class Tensor(Value):
+    act: Optional[Activation] = None  # last activation applied; None: not known
+    layer: Optional[Layer] = None  # layer whose output the activation was applied to
+    model: Optional["ModelV"] = None  # the model whose output this is
+    fact: TargetFact = UNKNOWN_FACT
+    single: bool = True  # False: one element of a multi-output model
+
+    def derived(self, **changes) -> "Tensor":
+        return replace(self, **changes)
+
+
+@dataclass(eq=False)
+class Seq(Value):
+    """A tuple or list; ``fact`` is computed from literal numbers."""
+
+    items: list
+    node: Any = None
+    fact: TargetFact = UNKNOWN_FACT
+
+
+@dataclass(eq=False)
+class DictV(Value):
+    items: dict  # literal key -> Value
+
+
+@dataclass(eq=False)
+class LayerObj(Value):
+    """A parametrised layer (``nn.Linear``, ``Dense``) and the activation it carries."""
+
+    layer: Layer
+    act: Activation  # Keras ``activation=``; identity for torch layers
+
+
+@dataclass(eq=False)
+class ActObj(Value):
+    """A layer that only applies an activation: ``nn.Softmax(dim=1)``."""
+
+    kind: str
+    axis: Optional[int]
+    axis_given: bool
+    display: str
+    node: Any = None
+
+
+@dataclass(eq=False)
+class PassObj(Value):
+    """Dropout, Flatten, Reshape: the last activation stays what it was."""
+
+
+@dataclass(eq=False)
+class LossObj(Value):
+    """A loss object, or a loss function used as a value (``loss=keras.losses.mse``)."""
+
+    loss: Loss
+    pred: tuple  # (keyword, position) of the prediction when called
+    target: tuple
+
+
+@dataclass(eq=False)
+class ModelV(Value):
+    """A model: a Sequential stack, a functional Keras model, or an instance of a
+    module class. Mutable: ``add``, ``compile`` and ``fit`` record into it."""
+
+    framework: Framework
+    name: str
+    node: Any = None
+    items: Optional[list] = None  # Sequential layers
+    outputs_value: Optional[Value] = None  # functional Keras outputs
+    forward: Optional[Callable[[], Value]] = None  # computes a module's output
+    classifier_evidence: list = field(default_factory=list)
+    compiles: list = field(default_factory=list)  # CompileEvent
+    fits: list = field(default_factory=list)  # Value of the targets given to fit()
+    _output: Optional[Value] = None
+    _computing: bool = False
+
+
+@dataclass(eq=False)
+class Function(Value):
+    node: Any  # cst.FunctionDef or cst.Lambda
+    scope: Any  # the defining Scope
+    name: str
+    owner: Optional["ClassV"] = None
+
+
+@dataclass(eq=False)
+class ClassV(Value):
+    node: Any
+    scope: Any
+    name: str
+    bases: list  # Values
+    attrs: dict = field(default_factory=dict)  # class-level names, methods included
+    framework: Optional[Framework] = None  # set when a base is a module class
+
+    def lookup(self, name: str):
+        if name in self.attrs:
+            return self.attrs[name]
+        for base in self.bases:
+            if isinstance(base, ClassV):
+                found = base.lookup(name)
+                if found is not None:
+                    return found
+        return None
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    cls: ClassV
+    attrs: dict = field(default_factory=dict)
+    model: Optional[ModelV] = None
+
+
+@dataclass(eq=False)
+class BoundMethod(Value):
+    instance: Value
+    function: Function
+
+
+@dataclass(eq=False)
+class Partial(Value):
+    func: Value
+    args: list
+    kwargs: dict
+
+
+@dataclass(eq=False)
+class Dataset(Value):
+    """A dataset or loader; iterating yields one element per column."""
+
+    columns: list
+
+
+@dataclass(eq=False)
+class Transformer(Value):
+    """A fitted preprocessing object (StandardScaler): transform() gives ``result``."""
+
+    result: TargetFact
+
+
+@dataclass(eq=False)
+class RNG(Value):
+    """``np.random.default_rng()``: its draw methods create data."""
+
+
+def fact_of(value: Value) -> TargetFact:
+    return value.fact if value is not None else UNKNOWN_FACT
+
+
+def join(a: Value, b: Value) -> Value:
+    """Two possible values of one name: keep what both agree on."""
+    if a is b:
+        return a
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        same_act = (
+            a.act is not None
+            and b.act is not None
+            and a.act.kind == b.act.kind
+            and a.act.axis == b.act.axis
+        )
+        return Tensor(
+            act=a.act if same_act else None,
+            layer=a.layer if same_act and a.layer == b.layer else None,
+            model=a.model if a.model is b.model else None,
+            fact=targets.join(a.fact, b.fact),
+        )
+    if isinstance(a, Const) and isinstance(b, Const) and a.value == b.value:
+        return a
+    if isinstance(a, (Tensor, Seq, Const)) and isinstance(b, (Tensor, Seq, Const)):
+        return Tensor(fact=targets.join(a.fact, b.fact))
+    return UNKNOWN

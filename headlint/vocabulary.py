@@ -1,0 +1,522 @@
+"""The canonical vocabulary: every framework spelling headlint understands, as data.
+
+Keys are canonical qualified names (see ``names.canonical``): ``tensorflow.keras.X``,
+``tf_keras.X`` and ``keras.src.X`` are all ``keras.X``; ``torch.nn.modules.loss.X`` is
+``torch.nn.X``. Adding a spelling is adding a row here, never code in a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .records import Framework
+
+TORCH, KERAS = Framework.TORCH, Framework.KERAS
+
+
+# --- activations -----------------------------------------------------------------
+
+# Canonical activation kinds for names used by Keras ``activation=`` strings,
+# ``keras.activations.*`` and torch/tf functions alike.
+ACTIVATION_KINDS = {
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "sigmoid": "sigmoid",
+    "expit": "sigmoid",
+    "relu": "relu",
+    "relu6": "relu6",
+    "softplus": "softplus",
+    "exp": "exp",
+    "exponential": "exp",
+    "tanh": "tanh",
+    "linear": "identity",
+    "identity": "identity",
+}
+NON_NEGATIVE = frozenset({"relu", "relu6", "softplus", "exp"})
+
+
+@dataclass(frozen=True)
+class ActivationFn:
+    """A function applying an activation to its first argument."""
+
+    kind: str
+    axis_param: Optional[str] = None  # "dim" / "axis"
+    axis_pos: Optional[int] = None  # positional index of the axis argument
+    display: str = ""
+
+
+def _fns(prefix: str, names: dict, axis_param: str, display: str) -> dict:
+    out = {}
+    for name, kind in names.items():
+        softmaxish = kind in ("softmax", "log_softmax")
+        out[f"{prefix}.{name}"] = ActivationFn(
+            kind,
+            axis_param if softmaxish else None,
+            1 if softmaxish else None,
+            f"{display}.{name}",
+        )
+    return out
+
+
+_TORCH_FNS = {
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "relu6": "relu6",
+    "softplus": "softplus",
+    "tanh": "tanh",
+}
+_TF_FNS = {
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "relu6": "relu6",
+    "softplus": "softplus",
+    "tanh": "tanh",
+    "exp": "exp",
+}
+_KERAS_FNS = {k: v for k, v in ACTIVATION_KINDS.items() if k not in ("expit", "identity", "exp")}
+
+ACTIVATION_FUNCTIONS: dict = {
+    **_fns("torch.nn.functional", _TORCH_FNS, "dim", "F"),
+    **_fns("torch", {**_TORCH_FNS, "exp": "exp"}, "dim", "torch"),
+    **_fns("torch.special", {"softmax": "softmax", "log_softmax": "log_softmax", "expit": "sigmoid"}, "dim", "torch.special"),
+    **_fns("tensorflow.nn", _TF_FNS, "axis", "tf.nn"),
+    **_fns("tensorflow.math", _TF_FNS, "axis", "tf.math"),
+    **_fns("tensorflow", {"sigmoid": "sigmoid", "tanh": "tanh", "exp": "exp"}, "axis", "tf"),
+    **_fns("keras.activations", _KERAS_FNS, "axis", "keras.activations"),
+    **_fns("keras.ops", {**_TF_FNS, "log_softmax": "log_softmax"}, "axis", "keras.ops"),
+}
+
+# Tensor methods that apply an activation: ``x.softmax(dim=1)``, ``x.sigmoid()``.
+ACTIVATION_METHODS = {
+    "softmax": ActivationFn("softmax", "dim", 0, ".softmax"),
+    "log_softmax": ActivationFn("log_softmax", "dim", 0, ".log_softmax"),
+    "sigmoid": ActivationFn("sigmoid", display=".sigmoid"),
+    "relu": ActivationFn("relu", display=".relu"),
+    "exp": ActivationFn("exp", display=".exp"),
+    "tanh": ActivationFn("tanh", display=".tanh"),
+}
+
+
+@dataclass(frozen=True)
+class ActivationModule:
+    """A layer object that only applies an activation: ``nn.Softmax(dim=1)``."""
+
+    kind: Optional[str]  # None: taken from the first argument (keras Activation)
+    framework: Framework
+    axis_param: Optional[str] = None
+    axis_pos: Optional[int] = None
+    default_axis: Optional[int] = None
+    display: str = ""
+
+
+ACTIVATION_MODULES = {
+    "torch.nn.Softmax": ActivationModule("softmax", TORCH, "dim", 0, None, "nn.Softmax"),
+    "torch.nn.LogSoftmax": ActivationModule("log_softmax", TORCH, "dim", 0, None, "nn.LogSoftmax"),
+    "torch.nn.Sigmoid": ActivationModule("sigmoid", TORCH, display="nn.Sigmoid"),
+    "torch.nn.ReLU": ActivationModule("relu", TORCH, display="nn.ReLU"),
+    "torch.nn.ReLU6": ActivationModule("relu6", TORCH, display="nn.ReLU6"),
+    "torch.nn.Softplus": ActivationModule("softplus", TORCH, display="nn.Softplus"),
+    "torch.nn.Tanh": ActivationModule("tanh", TORCH, display="nn.Tanh"),
+    "torch.nn.GELU": ActivationModule("other", TORCH, display="nn.GELU"),
+    "torch.nn.ELU": ActivationModule("other", TORCH, display="nn.ELU"),
+    "torch.nn.SiLU": ActivationModule("other", TORCH, display="nn.SiLU"),
+    "torch.nn.LeakyReLU": ActivationModule("other", TORCH, display="nn.LeakyReLU"),
+    "keras.layers.Softmax": ActivationModule("softmax", KERAS, "axis", 0, -1, "layers.Softmax"),
+    "keras.layers.ReLU": ActivationModule("relu", KERAS, display="layers.ReLU"),
+    "keras.layers.LeakyReLU": ActivationModule("other", KERAS, display="layers.LeakyReLU"),
+    "keras.layers.ELU": ActivationModule("other", KERAS, display="layers.ELU"),
+    "keras.layers.Activation": ActivationModule(None, KERAS, display="layers.Activation"),
+}
+
+
+# --- layers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    kind: str
+    framework: Framework
+    params: tuple  # positional parameter names, in order
+    units_param: Optional[str]
+    activation_param: Optional[str] = None  # Keras layers carry their activation
+    display: str = ""
+
+
+LAYERS = {
+    "torch.nn.Linear": LayerSpec("linear", TORCH, ("in_features", "out_features", "bias"), "out_features", None, "nn.Linear"),
+    "torch.nn.LazyLinear": LayerSpec("linear", TORCH, ("out_features", "bias"), "out_features", None, "nn.LazyLinear"),
+    "torch.nn.Bilinear": LayerSpec("linear", TORCH, ("in1_features", "in2_features", "out_features"), "out_features", None, "nn.Bilinear"),
+    "torch.nn.Conv1d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv1d"),
+    "torch.nn.Conv2d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv2d"),
+    "torch.nn.Conv3d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv3d"),
+    "keras.layers.Dense": LayerSpec("dense", KERAS, ("units", "activation", "use_bias"), "units", "activation", "Dense"),
+    "keras.layers.Conv1D": LayerSpec("conv", KERAS, ("filters", "kernel_size"), "filters", "activation", "Conv1D"),
+    "keras.layers.Conv2D": LayerSpec("conv", KERAS, ("filters", "kernel_size"), "filters", "activation", "Conv2D"),
+    "keras.layers.Conv3D": LayerSpec("conv", KERAS, ("filters", "kernel_size"), "filters", "activation", "Conv3D"),
+}
+
+# Layers that pass a tensor through without changing what its last activation is.
+PASS_THROUGH = frozenset(
+    {
+        "torch.nn.Dropout",
+        "torch.nn.Flatten",
+        "torch.nn.Identity",
+        "torch.nn.Unflatten",
+        "keras.layers.Dropout",
+        "keras.layers.Flatten",
+        "keras.layers.Reshape",
+        "keras.layers.InputLayer",
+    }
+)
+
+SEQUENTIALS = {"torch.nn.Sequential": TORCH, "keras.Sequential": KERAS}
+FUNCTIONAL_MODELS = frozenset({"keras.Model"})
+INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
+
+# Base classes whose subclasses are models or layers (called through forward/call).
+MODULE_BASES = {
+    "torch.nn.Module": TORCH,
+    "pytorch_lightning.LightningModule": TORCH,
+    "lightning.pytorch.LightningModule": TORCH,
+    "lightning.LightningModule": TORCH,
+    "keras.Model": KERAS,
+    "keras.layers.Layer": KERAS,
+}
+
+
+# --- losses --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    kind: str
+    framework: Framework
+    applies: Optional[str]  # what the loss applies to its prediction itself
+    expects: str  # logits | probabilities | log_probabilities | values
+    display: str
+    # Call signature of the loss computation: names of the prediction and target
+    # parameters and their positions.
+    pred: tuple = ("input", 0)
+    target: tuple = ("target", 1)
+    # Keras: from_logits switches applies/expects. (param name, position in ctor/fn)
+    from_logits_pos: Optional[int] = None
+    softmax_family: bool = False  # with from_logits=True this applies softmax
+
+
+def _torch_loss(kind, applies, expects, display):
+    return LossSpec(kind, TORCH, applies, expects, display)
+
+
+_TORCH_LOSSES = {
+    "CrossEntropyLoss": ("cross_entropy", "softmax", "logits", "cross_entropy"),
+    "NLLLoss": ("nll", None, "log_probabilities", "nll_loss"),
+    "BCELoss": ("bce", None, "probabilities", "binary_cross_entropy"),
+    "BCEWithLogitsLoss": ("bce_with_logits", "sigmoid", "logits", "binary_cross_entropy_with_logits"),
+    "MSELoss": ("mse", None, "values", "mse_loss"),
+    "L1Loss": ("mae", None, "values", "l1_loss"),
+    "SmoothL1Loss": ("huber", None, "values", "smooth_l1_loss"),
+    "HuberLoss": ("huber", None, "values", "huber_loss"),
+    "KLDivLoss": ("kl_div", None, "log_probabilities", "kl_div"),
+}
+
+# Loss classes: constructed, then called on (prediction, target).
+LOSS_CLASSES: dict = {}
+# Loss functions: called directly on (prediction, target, ...).
+LOSS_FUNCTIONS: dict = {}
+
+for _cls, (_kind, _applies, _expects, _fn) in _TORCH_LOSSES.items():
+    LOSS_CLASSES[f"torch.nn.{_cls}"] = _torch_loss(_kind, _applies, _expects, f"nn.{_cls}")
+    LOSS_FUNCTIONS[f"torch.nn.functional.{_fn}"] = _torch_loss(_kind, _applies, _expects, f"F.{_fn}")
+
+# Keras: called as (y_true, y_pred). from_logits is the first constructor argument
+# of the crossentropy classes and the third argument of the functions.
+_KERAS_XENT = {
+    # class, function, kind, softmax family?
+    "CategoricalCrossentropy": ("categorical_crossentropy", True),
+    "SparseCategoricalCrossentropy": ("sparse_categorical_crossentropy", True),
+    "BinaryCrossentropy": ("binary_crossentropy", False),
+    "BinaryFocalCrossentropy": ("binary_focal_crossentropy", False),
+    "CategoricalFocalCrossentropy": ("categorical_focal_crossentropy", True),
+}
+_KERAS_REGRESSION = {
+    # class: (kind, function names)
+    "MeanSquaredError": ("mse", ("mean_squared_error", "mse", "MSE")),
+    "MeanAbsoluteError": ("mae", ("mean_absolute_error", "mae", "MAE")),
+    "Huber": ("huber", ("huber", "huber_loss")),
+    "LogCosh": ("log_cosh", ("log_cosh", "logcosh")),
+    "MeanSquaredLogarithmicError": ("msle", ("mean_squared_logarithmic_error", "msle", "MSLE")),
+}
+_KERAS_OTHER = {
+    "Hinge": ("hinge", ("hinge",)),
+    "SquaredHinge": ("squared_hinge", ("squared_hinge",)),
+    "CategoricalHinge": ("categorical_hinge", ("categorical_hinge",)),
+    "KLDivergence": ("kl_divergence", ("kl_divergence", "kld", "KLD")),
+    "Poisson": ("poisson", ("poisson",)),
+}
+
+# Strings accepted by ``model.compile(loss=...)``.
+LOSS_STRINGS: dict = {}
+
+_KT = ("y_true", 0)
+_KP = ("y_pred", 1)
+for _cls, (_fn, _softmax) in _KERAS_XENT.items():
+    LOSS_CLASSES[f"keras.losses.{_cls}"] = LossSpec(
+        _fn, KERAS, None, "probabilities", _cls, _KP, _KT, 0, _softmax
+    )
+    spec = LossSpec(_fn, KERAS, None, "probabilities", _fn, _KP, _KT, 2, _softmax)
+    LOSS_FUNCTIONS[f"keras.losses.{_fn}"] = spec
+    LOSS_FUNCTIONS[f"keras.metrics.{_fn}"] = spec
+    LOSS_STRINGS[_fn] = LossSpec(_fn, KERAS, None, "probabilities", repr(_fn), _KP, _KT, None, _softmax)
+LOSS_FUNCTIONS["keras.backend.categorical_crossentropy"] = LossSpec(
+    "categorical_crossentropy", KERAS, None, "probabilities", "K.categorical_crossentropy",
+    ("output", 1), ("target", 0), 2, True,
+)
+LOSS_FUNCTIONS["keras.backend.sparse_categorical_crossentropy"] = LossSpec(
+    "sparse_categorical_crossentropy", KERAS, None, "probabilities", "K.sparse_categorical_crossentropy",
+    ("output", 1), ("target", 0), 2, True,
+)
+for _table, _expects in ((_KERAS_REGRESSION, "values"), (_KERAS_OTHER, "other")):
+    for _cls, (_kind, _fns_) in _table.items():
+        LOSS_CLASSES[f"keras.losses.{_cls}"] = LossSpec(_kind, KERAS, None, _expects, _cls, _KP, _KT)
+        for _fn in _fns_:
+            LOSS_FUNCTIONS[f"keras.losses.{_fn}"] = LossSpec(_kind, KERAS, None, _expects, _fn, _KP, _KT)
+            LOSS_FUNCTIONS[f"keras.metrics.{_fn}"] = LossSpec(_kind, KERAS, None, _expects, _fn, _KP, _KT)
+            LOSS_STRINGS[_fn] = LossSpec(_kind, KERAS, None, _expects, repr(_fn), _KP, _KT)
+LOSS_STRINGS["huber_loss"] = LOSS_STRINGS["huber"]
+
+# TensorFlow's fused ops take keyword arguments labels= and logits=.
+for _name, _applies in (
+    ("softmax_cross_entropy_with_logits", "softmax"),
+    ("softmax_cross_entropy_with_logits_v2", "softmax"),
+    ("sparse_softmax_cross_entropy_with_logits", "softmax"),
+    ("sigmoid_cross_entropy_with_logits", "sigmoid"),
+):
+    LOSS_FUNCTIONS[f"tensorflow.nn.{_name}"] = LossSpec(
+        _name, KERAS, _applies, "logits", f"tf.nn.{_name}", ("logits", 1), ("labels", 0)
+    )
+
+
+# --- data: where targets come from ----------------------------------------------
+
+# Calls that create tensors/arrays with a known kind and sign. The second element
+# says how the sign follows from literal arguments: "signed", "nonneg" or a rule
+# name handled in targets.py ("range": low/high literals decide).
+DATA_SOURCES = {
+    # kind, sign
+    "torch.randn": ("continuous", "signed"),
+    "torch.randn_like": ("continuous", "signed"),
+    "torch.normal": ("continuous", "signed"),
+    "torch.rand": ("continuous", "nonneg"),
+    "torch.rand_like": ("continuous", "nonneg"),
+    "torch.randint": ("label", "range"),
+    "torch.randint_like": ("label", "range"),
+    "torch.randperm": ("label", "nonneg"),
+    "torch.bernoulli": ("label", "nonneg"),
+    "torch.ones": ("unknown", "nonneg"),
+    "torch.zeros": ("unknown", "nonneg"),
+    "torch.arange": ("unknown", "range"),
+    "torch.linspace": ("continuous", "range"),
+    "numpy.random.randn": ("continuous", "signed"),
+    "numpy.random.standard_normal": ("continuous", "signed"),
+    "numpy.random.normal": ("continuous", "signed"),
+    "numpy.random.rand": ("continuous", "nonneg"),
+    "numpy.random.random": ("continuous", "nonneg"),
+    "numpy.random.uniform": ("continuous", "range"),
+    "numpy.random.randint": ("label", "range"),
+    "numpy.random.choice": ("unknown", "unknown"),
+    "numpy.random.binomial": ("label", "nonneg"),
+    "numpy.random.poisson": ("continuous", "nonneg"),
+    "numpy.random.exponential": ("continuous", "nonneg"),
+    "numpy.linspace": ("continuous", "range"),
+    "numpy.arange": ("unknown", "range"),
+    "numpy.ones": ("unknown", "nonneg"),
+    "numpy.zeros": ("unknown", "nonneg"),
+    "tensorflow.random.normal": ("continuous", "signed"),
+    "tensorflow.random.truncated_normal": ("continuous", "signed"),
+    "tensorflow.random.uniform": ("continuous", "range"),
+    "keras.random.normal": ("continuous", "signed"),
+    "keras.random.uniform": ("continuous", "range"),
+    "keras.utils.to_categorical": ("label", "nonneg"),
+    "torch.nn.functional.one_hot": ("label", "nonneg"),
+    "tensorflow.one_hot": ("label", "nonneg"),
+}
+
+# Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)``.
+RNG_METHODS = {
+    "normal": ("continuous", "signed"),
+    "standard_normal": ("continuous", "signed"),
+    "randn": ("continuous", "signed"),
+    "uniform": ("continuous", "range"),
+    "random": ("continuous", "nonneg"),
+    "rand": ("continuous", "nonneg"),
+    "integers": ("label", "range"),
+    "randint": ("label", "range"),
+    "exponential": ("continuous", "nonneg"),
+    "poisson": ("continuous", "nonneg"),
+    "binomial": ("label", "nonneg"),
+}
+RNG_FACTORIES = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
+
+# Elementwise functions: name -> transfer rule in targets.py.
+ELEMENTWISE = {
+    "abs": "nonneg",
+    "absolute": "nonneg",
+    "exp": "nonneg",
+    "expm1": "signed",
+    "square": "nonneg",
+    "sqrt": "nonneg",
+    "log": "signed",
+    "log1p": "keep",
+    "log2": "signed",
+    "log10": "signed",
+    "sin": "signed",
+    "cos": "signed",
+    "tanh": "signed",
+    "diff": "signed",
+    "sign": "signed",
+    "sigmoid": "nonneg",
+    "relu": "nonneg",
+    "clip": "clip",
+    "clamp": "clip",
+    "round": "keep",
+    "floor": "keep",
+    "ceil": "keep",
+    "float32": "keep",
+    "float64": "keep",
+    "asarray": "keep",
+    "array": "keep",
+    "tensor": "keep",
+    "as_tensor": "keep",
+    "from_numpy": "keep",
+    "FloatTensor": "keep",
+    "LongTensor": "label",
+    "convert_to_tensor": "keep",
+    "constant": "keep",
+    "stack": "keep",
+    "concatenate": "keep",
+    "cat": "keep",
+    "vstack": "keep",
+    "hstack": "keep",
+    "squeeze": "keep",
+    "expand_dims": "keep",
+    "reshape": "keep",
+    "unsqueeze": "keep",
+    "cumsum": "keep",
+    "pct_change": "signed",
+    "argmax": "label",
+    "mean": "keep",
+    "min": "minimum",
+    "amin": "minimum",
+    "std": "nonneg_stat",
+    "var": "nonneg_stat",
+}
+ELEMENTWISE_MODULES = ("numpy", "torch", "tensorflow", "tensorflow.math", "keras.ops", "pandas")
+
+# Methods on a tensor/array and what they do to its facts.
+TENSOR_METHODS = {
+    "float": "keep",
+    "double": "keep",
+    "half": "keep",
+    "to": "keep",
+    "cuda": "keep",
+    "cpu": "keep",
+    "numpy": "keep",
+    "detach": "keep",
+    "clone": "keep",
+    "copy": "keep",
+    "contiguous": "keep",
+    "view": "keep",
+    "reshape": "keep",
+    "view_as": "keep",
+    "reshape_as": "keep",
+    "flatten": "keep",
+    "squeeze": "keep",
+    "unsqueeze": "keep",
+    "expand_dims": "keep",
+    "ravel": "keep",
+    "to_numpy": "keep",
+    "type_as": "keep",
+    "permute": "keep",
+    "transpose": "keep",
+    "values": "keep",
+    "astype": "astype",
+    "type": "astype",
+    "long": "label",
+    "int": "label",
+    "bool": "label",
+    "byte": "label",
+    "argmax": "label",
+    "abs": "nonneg",
+    "exp": "nonneg",
+    "square": "nonneg",
+    "sqrt": "nonneg",
+    "log": "signed",
+    "log1p": "keep",
+    "clamp": "clip",
+    "clip": "clip",
+    "clamp_min": "clip_min",
+    "diff": "signed",
+    "pct_change": "signed",
+    "cumsum": "keep",
+    "round": "keep",
+    "sum": "keep",
+    "mean": "keep",
+    "max": "keep",
+    "min": "minimum",
+    "std": "nonneg_stat",
+    "var": "nonneg_stat",
+}
+# Methods that keep the last activation of a model output visible (shape only).
+SHAPE_METHODS = frozenset(
+    {
+        "view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze",
+        "contiguous", "float", "double", "to", "cuda", "cpu", "permute", "transpose",
+        "type_as",
+    }
+)
+
+SCALERS = {
+    "sklearn.preprocessing.StandardScaler": ("continuous", "signed"),
+    "sklearn.preprocessing.RobustScaler": ("continuous", "signed"),
+    "sklearn.preprocessing.MinMaxScaler": ("continuous", "range"),
+    "sklearn.preprocessing.MaxAbsScaler": ("continuous", "keep"),
+    "sklearn.preprocessing.LabelEncoder": ("label", "nonneg"),
+    "sklearn.preprocessing.OneHotEncoder": ("label", "nonneg"),
+    "sklearn.preprocessing.LabelBinarizer": ("label", "nonneg"),
+    "sklearn.preprocessing.OrdinalEncoder": ("label", "nonneg"),
+}
+SCALER_FUNCTIONS = {
+    "sklearn.preprocessing.scale": ("continuous", "signed"),
+    "scipy.stats.zscore": ("continuous", "signed"),
+    "sklearn.preprocessing.minmax_scale": ("continuous", "nonneg"),
+    "sklearn.preprocessing.label_binarize": ("label", "nonneg"),
+}
+
+# Datasets and loaders: iterating yields the items the dataset was built from.
+DATASETS = frozenset({"torch.utils.data.TensorDataset", "tensorflow.data.Dataset.from_tensor_slices"})
+LOADERS = frozenset({"torch.utils.data.DataLoader"})
+
+# Keras metrics that treat outputs as class scores (HL002 classifier evidence).
+CLASSIFIER_METRICS = frozenset(
+    {
+        "accuracy", "acc", "binary_accuracy", "categorical_accuracy",
+        "sparse_categorical_accuracy", "auc", "precision", "recall",
+        "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+        "AUC", "Precision", "Recall", "F1Score",
+    }
+)
+
+# Contexts whose code does not train: ``with torch.no_grad():``.
+NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.set_grad_enabled"})
+# Methods that are inference or evaluation paths, not training.
+INFERENCE_METHODS = frozenset(
+    {
+        "predict", "predict_proba", "predict_step", "inference", "infer",
+        "validation_step", "test_step", "evaluate", "score", "sample", "generate",
+    }
+)

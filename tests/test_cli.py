@@ -1,0 +1,182 @@
+"""The command as users meet it: output shape, exit codes, suppression, bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cli_helpers import headlint
+
+BUGGY = """import torch
+from torch import nn
+
+model = nn.Sequential(nn.Linear(20, 10), nn.Softmax(dim=1))
+criterion = nn.CrossEntropyLoss()
+loss = criterion(model(x), y)
+"""
+CLEAN = """import torch
+from torch import nn
+
+model = nn.Sequential(nn.Linear(20, 10))
+criterion = nn.CrossEntropyLoss()
+loss = criterion(model(x), y)
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "buggy.py").write_text(BUGGY)
+    (tmp_path / "clean.py").write_text(CLEAN)
+    return tmp_path
+
+
+def test_finding_line_has_the_flake8_shape_and_exit_1(project):
+    result = headlint("check", "buggy.py", cwd=project)
+    assert result.returncode == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("buggy.py:4:42: HL001 softmax output is fed to nn.CrossEntropyLoss (line 6)")
+    assert "    4 | model = nn.Sequential" in result.stdout
+    assert "loss applied here: buggy.py:6:8" in result.stdout
+    assert result.stdout.rstrip().endswith("Found 1 finding (HL001: 1) in 1 of 1 file.")
+
+
+def test_clean_code_exits_0_quietly(project):
+    result = headlint("check", "clean.py", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No findings in 1 file."
+    assert result.stderr == ""
+
+
+def test_concise_format_is_one_line_per_finding(project):
+    result = headlint("check", "--output-format", "concise", "-q", ".", cwd=project)
+    assert result.returncode == 1
+    assert len(result.stdout.strip().splitlines()) == 1
+
+
+def test_directories_are_walked_and_virtualenvs_skipped(project):
+    venv = project / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    (venv / "buggy_copy.py").write_text(BUGGY)
+    env_dir = project / "myenv"
+    env_dir.mkdir()
+    (env_dir / "pyvenv.cfg").write_text("home = /usr\n")
+    (env_dir / "buggy_copy.py").write_text(BUGGY)
+    result = headlint("check", ".", cwd=project)
+    assert result.returncode == 1
+    assert "Found 1 finding (HL001: 1) in 1 of 2 files." in result.stdout
+
+
+@pytest.mark.parametrize("comment", ["# noqa: HL001", "# noqa", "# NOQA:HL001,HL004"])
+def test_noqa_suppresses_the_reported_line(project, comment):
+    (project / "buggy.py").write_text(BUGGY.replace("nn.Softmax(dim=1))", f"nn.Softmax(dim=1))  {comment}"))
+    result = headlint("check", "buggy.py", cwd=project)
+    assert result.returncode == 0, result.stdout
+
+
+def test_noqa_for_another_code_does_not_suppress(project):
+    (project / "buggy.py").write_text(BUGGY.replace("nn.Softmax(dim=1))", "nn.Softmax(dim=1))  # noqa: HL004"))
+    assert headlint("check", "buggy.py", cwd=project).returncode == 1
+
+
+def test_select_and_ignore(project):
+    assert headlint("check", "--ignore", "HL001", "buggy.py", cwd=project).returncode == 0
+    assert headlint("check", "--select", "HL004", "buggy.py", cwd=project).returncode == 0
+    assert headlint("check", "--select", "HL00", "buggy.py", cwd=project).returncode == 1
+    bad = headlint("check", "--select", "XX123", "buggy.py", cwd=project)
+    assert bad.returncode == 2 and "unknown rule code XX123" in bad.stderr
+
+
+def test_json_output(project):
+    result = headlint("check", "--output-format", "json", ".", cwd=project)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["files_checked"] == 2
+    (finding,) = document["findings"]
+    assert finding["code"] == "HL001" and finding["name"] == "double-softmax"
+    assert (finding["path"], finding["line"], finding["column"]) == ("buggy.py", 4, 42)
+    assert finding["related"][0]["line"] == 6
+    assert document["errors"] == []
+
+
+def test_a_syntax_error_is_reported_and_the_other_files_still_checked(project):
+    (project / "broken.py").write_text("import torch\ndef f(:\n    pass\n")
+    result = headlint("check", ".", cwd=project)
+    assert result.returncode == 2
+    assert "broken.py: syntax error at line 2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "buggy.py:4:42: HL001" in result.stdout
+
+
+def test_undecodable_bytes_are_reported_with_the_offset(project):
+    (project / "latin.py").write_bytes(b"import torch\nname = '\xe9t\xe9'\n")
+    result = headlint("check", "latin.py", "buggy.py", cwd=project)
+    assert result.returncode == 2
+    assert "latin.py: cannot decode as utf-8: byte 0xe9 at offset 21" in result.stderr
+    assert "buggy.py:4:42: HL001" in result.stdout
+
+
+def test_a_declared_encoding_is_honoured(project):
+    (project / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\n" + BUGGY.encode() + b"name = '\xe9t\xe9'\n")
+    assert headlint("check", "latin.py", cwd=project).returncode == 1
+
+
+def test_files_without_a_framework_import_are_not_parsed(project):
+    (project / "py2.py").write_text('print "hello"\n')
+    result = headlint("check", "py2.py", "clean.py", cwd=project)
+    assert result.returncode == 0
+
+
+def test_missing_path_is_an_error_but_the_rest_is_checked(project):
+    result = headlint("check", "nope.py", "buggy.py", cwd=project)
+    assert result.returncode == 2
+    assert "nope.py: no such file or directory" in result.stderr
+    assert "buggy.py:4:42: HL001" in result.stdout
+
+
+def test_an_empty_directory_says_so_and_exits_0(tmp_path):
+    result = headlint("check", tmp_path)
+    assert result.returncode == 0
+    assert "no Python files found" in result.stderr
+
+
+def test_a_directory_named_like_a_python_file(project):
+    weird = project / "models.py"
+    weird.mkdir()
+    (weird / "net.py").write_text(BUGGY)
+    result = headlint("check", "models.py", cwd=project)
+    assert result.returncode == 1
+    assert "net.py:4:42: HL001" in result.stdout
+
+
+def test_check_imports_neither_torch_nor_tensorflow(project):
+    probe = (
+        "import sys\n"
+        "from headlint.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(project)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_explain_prints_the_rule_page():
+    result = headlint("explain", "hl001")
+    assert result.returncode == 0
+    assert result.stdout.startswith("# HL001 double-softmax")
+    unknown = headlint("explain", "HL999")
+    assert unknown.returncode == 2 and "unknown rule HL999" in unknown.stderr
+
+
+def test_rules_and_version():
+    listing = headlint("rules").stdout.splitlines()
+    assert [line.split()[0] for line in listing] == ["HL001", "HL002", "HL003", "HL004"]
+    assert headlint("--version").stdout.strip().startswith("headlint, version ")
+
+
+def test_usage_errors_exit_2():
+    assert headlint("check", "--output-format", "xml").returncode == 2
+    assert headlint("frobnicate").returncode == 2

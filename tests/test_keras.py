@@ -1,0 +1,193 @@
+"""The Keras adapter (tf.keras and Keras 3): every style the core issue lists."""
+
+import pytest
+
+from conftest import codes, lint
+
+HEADER = """
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+"""
+
+
+def keras_lint(body):
+    return lint(HEADER + body)
+
+
+def test_sequential_softmax_with_from_logits_true():
+    assert keras_lint(
+        """
+model = keras.Sequential([
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10,
+                 activation="softmax"),
+])
+model.compile(optimizer="adam",
+              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+              metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=5)
+"""
+    ) == [("HL001", 10)]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        'layers.Dense(10, activation=tf.nn.softmax)',
+        'layers.Dense(10, activation=keras.activations.softmax)',
+        'layers.Dense(10), layers.Activation("softmax")',
+        "layers.Dense(10), layers.Softmax()",
+    ],
+)
+def test_every_softmax_spelling_in_a_sequential(last):
+    assert [c for c, _ in keras_lint(
+        f"""
+model = keras.Sequential([layers.Dense(64, activation="relu"), {last}])
+model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
+"""
+    )] == ["HL001"]
+
+
+def test_model_add_and_a_loss_function_with_from_logits():
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential()
+model.add(layers.Dense(64, activation="relu"))
+model.add(layers.Dense(10))
+model.add(layers.Activation("softmax"))
+model.compile(loss=lambda y, p: keras.losses.sparse_categorical_crossentropy(y, p, from_logits=True))
+"""
+    )] == ["HL001"]
+
+
+def test_functional_api():
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(32,))
+x = layers.Dense(64, activation="relu")(inputs)
+x = layers.Dense(5)(x)
+outputs = layers.Softmax()(x)
+model = keras.Model(inputs=inputs, outputs=outputs)
+model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+"""
+    ) == [("HL001", 10)]
+
+
+def test_subclassed_model_and_custom_training_loop():
+    assert keras_lint(
+        """
+class Classifier(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(64, activation="relu")
+        self.out = layers.Dense(10)
+
+    def call(self, x):
+        return tf.nn.softmax(self.out(self.hidden(x)))
+
+model = Classifier()
+loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+optimizer = keras.optimizers.Adam()
+for x, y in dataset:
+    with tf.GradientTape() as tape:
+        logits = model(x, training=True)
+        loss = loss_fn(y, logits)
+"""
+    ) == [("HL001", 14)]
+
+
+def test_tf_nn_fused_softmax_cross_entropy():
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+probs = model(x)
+loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=probs))
+"""
+    )] == ["HL001"]
+
+
+def test_correct_keras_heads_are_quiet():
+    assert keras_lint(
+        """
+a = keras.Sequential([layers.Dense(10, activation="softmax")])
+a.compile(loss="categorical_crossentropy", optimizer="adam")
+b = keras.Sequential([layers.Dense(10)])
+b.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+c = keras.Sequential([layers.Dense(1, activation="sigmoid")])
+c.compile(loss="binary_crossentropy", metrics=["accuracy"])
+c.fit(x, (x.sum(axis=1) > 0).astype("int32"))
+
+class Sub(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = layers.Dense(10)
+
+    def call(self, x, training=False):
+        logits = self.d(x)
+        if training:
+            return logits
+        return tf.nn.softmax(logits)
+
+s = Sub()
+s.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+"""
+    ) == []
+
+
+def test_one_unit_softmax_with_binary_crossentropy():
+    assert keras_lint(
+        """
+model = keras.Sequential([
+    layers.Dense(16, activation="relu", input_shape=(8,)),
+    layers.Dense(1, activation="softmax"),
+])
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+"""
+    ) == [("HL004", 9)]
+
+
+def test_sigmoid_mse_classifier_by_accuracy_metric_and_by_labels():
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(1, activation="sigmoid")])
+model.compile(loss="mean_squared_error", optimizer="sgd", metrics=["accuracy"])
+model.fit(x_train, y_train)
+"""
+    )] == ["HL002"]
+    assert [c for c, _ in keras_lint(
+        """
+from sklearn.preprocessing import LabelEncoder
+y = LabelEncoder().fit_transform(raw_labels)
+model = keras.Sequential([layers.Dense(1, activation="sigmoid")])
+model.compile(loss=keras.losses.MeanSquaredError(), optimizer="sgd")
+model.fit(x_train, y)
+"""
+    )] == ["HL002"]
+
+
+def test_relu_regression_on_standardised_targets():
+    assert [c for c, _ in keras_lint(
+        """
+from sklearn.preprocessing import StandardScaler
+y_train = StandardScaler().fit_transform(df[["price_change"]])
+model = keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(1, activation="relu")])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x_train, y_train, epochs=20)
+"""
+    )] == ["HL003"]
+
+
+def test_multi_output_model_reports_only_the_wrong_head():
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(16,))
+h = layers.Dense(32, activation="relu")(inputs)
+cls = layers.Dense(4, activation="softmax", name="cls")(h)
+reg = layers.Dense(1, activation="relu", name="reg")(h)
+model = keras.Model(inputs, [cls, reg])
+model.compile(loss={"cls": keras.losses.CategoricalCrossentropy(from_logits=True), "reg": "mse"})
+model.fit(x, {"cls": y_cls, "reg": y_reg})
+"""
+    ) == [("HL001", 9)]

@@ -1,0 +1,93 @@
+"""The two target lattices, one transfer row at a time."""
+
+import pytest
+
+from headlint import targets
+from headlint.records import Kind, Sign, TargetFact
+from conftest import codes
+
+SIGNED = TargetFact(Kind.CONTINUOUS, Sign.SIGNED)
+NONNEG = TargetFact(Kind.CONTINUOUS, Sign.NONNEG)
+UNKNOWN = TargetFact()
+
+
+@pytest.mark.parametrize(
+    "op, a, b, sign",
+    [
+        ("+", NONNEG, NONNEG, Sign.NONNEG),
+        ("+", SIGNED, NONNEG, Sign.SIGNED),
+        ("+", SIGNED, UNKNOWN, Sign.UNKNOWN),
+        ("-", NONNEG, NONNEG, Sign.SIGNED),
+        ("-", UNKNOWN, UNKNOWN, Sign.SIGNED),
+        ("*", SIGNED, UNKNOWN, Sign.SIGNED),
+        ("*", NONNEG, NONNEG, Sign.NONNEG),
+        ("*", NONNEG, UNKNOWN, Sign.UNKNOWN),
+        ("/", SIGNED, NONNEG, Sign.SIGNED),
+    ],
+)
+def test_arithmetic_signs(op, a, b, sign):
+    assert targets.binary(op, a, b).sign is sign
+
+
+def test_join_keeps_only_what_both_branches_agree_on():
+    assert targets.join(SIGNED, NONNEG).sign is Sign.UNKNOWN
+    assert targets.join(SIGNED, SIGNED) == SIGNED
+
+
+def test_even_powers_and_abs_are_non_negative():
+    assert targets.power(SIGNED, 2).sign is Sign.NONNEG
+    assert targets.power(SIGNED, 3).sign is Sign.UNKNOWN
+    assert targets.transfer("nonneg", SIGNED).sign is Sign.NONNEG
+
+
+def test_clamping_at_zero_makes_non_negative():
+    assert targets.transfer("clip", SIGNED, (0,)).sign is Sign.NONNEG
+    assert targets.transfer("clip", SIGNED, (-1,)).sign is Sign.UNKNOWN
+
+
+def test_integer_casts_are_labels():
+    assert targets.transfer("astype", NONNEG, ("int64",)).kind is Kind.LABEL
+    assert targets.transfer("astype", NONNEG, ("float32",)).kind is Kind.CONTINUOUS
+
+
+def test_literal_lists():
+    assert targets.of_literals([0, 1, 1, 0]) == TargetFact(Kind.LABEL, Sign.NONNEG, "literal values")
+    assert targets.of_literals([0.5, -1.5]).sign is Sign.SIGNED
+
+
+RELU_REGRESSION = """
+import numpy as np
+import torch
+from torch import nn
+{data}
+model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1), nn.ReLU())
+loss_fn = nn.MSELoss()
+loss = loss_fn(model(torch.as_tensor(X)), torch.as_tensor(y))
+"""
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ("y = torch.randn(100, 1)", ["HL003"]),
+        ("y = np.random.normal(0, 1, size=(100, 1))", ["HL003"]),
+        ("rng = np.random.default_rng(0)\ny = rng.standard_normal((100, 1))", ["HL003"]),
+        ("from sklearn.preprocessing import StandardScaler\ny = StandardScaler().fit_transform(raw)", ["HL003"]),
+        ("y = (raw - raw.mean()) / raw.std()", ["HL003"]),
+        ("prices = load()\ny = prices[1:] - prices[:-1]", ["HL003"]),
+        ("y = -2.0 * torch.rand(100, 1)", ["HL003"]),
+        ("y = np.random.uniform(-1, 1, (100, 1))", ["HL003"]),
+        ("y = torch.rand(100, 1)", []),
+        ("y = np.random.uniform(0, 5, (100, 1))", []),
+        ("y = torch.randn(100, 1).abs()", []),
+        ("y = np.exp(np.random.randn(100, 1))", []),
+        ("y = torch.randn(100, 1).clamp(min=0)", []),
+        ("y = torch.randn(100, 1) ** 2", []),
+        ("y = (raw - raw.min()) / (raw.max() - raw.min())", []),
+        ("from sklearn.preprocessing import MinMaxScaler\ny = MinMaxScaler().fit_transform(raw)", []),
+        ("y = np.loadtxt('targets.csv')", []),
+        ("y = load_targets()", []),
+    ],
+)
+def test_sign_analysis_decides_relu_regressions(data, expected):
+    assert codes(RELU_REGRESSION.format(data=data)) == expected

@@ -1,0 +1,293 @@
+"""The PyTorch adapter: every style the core issue lists, buggy and clean."""
+
+from conftest import lint, codes
+
+
+def test_sequential_softmax_with_cross_entropy_in_a_loop():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+        from torch.utils.data import DataLoader, TensorDataset
+
+        X, y = torch.randn(256, 20), torch.randint(0, 5, (256,))
+        loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)
+        model = nn.Sequential(
+            nn.Linear(20, 64),
+            nn.ReLU(),
+            nn.Linear(64, 5),
+            nn.Softmax(dim=1),
+        )
+        criterion = nn.CrossEntropyLoss()
+        for epoch in range(5):
+            for xb, yb in loader:
+                out = model(xb)
+                loss = criterion(out, yb)
+                loss.backward()
+        """
+    ) == [("HL001", 12)]
+
+
+def test_module_forward_returning_functional_softmax():
+    assert lint(
+        """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self, classes=10):
+                super().__init__()
+                self.fc1 = nn.Linear(784, 128)
+                self.fc2 = nn.Linear(128, classes)
+
+            def forward(self, x):
+                x = F.relu(self.fc1(x))
+                x = self.fc2(x)
+                return F.softmax(x, dim=1)
+
+        model = Net()
+        criterion = nn.CrossEntropyLoss()
+
+        def train(model, loader, optimizer):
+            for images, labels in loader:
+                optimizer.zero_grad()
+                loss = criterion(model(images), labels)
+                loss.backward()
+                optimizer.step()
+        """
+    ) == [("HL001", 15)]
+
+
+def test_softmax_spellings_in_forward():
+    for expr in ("torch.softmax(self.fc(x), 1)", "self.fc(x).softmax(dim=-1)", "self.act(self.fc(x))"):
+        assert codes(
+            f"""
+            import torch
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(32, 4)
+                    self.act = nn.Softmax(dim=1)
+
+                def forward(self, x):
+                    return {expr}
+
+            net = Net()
+            loss = nn.CrossEntropyLoss()(net(x), y)
+            """
+        ) == ["HL001"], expr
+
+
+def test_lightning_training_step_with_functional_cross_entropy():
+    assert lint(
+        """
+        import pytorch_lightning as pl
+        import torch
+        import torch.nn.functional as F
+        from torch import nn
+
+        class Classifier(pl.LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.net = nn.Sequential(nn.Linear(28 * 28, 256), nn.ReLU(), nn.Linear(256, 10))
+
+            def forward(self, x):
+                return torch.softmax(self.net(x.view(x.size(0), -1)), dim=1)
+
+            def training_step(self, batch, batch_idx):
+                x, y = batch
+                loss = F.cross_entropy(self(x), y)
+                self.log("train_loss", loss)
+                return loss
+        """
+    ) == [("HL001", 13)]
+
+
+def test_softmax_applied_outside_the_model_before_the_loss():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+
+        model = nn.Sequential(nn.Linear(10, 3))
+        criterion = nn.CrossEntropyLoss()
+        logits = model(x)
+        probs = torch.softmax(logits, dim=1)
+        loss = criterion(probs, y)
+        """
+    ) == [("HL001", 8)]
+
+
+def test_inference_only_softmax_is_quiet():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 4)
+
+            def forward(self, x):
+                logits = self.fc(x)
+                if self.training:
+                    return logits
+                return logits.softmax(-1)
+
+            def predict_proba(self, x):
+                return F.softmax(self.forward(x), dim=1)
+
+        class Other(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 4)
+
+            def forward(self, x):
+                if not self.training:
+                    return F.softmax(self.fc(x), dim=1)
+                return self.fc(x)
+
+        model, other = Net(), Other()
+        criterion = nn.CrossEntropyLoss()
+        for x, y in loader:
+            loss = criterion(model(x), y) + criterion(other(x), y)
+        model.eval()
+        with torch.no_grad():
+            probs = F.softmax(model(x), dim=1)
+            val_loss = criterion(probs, y)
+        """
+    ) == []
+
+
+def test_attention_softmax_inside_the_model_is_quiet():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+
+        class AttnPool(nn.Module):
+            def __init__(self, d, classes):
+                super().__init__()
+                self.score = nn.Linear(d, 1)
+                self.out = nn.Linear(d, classes)
+
+            def forward(self, h):
+                w = F.softmax(self.score(h), dim=1)
+                pooled = (w * h).sum(dim=1)
+                return self.out(pooled)
+
+        model = AttnPool(64, 5)
+        loss = nn.CrossEntropyLoss()(model(h), y)
+        """
+    ) == []
+
+
+def test_log_softmax_pairs_are_quiet():
+    assert codes(
+        """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 3)
+
+            def forward(self, x):
+                return F.log_softmax(self.fc(x), dim=1)
+
+        net = Net()
+        l1 = nn.NLLLoss()(net(x), y)
+        l2 = nn.CrossEntropyLoss()(net(x), y)
+        """
+    ) == []
+
+
+def test_two_heads_only_the_wrong_one_is_reported():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+
+        class TwoHeads(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Linear(32, 64)
+                self.cls = nn.Linear(64, 10)
+                self.reg = nn.Linear(64, 1)
+
+            def forward(self, x):
+                h = F.relu(self.body(x))
+                return F.softmax(self.cls(h), dim=1), self.reg(h)
+
+        model = TwoHeads()
+        ce, mse = nn.CrossEntropyLoss(), nn.MSELoss()
+        for x, labels, values in loader:
+            cls_out, reg_out = model(x)
+            loss = ce(cls_out, labels) + mse(reg_out, values)
+        """
+    ) == [("HL001", 15)]
+
+
+def test_sigmoid_mse_on_labels_and_on_thresholded_outputs():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        X = torch.randn(500, 8)
+        y = (X.sum(dim=1, keepdim=True) > 0).float()
+        model = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())
+        loss = nn.MSELoss()(model(X), y)
+        """
+    ) == ["HL002"]
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        model = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())
+        y = load_targets()
+        out = model(X)
+        loss = nn.functional.mse_loss(out, y)
+        accuracy = ((out > 0.5).float() == y).float().mean()
+        """
+    ) == ["HL002"]
+
+
+def test_sigmoid_mse_on_continuous_targets_is_quiet():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        images = torch.rand(64, 784)
+        autoencoder = nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 784), nn.Sigmoid())
+        loss = nn.MSELoss()(autoencoder(images), images)
+        """
+    ) == []
+
+
+def test_the_word_softmax_in_strings_and_names_is_not_code():
+    assert codes(
+        '''
+        import torch
+        from torch import nn
+
+        softmax = "softmax"  # we do not use softmax here: CrossEntropyLoss applies it
+        model = nn.Sequential(nn.Linear(4, 3))
+        criterion = nn.CrossEntropyLoss()
+        loss = criterion(model(x), y)
+
+        def softmax_note():
+            """Apply softmax only at inference."""
+            return softmax
+        '''
+    ) == []
