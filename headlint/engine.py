@@ -40,12 +40,17 @@ def check_source(source: Source, select: Optional[Iterable[str]] = None, confirm
     import libcst as cst  # imported only once a file passes the pre-filter
 
     path = source.path
-    try:
-        module = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as error:
-        return FileResult(path, error=FileError(path, _syntax_error(source.text, error), "parse"), parsed=True)
-    except RecursionError:
-        return FileResult(path, error=FileError(path, "too deeply nested to parse", "parse"), parsed=True)
+    # CPython's own parser first: it is fast, its messages are the ones users
+    # know, and libcst's native parser can overflow the C stack on input nested
+    # deeper than CPython itself accepts.
+    problem = _python_syntax_error(source.text)
+    if problem is None:
+        try:
+            module = cst.parse_module(source.text)
+        except cst.ParserSyntaxError as error:
+            problem = f"syntax error at line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
+    if problem is not None:
+        return FileResult(path, error=FileError(path, problem, "parse"), parsed=True)
     try:
         findings = analyse(module)
         located = locate(module, source, findings, select, confirm)
@@ -57,20 +62,21 @@ def check_source(source: Source, select: Optional[Iterable[str]] = None, confirm
     return FileResult(path, located, parsed=True)
 
 
-def _syntax_error(text: str, error) -> str:
-    """Python's own wording and position, which users know, when it has one."""
+def _python_syntax_error(text: str) -> Optional[str]:
     import ast
     import warnings
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # invalid escape sequences are not ours to report
             ast.parse(text)
-    except SyntaxError as python_error:
-        return f"syntax error at line {python_error.lineno}, column {python_error.offset}: {python_error.msg}"
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    return f"syntax error at line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
+    except SyntaxError as error:
+        return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+    except (RecursionError, MemoryError):
+        return "nested too deeply for Python to parse"
+    except ValueError as error:
+        return f"cannot parse: {error}"
+    return None
 
 
 def analyse(module) -> list:

@@ -555,10 +555,16 @@ class Interpreter:
         args, kwargs, arg_nodes, kwarg_nodes = [], {}, [], {}
         for arg in node.args:
             value = self.eval(arg.value, scope, ctx)
-            if arg.star:  # *args / **kwargs: what follows is not positional any more
-                if arg.star == "*" and isinstance(value, Seq):
-                    args.extend(value.items)
-                    arg_nodes.extend([arg] * len(value.items))
+            if arg.star == "*":
+                # *layers: its items when known; otherwise one unknown stands in,
+                # so nothing after it is mistaken for the last item
+                items = value.items if isinstance(value, Seq) else [UNKNOWN]
+                args.extend(items)
+                arg_nodes.extend([arg] * len(items))
+                continue
+            if arg.star == "**":
+                if isinstance(value, DictV):
+                    kwargs.update({k: v for k, v in value.items.items() if isinstance(k, str)})
                 continue
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
@@ -628,6 +634,8 @@ class Interpreter:
         if isinstance(receiver, Instance):
             if receiver.model is not None:
                 handled = frameworks.model_method(receiver.model, name, site)
+                if handled is receiver.model:  # model.to(device) is the same object
+                    return receiver
                 if handled is not None:
                     return handled
             return UNKNOWN
@@ -646,7 +654,7 @@ class Interpreter:
         try:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx)
-            inference = ctx.inference or fn.name in V.INFERENCE_METHODS
+            inference = ctx.inference or fn.name in V.INFERENCE_METHODS or self._no_grad_decorated(fn)
             self_value = args[0] if fn.owner is not None and args else None
             body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value)
             if isinstance(fn.node, cst.Lambda):
@@ -658,6 +666,14 @@ class Interpreter:
             self._active.discard(fn.node)
         self._memo[key] = result
         return result
+
+    def _no_grad_decorated(self, fn: Function) -> bool:
+        """``@torch.no_grad()`` on a function: its body evaluates, it does not train."""
+        for decorator in getattr(fn.node, "decorators", ()):
+            expr = decorator.decorator
+            if _is_no_grad(expr, self.eval(expr.func if isinstance(expr, cst.Call) else expr, fn.scope, Ctx()), fn.scope):
+                return True
+        return False
 
     def bind_params(self, fn: Function, args: list, kwargs: dict, scope: Scope, ctx: Ctx) -> None:
         params = fn.node.params
@@ -714,6 +730,9 @@ class Interpreter:
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.call_function(init, [instance] + args, kwargs, ctx)
+        build = cls.lookup("build")  # Keras layers are often created in build()
+        if cls.framework is not None and isinstance(build, Function):
+            self.call_function(build, [instance, UNKNOWN], {}, ctx)
         return instance
 
 

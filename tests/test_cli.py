@@ -180,3 +180,19 @@ def test_rules_and_version():
 def test_usage_errors_exit_2():
     assert headlint("check", "--output-format", "xml").returncode == 2
     assert headlint("frobnicate").returncode == 2
+
+
+def test_input_nested_deeper_than_python_accepts_is_an_error_not_a_crash(project):
+    (project / "deep.py").write_text("import torch\ny = " + "1+" * 30000 + "1\n")
+    result = headlint("check", "deep.py", "buggy.py", cwd=project)
+    assert result.returncode == 2
+    assert "deep.py: nested too deeply for Python to parse" in result.stderr
+    assert "buggy.py:4:42: HL001" in result.stdout
+
+
+def test_bom_crlf_and_empty_files(project):
+    (project / "bom.py").write_bytes(b"\xef\xbb\xbf" + BUGGY.replace("\n", "\r\n").encode())
+    (project / "empty.py").write_bytes(b"")
+    result = headlint("check", "bom.py", "empty.py", cwd=project)
+    assert result.returncode == 1
+    assert "bom.py:4:42: HL001" in result.stdout

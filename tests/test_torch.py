@@ -291,3 +291,59 @@ def test_the_word_softmax_in_strings_and_names_is_not_code():
             return softmax
         '''
     ) == []
+
+
+def test_moving_to_a_device_keeps_the_model_and_the_loss():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 4)
+                self.out = nn.Softmax(dim=1)
+
+            def forward(self, x):
+                return self.out(self.fc(x))
+
+        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        model = Net().to(device)
+        criterion = nn.CrossEntropyLoss().to(device)
+        model.train()
+        for x, y in loader:
+            loss = criterion(model(x.to(device)), y.to(device))
+        """
+    ) == ["HL001"]
+
+
+def test_a_no_grad_decorated_evaluation_function_is_not_training():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+
+        model = nn.Sequential(nn.Linear(10, 4))
+        criterion = nn.CrossEntropyLoss()
+
+        @torch.no_grad()
+        def evaluate(model, loader):
+            for x, y in loader:
+                probs = F.softmax(model(x), dim=1)
+                total = criterion(probs, y)
+        """
+    ) == []
+
+
+def test_an_unknown_star_argument_hides_what_comes_after_it():
+    assert codes(
+        """
+        from torch import nn
+
+        head = [nn.Linear(10, 4)]
+        model = nn.Sequential(nn.Softmax(dim=1), *build_rest())
+        loss = nn.CrossEntropyLoss()(model(x), y)
+        """
+    ) == []

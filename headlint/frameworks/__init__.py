@@ -88,6 +88,8 @@ def call_model(model: ModelV, site) -> Value:
 
 
 def call_method(receiver: Value, name: str, site) -> Value:
+    if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in torch_adapter.SELF_METHODS:
+        return receiver  # nn.CrossEntropyLoss().to(device) is the same loss
     if isinstance(receiver, ModelV):
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN
