@@ -790,19 +790,20 @@ def _join_returns(returns: list) -> Value:
 
 
 def _literal_fact(items: list):
-    numbers = []
-    for item in items:
-        if isinstance(item, Const) and isinstance(item.value, (int, float)):
-            numbers.append(item.value)
-        elif isinstance(item, Seq):
-            if item.fact.kind is targets.Kind.UNKNOWN:
-                return targets.UNKNOWN_FACT
-            numbers.append(0.5 if item.fact.kind is targets.Kind.CONTINUOUS else 0)
-            if item.fact.sign is targets.Sign.SIGNED:
-                numbers.append(-1)
-        else:
-            return targets.UNKNOWN_FACT
-    return targets.of_literals(numbers)
+    numbers: list = []
+
+    def collect(values) -> bool:
+        for item in values:
+            if isinstance(item, Const) and isinstance(item.value, (int, float)):
+                numbers.append(item.value)
+            elif isinstance(item, Seq):
+                if not collect(item.items):
+                    return False
+            else:
+                return False
+        return True
+
+    return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
 
 
 def _is_min_of(value: Value) -> bool:

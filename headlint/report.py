@@ -33,12 +33,22 @@ def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool)
         for label, span in finding.related:
             out.append(f"         = {label}: {location(span)}")
         if finding.evidence:
-            out.append(f"         = {finding.evidence}")
+            out.append(f"         = {evidence_line(finding.evidence)}")
     if not quiet:
         if out and not concise:
             out.append("")
         out.append(summary(results, errors, checked))
     return "\n".join(out)
+
+
+def evidence_line(evidence: dict) -> str:
+    """``confirmed (torch 2.13.0, cpu): ...``; an unconfirmed summary says why itself."""
+    if evidence["status"] == "unconfirmed":
+        return evidence["summary"]
+    where = f"{evidence['framework']} {evidence['version']}"
+    if evidence.get("backend"):
+        where += f" on {evidence['backend']}"
+    return f"{evidence['status']} ({where}, {evidence['device']}): {evidence['summary']}"
 
 
 def summary(results, errors, checked: int) -> str:

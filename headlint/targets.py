@@ -23,23 +23,28 @@ def fact(kind: str, sign: str, because: str = "", node=None) -> TargetFact:
 
 
 def of_number(value) -> TargetFact:
+    """A literal number: its sign; a bool is a label, an int says nothing about kind
+    (it may be a count), a float is continuous."""
     if isinstance(value, bool):
         return LABEL_NONNEG
     if isinstance(value, int):
-        return TargetFact(Kind.LABEL, Sign.NONNEG if value >= 0 else Sign.SIGNED)
+        return TargetFact(Kind.UNKNOWN, Sign.NONNEG if value >= 0 else Sign.SIGNED)
     if isinstance(value, float):
         return TargetFact(Kind.CONTINUOUS, Sign.NONNEG if value >= 0 else Sign.SIGNED)
     return UNKNOWN_FACT
 
 
 def of_literals(values: list) -> TargetFact:
-    """Facts of a literal list ``[0, 1, 1]`` or ``[0.5, -1.2]`` (nested lists flattened)."""
-    facts = [of_number(v) for v in values]
-    if not facts or any(f.kind is Kind.UNKNOWN for f in facts):
+    """Facts of literal numbers (``[0, 1, 1, 0]``, ``[[0.5], [-1.2]]`` flattened):
+    binary labels when they are exactly the integers 0 and 1."""
+    if not values or not all(isinstance(v, (int, float)) for v in values):
         return UNKNOWN_FACT
-    kind = Kind.CONTINUOUS if any(f.kind is Kind.CONTINUOUS for f in facts) else Kind.LABEL
-    sign = Sign.SIGNED if any(f.sign is Sign.SIGNED for f in facts) else Sign.NONNEG
-    return TargetFact(kind, sign, "literal values")
+    sign = Sign.SIGNED if any(v < 0 for v in values) else Sign.NONNEG
+    if any(isinstance(v, float) and not isinstance(v, bool) for v in values):
+        return TargetFact(Kind.CONTINUOUS, sign, "literal values")
+    if set(values) == {0, 1}:
+        return TargetFact(Kind.LABEL, sign, "literal 0/1 values")
+    return TargetFact(Kind.UNKNOWN, sign, "literal values")
 
 
 def of_range(kind: str, low, high, because: str, node=None) -> TargetFact:

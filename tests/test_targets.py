@@ -51,7 +51,9 @@ def test_integer_casts_are_labels():
 
 
 def test_literal_lists():
-    assert targets.of_literals([0, 1, 1, 0]) == TargetFact(Kind.LABEL, Sign.NONNEG, "literal values")
+    assert targets.of_literals([0, 1, 1, 0]) == TargetFact(Kind.LABEL, Sign.NONNEG, "literal 0/1 values")
+    assert targets.of_literals([3, 5, 8]).kind is Kind.UNKNOWN  # counts, not classes
+    assert targets.of_literals([1]).kind is Kind.UNKNOWN
     assert targets.of_literals([0.5, -1.5]).sign is Sign.SIGNED
 
 

@@ -1,0 +1,289 @@
+"""The Keras probes: one small experiment per rule, on the backend Keras is configured with.
+
+What a combination does depends on the backend. Keras' tensorflow backend looks
+behind a softmax/sigmoid output before computing a crossentropy: the softmax and
+sigmoid activations cache their input (``_keras_logits``) and, in graph mode, the
+output's op type is checked, so ``_get_logits`` in
+keras/src/backend/tensorflow/nn.py swaps the probabilities back for the logits,
+with from_logits=False *and* with from_logits=True (then it only warns). The
+torch and jax backends do no such thing. So these probes never assume: they
+train and differentiate through Keras on its backend, and a harm the backend
+neutralises comes back "refuted" with the reason. TensorFlow's fused
+``tf.nn.*_cross_entropy_with_logits`` ops do not look behind their input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+from ..records import Evidence, Head, Sign
+from . import imports, verdicts
+from .defaults import CLASSES, REGRESSION_UNITS, SAMPLES, Choices
+from .imports import KerasBundle
+from .keras_heads import (
+    SEED, activation_layer, criterion, dense, fit, gpu_available, gradients, quiet, sequential,
+)
+from .verdicts import OUTPUT_RANGES, ProbeUnavailable
+
+# Same sizes as the torch probes (see torch_probes.py for why).
+CLASSIFIER_STEPS = 300
+CLASSIFIER_LR = 0.1
+REGRESSION_STEPS = 200
+REGRESSION_LR = 0.05
+NO_GRADIENT = 1e-3
+LOGIT, TARGET = -10.0, 1.0
+
+
+def pick_device(kb: KerasBundle, requested: str) -> str:
+    if requested == "cpu":
+        return "cpu"
+    has_gpu = gpu_available(kb)
+    if requested == "cuda" and not has_gpu:
+        raise ProbeUnavailable(f"CUDA was requested but {kb.backend} sees no GPU")
+    return "cuda" if has_gpu else "cpu"
+
+
+@contextlib.contextmanager
+def _on(kb: KerasBundle, device: str):
+    """Run on the chosen device; on the torch backend also on one CPU thread
+    (see imports.torch_single_thread)."""
+    if kb.backend == "torch":
+        # Plain "cpu"/"cuda": Keras' torch backend moves each new variable with
+        # .to(device), and "cpu:0" made that a copy, a non-leaf tensor that fit()
+        # then finds no gradients for (keras 3.15).
+        name = device
+    else:
+        name = "gpu:0" if device == "cuda" else "cpu:0"
+    with kb.keras.device(name):
+        if kb.backend == "torch":
+            with imports.torch_single_thread(kb.module):
+                yield
+        else:
+            yield
+
+
+def run(code: str, head: Head, requested: str) -> Evidence:
+    kb = imports.keras()
+    device = pick_device(kb, requested)
+    choices = Choices()
+    with _on(kb, device), quiet(kb) as caught:
+        outcome = PROBES[code](kb, head, choices, caught)
+    return Evidence(
+        status=outcome.status,
+        summary=outcome.summary,
+        framework="keras",
+        version=kb.keras.__version__,
+        device=device,
+        backend=kb.backend,
+        measurements=tuple((name, float(f"{value:.6g}")) for name, value in outcome.measurements),
+        defaults=tuple(choices.notes),
+    )
+
+
+def _rng():
+    import numpy as np
+
+    return np.random.default_rng(SEED)
+
+
+def _kind(head: Head, expected: str) -> str:
+    return head.activation.kind if head.activation is not None else expected
+
+
+def _targets(labels, classes: int, target: str):
+    import numpy as np
+
+    if target == "index":
+        return labels.astype("int32")
+    return np.eye(classes, dtype="float32")[labels]
+
+
+def _np(kb: KerasBundle, tensor):
+    return kb.keras.ops.convert_to_numpy(tensor)
+
+
+def _logits_warnings(caught) -> int:
+    """How often Keras said it took the logits back from a softmax/sigmoid output."""
+    return sum("does not represent logits" in str(w.message) for w in caught)
+
+
+# --- HL001: softmax output into a loss that applies softmax itself ---------------------
+
+
+def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    ops = kb.keras.ops
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES)
+    axis = choices.softmax_axis(head, "keras")
+    crit = criterion(kb, head, choices)
+    # The reference: the same loss on the logits (from_logits=True, or the same tf.nn op).
+    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)  # separable
+    y = _targets(labels, classes, crit.target)
+
+    with_softmax = sequential(kb, d, dense(kb, classes), activation_layer(kb, _kind(head, "softmax"), axis))
+    without = sequential(kb, d, dense(kb, classes))
+    without.set_weights(with_softmax.get_weights())  # the same starting point
+    layer, act = with_softmax.layers[0], with_softmax.layers[1]
+
+    # Gradients with respect to the logits at the starting point, through the
+    # activation layer and the loss exactly as Keras composes them.
+    z = layer(x)
+    (g_with,) = gradients(kb, lambda: crit.mean(kb, y, act(z)), [z])
+    (g_without,) = gradients(kb, lambda: ref.mean(kb, y, z), [z])
+    ratio = float(np.linalg.norm(g_without) / np.linalg.norm(g_with)) if np.linalg.norm(g_with) > 0 else math.inf
+
+    fit(kb, with_softmax, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    floor_with = float(ops.convert_to_numpy(crit.mean(kb, y, with_softmax(x))))
+    floor_without = float(ops.convert_to_numpy(ref.mean(kb, y, without(x))))
+
+    warned = _logits_warnings(caught)
+    reason = None
+    if kb.backend == "tensorflow" and warned:
+        reason = (
+            f"keras on tensorflow computes {head.loss.name or crit.name} from the logits behind the softmax "
+            "output (keras/src/backend/tensorflow/nn.py, _get_logits) and only warns"
+        )
+    elif kb.backend:
+        reason = f"keras on {kb.backend} does not reproduce the double softmax"
+    smoothing = crit.fn.get_config().get("label_smoothing", 0.0) if hasattr(crit.fn, "get_config") else 0.0
+    analytic = math.log(1 + (classes - 1) / math.e) if not smoothing and classes > 1 else None
+    return verdicts.double_softmax(
+        floor_with, floor_without, ratio, analytic, classes, CLASSIFIER_STEPS,
+        neutralised_by=reason, extra=(("keras_logits_warnings", float(min(warned, 1))),),
+    )
+
+
+# --- HL002: sigmoid output trained with squared error ------------------------------------
+
+
+def sigmoid_mse(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    keras = kb.keras
+    d = choices.in_features(head)
+    units = head.output_layer.units if head.output_layer is not None else None
+    if isinstance(units, int) and units != 1:
+        choices.note(f"units=1 ({units} in the source; the gradient is the same for each unit)")
+    crit = criterion(kb, head, choices)
+    bce = criterion(kb, head, choices, kind="binary_crossentropy", from_logits=False)  # on the sigmoid output
+
+    # Zero kernel and bias -10: the logit is -10 for any input, and the gradient
+    # with respect to the bias is exactly d(loss)/d(logit).
+    model = sequential(
+        kb, d,
+        dense(kb, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(LOGIT)),
+        activation_layer(kb, _kind(head, "sigmoid")),
+    )
+    bias = model.layers[0].bias
+    x = _rng().standard_normal((1, d)).astype("float32")
+    y = keras.ops.convert_to_tensor([[TARGET]], dtype="float32")
+    (mse_grad,) = gradients(kb, lambda: crit.mean(kb, y, model(x)), [bias])
+    (bce_grad,) = gradients(kb, lambda: bce.mean(kb, y, model(x)), [bias])
+    return verdicts.sigmoid_mse(LOGIT, TARGET, float(mse_grad[0]), float(bce_grad[0]))
+
+
+# --- HL003: non-negative output on targets that can be negative -------------------------
+
+
+def nonneg_signed(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    d = choices.in_features(head)
+    units = choices.units(head, REGRESSION_UNITS)
+    kind = _kind(head, "relu")
+    crit = criterion(kb, head, choices)
+    low, high = OUTPUT_RANGES.get(kind, (0.0, math.inf))
+
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    w = rng.standard_normal((d, units))
+    y = ((x @ w) / np.sqrt((w * w).sum(0))).astype("float32")  # standard normal, linear in x
+    sign = "signed"
+    if head.targets.sign is Sign.NONNEG:
+        y, sign = np.abs(y), "non-negative"
+    elif head.targets.sign is not Sign.SIGNED:
+        choices.note("targets=standard normal (their sign is unknown)")
+    unreachable = float(((y < low) | (y > high)).mean())
+
+    model = sequential(kb, d, dense(kb, units), activation_layer(kb, kind))
+    linear = sequential(kb, d, dense(kb, units))
+    linear.set_weights(model.get_weights())
+    fit(kb, model, crit.fn, x, y, REGRESSION_STEPS, REGRESSION_LR)
+    fit(kb, linear, crit.fn, x, y, REGRESSION_STEPS, REGRESSION_LR)
+    loss_with = float(_np(kb, crit.mean(kb, y, model(x))))
+    loss_without = float(_np(kb, crit.mean(kb, y, linear(x))))
+
+    # After the fit: the activation's derivative at each output (elementwise, so
+    # the gradient of the sum is each output's own derivative).
+    z = model.layers[0](x)
+    (deriv,) = gradients(kb, lambda: kb.keras.ops.sum(model.layers[1](z)), [z])
+    none = np.abs(deriv) < NO_GRADIENT
+    return verdicts.nonneg_signed(
+        kind, unreachable, loss_with, loss_without, float(none.mean()),
+        int(none.all(axis=0).sum()), units, REGRESSION_STEPS, sign,
+    )
+
+
+# --- HL004: softmax over a single unit ----------------------------------------------------
+
+
+def _loss_targets(target: str, n: int, units: int):
+    import numpy as np
+
+    rng = _rng()
+    if target == "index":
+        return np.zeros((n,), dtype="int32")  # the only class there is
+    if target == "onehot":
+        return np.ones((n, units), dtype="float32") / units
+    if target == "binary":
+        return rng.integers(0, 2, (n, units)).astype("float32")
+    return rng.standard_normal((n, units)).astype("float32")
+
+
+def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    ops = kb.keras.ops
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    axis = choices.softmax_axis(head, "keras")
+    model = sequential(kb, d, dense(kb, units), activation_layer(kb, _kind(head, "softmax"), axis))
+    weights = model.trainable_variables
+
+    x = _rng().standard_normal((SAMPLES, d)).astype("float32")
+    out = _np(kb, model(x))
+    ones = int((out == 1.0).all(axis=1).sum())  # exactly 1.0, not approximately
+    output_grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda: ops.sum(model(x)), weights))
+
+    loss_grad, note = None, ""
+    if head.loss is not None:
+        try:
+            crit = criterion(kb, head, choices)
+        except ProbeUnavailable:
+            crit = None  # the output gradient says it all
+        if crit is not None:
+            y = _loss_targets(crit.target, SAMPLES, units)
+            grads = gradients(kb, lambda: crit.mean(kb, y, model(x)), weights)
+            loss_grad = max(float(np.abs(g).max()) for g in grads)
+            if loss_grad > 0:
+                # Keras on tensorflow scores a crossentropy on the cached logit, so
+                # the weights move, but what the model outputs is still 1.0.
+                note = (
+                    f"keras on {kb.backend} computes {crit.name} from the logit behind the softmax, so the "
+                    f"weights still move (gradient {loss_grad:.2g}), but every prediction stays 1.0"
+                )
+    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad, note)
+
+
+PROBES = {
+    "HL001": double_softmax,
+    "HL002": sigmoid_mse,
+    "HL003": nonneg_signed,
+    "HL004": one_unit_softmax,
+}

@@ -1,0 +1,421 @@
+"""Confirmation probes on the real frameworks (CPU).
+
+Heads are built directly as records, the way the adapters would produce them;
+each probe's evidence is computed once per module and checked for sensible
+numbers, not for exact values. Tests that need a GPU skip without one.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from headlint.confirm import confirm, imports
+from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Loss, Sign, TargetFact
+
+torch = pytest.importorskip("torch")
+
+T, K = Framework.TORCH, Framework.KERAS
+
+
+# --- heads, as the adapters record them -----------------------------------------------
+
+
+def torch_head(code, **kw):
+    heads = {
+        "HL001": lambda: Head(
+            T, "Net",
+            Layer("linear", 10, "nn.Linear(64, 10)", args=(("in_features", 64), ("out_features", 10))),
+            Activation("softmax", 1, True, "nn.Softmax(dim=1)"),
+            Loss("cross_entropy", T, "softmax", "logits", name="nn.CrossEntropyLoss"),
+        ),
+        "HL002": lambda: Head(
+            T, "Net",
+            Layer("linear", 1, "nn.Linear(32, 1)", args=(("in_features", 32), ("out_features", 1))),
+            Activation("sigmoid", name="nn.Sigmoid()"),
+            Loss("mse", T, None, "values", name="nn.MSELoss"),
+            targets=TargetFact(Kind.LABEL, Sign.NONNEG),
+        ),
+        "HL003": lambda: Head(
+            T, "Net",
+            Layer("linear", 1, "nn.Linear(..., 1)", args=(("in_features", ...), ("out_features", 1))),
+            Activation("relu", name="nn.ReLU()"),
+            Loss("mse", T, None, "values", name="nn.MSELoss"),
+            targets=TargetFact(Kind.CONTINUOUS, Sign.SIGNED, "torch.randn"),
+        ),
+        "HL004": lambda: Head(
+            T, "Net",
+            Layer("linear", 1, "nn.Linear(64, 1)", args=(("in_features", 64), ("out_features", 1))),
+            Activation("softmax", 1, True, "nn.Softmax(dim=1)"),
+            Loss("bce", T, None, "probabilities", name="nn.BCELoss"),
+        ),
+    }
+    head = heads[code]()
+    return _replace(head, **kw)
+
+
+def keras_head(code, **kw):
+    heads = {
+        "HL001": lambda: Head(
+            K, "Sequential",
+            Layer("dense", 10, "Dense(10)", args=(("units", 10), ("activation", "softmax"))),
+            Activation("softmax", -1, False, "activation='softmax'"),
+            Loss("categorical_crossentropy", K, "softmax", "logits", True,
+                 "CategoricalCrossentropy(from_logits=True)", (("from_logits", True),)),
+        ),
+        "HL002": lambda: Head(
+            K, "Sequential", Layer("dense", 1, "Dense(1)", args=(("units", 1),)),
+            Activation("sigmoid", name="activation='sigmoid'"), Loss("mse", K, None, "values", name="'mse'"),
+            targets=TargetFact(Kind.LABEL, Sign.NONNEG),
+        ),
+        "HL003": lambda: Head(
+            K, "Sequential", Layer("dense", 1, "Dense(1)", args=(("units", 1),)),
+            Activation("relu", name="activation='relu'"), Loss("mse", K, None, "values", name="'mse'"),
+            targets=TargetFact(Kind.CONTINUOUS, Sign.SIGNED, "np.random.randn"),
+        ),
+        "HL004": lambda: Head(
+            K, "Sequential", Layer("dense", 1, "Dense(1)", args=(("units", 1),)),
+            Activation("softmax", -1, False, "activation='softmax'"),
+            Loss("binary_crossentropy", K, None, "probabilities", False, "'binary_crossentropy'"),
+        ),
+    }
+    return _replace(heads[code](), **kw)
+
+
+def _replace(head, **kw):
+    from dataclasses import replace
+
+    return replace(head, **kw) if kw else head
+
+
+def measured(evidence: Evidence) -> dict:
+    return dict(evidence.measurements)
+
+
+# --- torch ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def torch_evidence():
+    return {code: confirm(code, torch_head(code), "cpu") for code in ("HL001", "HL002", "HL003", "HL004")}
+
+
+def test_torch_evidence_names_framework_version_and_device(torch_evidence):
+    for code, ev in torch_evidence.items():
+        assert ev.status == "confirmed", (code, ev.summary)
+        assert ev.framework == "torch" and ev.device == "cpu" and ev.backend == ""
+        assert ev.version == torch.__version__.split("+")[0]
+        assert "\n" not in ev.summary and not ev.summary.startswith("confirmed")
+        assert all(isinstance(v, float) for _, v in ev.measurements)
+        assert ev.to_dict()["status"] == "confirmed"
+
+
+def test_torch_double_softmax_has_a_loss_floor_and_smaller_gradients(torch_evidence):
+    m = measured(torch_evidence["HL001"])
+    assert m["loss_floor_with_softmax"] > 1.0
+    assert m["loss_floor_without_softmax"] < 0.1
+    assert m["analytic_floor_with_softmax"] == pytest.approx(1.4612, abs=1e-3)
+    assert m["loss_floor_with_softmax"] >= m["analytic_floor_with_softmax"] - 1e-3
+    assert 4 < m["logit_gradient_ratio"] < 30
+    assert torch_evidence["HL001"].summary.startswith("loss cannot go below 1.")
+
+
+def test_torch_sigmoid_mse_gradient_vanishes_when_confidently_wrong(torch_evidence):
+    ev = torch_evidence["HL002"]
+    m = measured(ev)
+    assert m["mse_logit_gradient"] == pytest.approx(9.08e-5, rel=0.01)  # 2 (1 - p) p (1 - p), p = sigmoid(-10)
+    assert m["bce_logit_gradient"] == pytest.approx(1.0, abs=1e-3)
+    assert ev.summary == "at logit -10 with target 1, d(MSE)/d(logit) = 9.1e-05 vs 1.0 for binary cross-entropy"
+
+
+def test_torch_relu_on_signed_targets_leaves_half_unreachable(torch_evidence):
+    ev = torch_evidence["HL003"]
+    m = measured(ev)
+    assert 0.35 < m["unreachable_target_share"] < 0.65
+    assert m["loss_with_activation"] > 0.3 > 0.05 > m["loss_linear_output"]
+    assert m["no_gradient_share"] == pytest.approx(m["unreachable_target_share"], abs=0.1)
+    assert "which relu cannot output" in ev.summary
+    assert ev.defaults == ("in_features=16 (not a literal)",)
+
+
+def test_torch_one_unit_softmax_is_exactly_one_with_exactly_zero_gradient(torch_evidence):
+    m = measured(torch_evidence["HL004"])
+    assert m["outputs_equal_to_1"] == m["samples"] == 256
+    assert m["output_gradient_max_abs"] == 0.0
+    assert m["loss_gradient_max_abs"] == 0.0
+    assert torch_evidence["HL004"].summary == (
+        "output is 1.0 for all 256 random inputs; gradient to the weights is exactly 0"
+    )
+
+
+def test_torch_probe_is_deterministic(torch_evidence):
+    again = confirm("HL001", torch_head("HL001"), "cpu")
+    assert again.measurements == torch_evidence["HL001"].measurements
+
+
+def test_torch_probe_leaves_rng_and_threads_alone():
+    torch.manual_seed(1234)
+    state, threads = torch.random.get_rng_state(), torch.get_num_threads()
+    confirm("HL004", torch_head("HL004"), "cpu")
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert torch.get_num_threads() == threads
+
+
+def test_label_smoothing_literal_is_used_and_still_confirms():
+    head = torch_head("HL001")
+    head = _replace(head, loss=_replace(head.loss, args=(("label_smoothing", 0.2),)))
+    ev = confirm("HL001", head, "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert m["loss_floor_without_softmax"] > 0.3  # smoothing keeps the logits' loss above 0
+    assert "analytic_floor_with_softmax" not in m
+
+
+def test_non_literal_and_oversized_arguments_get_named_defaults():
+    head = torch_head(
+        "HL001",
+        output_layer=Layer("linear", None, args=(("in_features", 100000), ("out_features", ...), ("bias", False))),
+    )
+    head = _replace(head, loss=_replace(head.loss, args=(("reduction", ...), ("weight", "os.system('x')"))))
+    ev = confirm("HL001", head, "cpu")
+    assert ev.status == "confirmed"
+    assert measured(ev)["classes"] == 10
+    assert ev.defaults == (
+        "in_features=256 (100000 in the source, capped to keep the probe fast)",
+        "out_features=10 (not a literal)",
+        "reduction: the framework default (not a literal)",
+    )
+
+
+def test_sum_reduction_reports_per_sample_floors():
+    head = torch_head("HL001")
+    head = _replace(head, loss=_replace(head.loss, args=(("reduction", "sum"),)))
+    assert measured(confirm("HL001", head, "cpu"))["loss_floor_with_softmax"] < 2.0
+
+
+def test_non_negative_targets_refute_hl003():
+    ev = confirm("HL003", torch_head("HL003", targets=TargetFact(Kind.CONTINUOUS, Sign.NONNEG)), "cpu")
+    assert ev.status == "refuted"
+    assert measured(ev)["unreachable_target_share"] == 0.0
+
+
+@pytest.mark.parametrize("kind", ["relu6", "softplus", "exp"])
+def test_other_non_negative_activations_confirm_hl003(kind):
+    ev = confirm("HL003", torch_head("HL003", activation=Activation(kind)), "cpu")
+    assert ev.status == "confirmed", ev.summary
+    assert f"which {kind} cannot output" in ev.summary
+
+
+def test_softmax_over_the_batch_axis_is_not_a_constant():
+    ev = confirm("HL004", torch_head("HL004", activation=Activation("softmax", 0, True)), "cpu")
+    assert ev.status == "refuted"
+
+
+# --- failures never raise ----------------------------------------------------------------
+
+
+def test_code_without_a_probe():
+    ev = confirm("HL042", torch_head("HL001"))
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: no probe for HL042 yet")
+
+
+def test_cuda_requested_without_a_gpu():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU; see test_cuda_probe")
+    ev = confirm("HL004", torch_head("HL004"), "cuda")
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: CUDA was requested but torch sees no GPU")
+
+
+def test_cuda_probe():
+    if not torch.cuda.is_available():
+        pytest.skip("torch sees no GPU on this machine")
+    for code in ("HL001", "HL002", "HL003", "HL004"):
+        ev = confirm(code, torch_head(code), "cuda")
+        assert (ev.status, ev.device) == ("confirmed", "cuda"), ev.summary
+    assert confirm("HL004", torch_head("HL004"), "auto").device == "cuda"
+
+
+def test_auto_device_without_a_gpu_is_cpu():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    assert confirm("HL004", torch_head("HL004"), "auto").device == "cpu"
+
+
+def test_unknown_device():
+    ev = confirm("HL004", torch_head("HL004"), "tpu")
+    assert ev.status == "unconfirmed" and "unknown device 'tpu'" in ev.summary
+
+
+def _no_framework(monkeypatch, missing):
+    def refuse(name, *args, **kwargs):
+        raise ModuleNotFoundError(f"No module named {missing!r}", name=missing)
+
+    monkeypatch.setattr(imports, "_cache", {})
+    monkeypatch.setattr(imports, "import_module", refuse)
+
+
+def test_torch_not_installed(monkeypatch):
+    _no_framework(monkeypatch, "torch")
+    ev = confirm("HL001", torch_head("HL001"))
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: torch is not installed")
+
+
+def test_tensorflow_not_installed(monkeypatch):
+    _no_framework(monkeypatch, "tensorflow")
+    ev = confirm("HL001", keras_head("HL001"))
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: tensorflow is not installed")
+
+
+def test_native_import_output_is_held_back_and_replayed_on_failure(monkeypatch, capfd):
+    def noisy(name, *args, **kwargs):
+        os.write(2, b"native: cannot load libcudart\n")
+        raise ModuleNotFoundError("No module named 'tensorflow'", name="tensorflow")
+
+    monkeypatch.setattr(imports, "_cache", {})
+    monkeypatch.setattr(imports, "import_module", noisy)
+    assert confirm("HL001", keras_head("HL001")).summary == "not confirmed: tensorflow is not installed"
+    assert "cannot load libcudart" in capfd.readouterr().err
+
+
+def test_a_head_outside_the_allow_list_is_unconfirmed():
+    ev = confirm("HL003", torch_head("HL003", activation=Activation("swish")), "cpu")
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: no torch constructor for activation 'swish'")
+    head = torch_head("HL003")
+    ev = confirm("HL003", _replace(head, loss=_replace(head.loss, kind="log_cosh")), "cpu")
+    assert ev.summary == "not confirmed: no torch constructor for loss 'log_cosh'"
+
+
+def test_a_failing_probe_is_unconfirmed_with_one_line(monkeypatch):
+    from headlint.confirm import torch_probes
+
+    def broken(*args):
+        raise RuntimeError("shape mismatch\nsecond line")
+
+    monkeypatch.setitem(torch_probes.PROBES, "HL004", broken)
+    ev = confirm("HL004", torch_head("HL004"), "cpu")
+    assert (ev.status, ev.summary) == (
+        "unconfirmed", "not confirmed: the torch probe for HL004 failed (RuntimeError: shape mismatch)"
+    )
+
+
+def test_unknown_framework_and_missing_activation():
+    assert confirm("HL001", torch_head("HL001", framework=None)).status == "unconfirmed"
+    assert "no activation" in confirm("HL001", torch_head("HL001", activation=None)).summary
+
+
+def test_importing_the_package_imports_no_framework():
+    code = "import sys, headlint.confirm; print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --- keras -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kb():
+    pytest.importorskip("keras")
+    bundle = imports.keras()
+    if bundle.backend != "tensorflow":
+        pytest.skip(f"these tests measure keras on tensorflow; keras is configured for {bundle.backend}")
+    return bundle
+
+
+@pytest.fixture(scope="module")
+def keras_evidence(kb):
+    return {code: confirm(code, keras_head(code), "cpu") for code in ("HL001", "HL002", "HL003", "HL004")}
+
+
+def test_keras_evidence_names_the_backend(keras_evidence, kb):
+    for ev in keras_evidence.values():
+        assert (ev.framework, ev.backend, ev.device) == ("keras", "tensorflow", "cpu")
+        assert ev.version == kb.keras.__version__
+        assert "in_features=16 (the layer takes it from the data)" in ev.defaults
+
+
+def test_keras_on_tensorflow_neutralises_from_logits_true_after_softmax(keras_evidence):
+    # keras/src/backend/tensorflow/nn.py: _get_logits takes the logits cached on
+    # the softmax output even when from_logits=True, and warns.
+    ev = keras_evidence["HL001"]
+    m = measured(ev)
+    assert ev.status == "refuted"
+    assert "_get_logits" in ev.summary and "tensorflow" in ev.summary
+    assert m["loss_floor_with_softmax"] == pytest.approx(m["loss_floor_without_softmax"], abs=1e-3)
+    assert m["loss_floor_without_softmax"] < 0.1
+    assert m["logit_gradient_ratio"] == pytest.approx(1.0, abs=0.01)
+    assert m["keras_logits_warnings"] == 1.0
+
+
+def test_tf_nn_fused_op_after_softmax_is_harmful(kb):
+    head = keras_head("HL001")
+    head = _replace(head, loss=Loss("softmax_cross_entropy_with_logits", K, "softmax", "logits",
+                                    name="tf.nn.softmax_cross_entropy_with_logits"))
+    ev = confirm("HL001", head, "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    assert m["loss_floor_with_softmax"] > 1.0 and m["loss_floor_without_softmax"] < 0.1
+    assert m["logit_gradient_ratio"] > 4
+
+
+def test_keras_sigmoid_mse(keras_evidence):
+    ev = keras_evidence["HL002"]
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert m["mse_logit_gradient"] == pytest.approx(9.08e-5, rel=0.01)
+    assert m["bce_logit_gradient"] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_keras_relu_on_signed_targets(keras_evidence):
+    ev = keras_evidence["HL003"]
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert 0.35 < m["unreachable_target_share"] < 0.65
+    assert m["loss_with_activation"] > 0.3 and m["loss_linear_output"] < 0.05
+
+
+def test_keras_one_unit_softmax(keras_evidence):
+    ev = keras_evidence["HL004"]
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert m["outputs_equal_to_1"] == 256 and m["output_gradient_max_abs"] == 0.0
+    # binary_crossentropy is computed from the cached logit on tensorflow: the
+    # weights move, yet the model's output stays 1.0.
+    assert m["loss_gradient_max_abs"] > 0
+    assert "every prediction stays 1.0" in ev.summary
+
+
+def test_keras_cuda_requested_without_a_gpu(kb):
+    if kb.tf.config.list_physical_devices("GPU"):
+        pytest.skip("tensorflow sees a GPU here")
+    ev = confirm("HL004", keras_head("HL004"), "cuda")
+    assert (ev.status, ev.summary) == ("unconfirmed", "not confirmed: CUDA was requested but tensorflow sees no GPU")
+
+
+def test_keras_on_the_torch_backend_keeps_the_double_softmax():
+    """The same head and loss on Keras' torch backend: no logits are recovered."""
+    pytest.importorskip("keras")
+    script = textwrap.dedent(
+        """
+        from headlint.confirm import confirm
+        from headlint.records import *
+        K = Framework.KERAS
+        head = Head(K, "Sequential", Layer("dense", 10, args=(("units", 10),)), Activation("softmax", -1),
+                    Loss("categorical_crossentropy", K, "softmax", "logits", True, "CategoricalCrossentropy(from_logits=True)"))
+        ev = confirm("HL001", head, "cpu")
+        m = dict(ev.measurements)
+        print(ev.status, ev.backend, m["loss_floor_with_softmax"] > 1.0, m["loss_floor_without_softmax"] < 0.1)
+        """
+    )
+    env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="2")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["confirmed", "torch", "True", "True"]
+
+
+def test_a_conv_output_layer_gets_a_dense_stand_in():
+    head = torch_head("HL003", output_layer=Layer("conv", 1, "nn.Conv2d(16, 1, 3)", args=(("in_channels", 16),)))
+    ev = confirm("HL003", head, "cpu")
+    assert ev.status == "confirmed"
+    assert "a dense layer stands in for the conv layer nn.Conv2d(16, 1, 3)" in ev.defaults
