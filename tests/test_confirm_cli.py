@@ -1,0 +1,124 @@
+"""``headlint check --confirm`` from the installed command: evidence attached,
+frameworks imported only when needed, the user's code never run."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cli_helpers import headlint
+
+TORCH_BUG = """import torch
+from torch import nn
+
+model = nn.Sequential(nn.Linear(64, 10), nn.Softmax(dim=1))
+criterion = nn.CrossEntropyLoss()
+loss = criterion(model(x), y)
+"""
+KERAS_BUGS = """import numpy as np
+from tensorflow import keras
+
+one_unit = keras.Sequential([keras.layers.Dense(1, activation="softmax")])
+one_unit.compile(loss="binary_crossentropy", optimizer="adam")
+
+double = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+double.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+"""
+# Its top level would leave a file behind if anything ever ran it.
+TRAP = """import pathlib
+import torch
+from torch import nn
+
+pathlib.Path("ran-user-code").write_text("headlint executed the checked file")
+model = nn.Sequential(nn.Linear(8, 1), nn.Softmax(dim=1))
+"""
+
+
+def evidence_of(result):
+    return {f["code"]: f["evidence"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_torch_findings_are_confirmed_with_numbers(tmp_path):
+    (tmp_path / "train.py").write_text(TORCH_BUG)
+    text = headlint("check", "--confirm", "--device", "cpu", "train.py", cwd=tmp_path)
+    assert text.returncode == 1
+    assert "= confirmed (torch 2.13.0, cpu): loss cannot go below" in text.stdout
+    result = headlint("check", "--confirm", "--output-format", "json", "train.py", cwd=tmp_path)
+    evidence = evidence_of(result)["HL001"]
+    assert evidence["status"] == "confirmed"
+    assert evidence["framework"] == "torch" and evidence["device"] == "cpu"
+    measured = evidence["measurements"]
+    assert measured["loss_floor_with_softmax"] > 1.0 > 0.1 > measured["loss_floor_without_softmax"]
+
+
+def test_keras_evidence_names_the_backend_and_a_neutralised_case_is_refuted(tmp_path):
+    (tmp_path / "model.py").write_text(KERAS_BUGS)
+    result = headlint("check", "--confirm", "--output-format", "json", "model.py", cwd=tmp_path, env={"KERAS_BACKEND": "tensorflow"})
+    evidence = evidence_of(result)
+    assert evidence["HL004"]["status"] == "confirmed" and evidence["HL004"]["backend"] == "tensorflow"
+    # Keras' TensorFlow backend recovers the logits behind a Keras softmax itself
+    assert evidence["HL001"]["status"] == "refuted"
+    assert result.returncode == 1  # HL004 still fails the run
+
+
+def test_a_run_whose_only_findings_are_refuted_passes(tmp_path):
+    (tmp_path / "model.py").write_text(KERAS_BUGS.replace("one_unit.compile", "# one_unit.compile").replace("Dense(1, activation=\"softmax\")", "Dense(1, activation=\"sigmoid\")"))
+    result = headlint("check", "--confirm", "model.py", cwd=tmp_path, env={"KERAS_BACKEND": "tensorflow"})
+    assert "refuted (keras" in result.stdout
+    assert result.returncode == 0
+
+
+def test_a_missing_framework_is_said_on_the_finding(tmp_path):
+    shim = tmp_path / "shim" / "torch"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("raise ImportError('No module named torch (simulated)')\n")
+    (tmp_path / "train.py").write_text(TORCH_BUG)
+    result = headlint("check", "--confirm", "train.py", cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "shim")})
+    assert result.returncode == 1
+    assert "= not confirmed: torch is not installed" in result.stdout
+
+
+@pytest.mark.skipif("torch" in sys.modules and sys.modules["torch"].cuda.is_available(), reason="a GPU is present")
+def test_cuda_without_a_gpu_is_not_confirmed_and_not_a_crash(tmp_path):
+    (tmp_path / "train.py").write_text(TORCH_BUG)
+    result = headlint("check", "--confirm", "--device", "cuda", "train.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not confirmed: CUDA was requested but torch sees no GPU" in result.stdout
+
+
+def test_confirm_never_runs_the_checked_code(tmp_path):
+    (tmp_path / "trap.py").write_text(TRAP)
+    result = headlint("check", "--confirm", "trap.py", cwd=tmp_path)
+    assert result.returncode == 1 and "HL004" in result.stdout
+    assert not (tmp_path / "ran-user-code").exists()
+
+
+def test_a_run_without_findings_imports_no_framework(tmp_path):
+    (tmp_path / "clean.py").write_text(TORCH_BUG.replace(", nn.Softmax(dim=1)", ""))
+    probe = (
+        "import sys\n"
+        "from headlint.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--confirm', {str(tmp_path)!r}])\n"
+        "except SystemExit as exit:\n"
+        "    print('exit', exit.code)\n"
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-2:] == ["exit 0", "[]"]
+
+
+def test_only_the_framework_of_the_findings_is_imported(tmp_path):
+    (tmp_path / "train.py").write_text(TORCH_BUG)
+    probe = (
+        "import sys\n"
+        "from headlint.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--confirm', '-q', {str(tmp_path)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "['torch']"
