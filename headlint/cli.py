@@ -54,24 +54,50 @@ def main():
     help="text: findings with their source line; concise: one line each; json: machine-readable.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
-@click.option("--confirm", is_flag=True, help="Rebuild each flagged head in the real framework and attach what it measures.")
+@click.option(
+    "--confirm/--no-confirm",
+    default=None,
+    help="Rebuild each flagged head in the real framework and attach what it measures.",
+)
 @click.option(
     "--device",
     type=click.Choice(["auto", "cpu", "cuda"]),
-    default="auto",
-    show_default=True,
-    help="Where --confirm runs its probes; auto uses a GPU when the framework sees one.",
+    default=None,
+    help="Where --confirm runs its probes; auto (the default) uses a GPU when the framework sees one.",
 )
-def check(paths, select, ignore, output_format, quiet, confirm, device):
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
+)
+def check(paths, select, ignore, output_format, quiet, confirm, device, config_path):
     """Check PATHS (files or directories; default: the current directory)."""
+    from pathlib import Path
+
+    from . import config as configuration
     from .discover import discover
     from .engine import check_file
     from .rules import RULES
 
-    selected = _expand(_codes(select), RULES) or set(RULES)
-    selected -= _expand(_codes(ignore), RULES) or set()
+    try:
+        if config_path is not None and not Path(config_path).is_file():
+            raise configuration.ConfigError(f"{config_path}: no such file")
+        settings = configuration.load(Path(config_path) if config_path else configuration.find_pyproject(paths))
+        chosen = _expand(_codes(select), RULES) if select else _expand(settings.select, RULES)
+        selected = (chosen or set(RULES)) | (_expand(settings.extend_select, RULES) or set())
+        selected -= _expand(_codes(ignore) if ignore else settings.ignore, RULES) or set()
+        for codes in settings.per_file_ignores.values():
+            _expand(codes, RULES)
+    except (configuration.ConfigError, click.BadParameter) as error:
+        click.echo(f"headlint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    confirm = settings.confirm if confirm is None else confirm
+    device = device or settings.device
 
     found = discover(paths or ["."])
+    files = [path for path in found.files if not settings.excluded(path)]
     errors = []
     for missing in found.missing:
         click.echo(f"headlint: error: {missing}: no such file or directory", err=True)
@@ -79,8 +105,8 @@ def check(paths, select, ignore, output_format, quiet, confirm, device):
         click.echo(f"headlint: no Python files found in {', '.join(paths or ['.'])}", err=True)
 
     results = []
-    for path in found.files:
-        result = check_file(path, selected, device if confirm else None)
+    for path in files:
+        result = check_file(path, selected - settings.ignored_for(path), device if confirm else None)
         if result.error is not None:
             errors.append(result.error)
             click.echo(f"headlint: error: {result.error.path}: {result.error.reason}", err=True)
@@ -90,9 +116,9 @@ def check(paths, select, ignore, output_format, quiet, confirm, device):
     from . import report
 
     if output_format == "json":
-        click.echo(report.as_json(results, errors, len(found.files)))
+        click.echo(report.as_json(results, errors, len(files)))
     else:
-        output = report.text(results, errors, len(found.files), color, output_format == "concise", quiet)
+        output = report.text(results, errors, len(files), color, output_format == "concise", quiet)
         if output:
             click.echo(output, color=color)
 

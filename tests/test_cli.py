@@ -196,3 +196,29 @@ def test_bom_crlf_and_empty_files(project):
     result = headlint("check", "bom.py", "empty.py", cwd=project)
     assert result.returncode == 1
     assert "bom.py:4:42: HL001" in result.stdout
+
+
+def test_pyproject_configuration_is_read_and_flags_override_it(project):
+    (project / "pyproject.toml").write_text(
+        '[tool.headlint]\nignore = ["HL001"]\nper-file-ignores = { "legacy/*" = ["HL004"] }\nexclude = ["generated/"]\n'
+    )
+    assert headlint("check", "buggy.py", cwd=project).returncode == 0
+    assert headlint("check", "--ignore", "HL004", "buggy.py", cwd=project).returncode == 1
+    for folder in ("generated", "legacy"):
+        (project / folder).mkdir()
+        (project / folder / "net.py").write_text(BUGGY.replace("nn.Linear(20, 10)", "nn.Linear(20, 1)"))
+    result = headlint("check", "--select", "HL004", ".", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert "in 3 files" in result.stdout  # generated/ excluded; legacy/ checked, its HL004 ignored
+
+
+def test_a_bad_configuration_is_an_error_naming_the_key(project):
+    (project / "pyproject.toml").write_text('[tool.headlint]\nselct = ["HL001"]\n')
+    result = headlint("check", "buggy.py", cwd=project)
+    assert result.returncode == 2
+    assert "unknown key 'selct'" in result.stderr
+    (project / "pyproject.toml").write_text('[tool.headlint]\ndevice = "tpu"\n')
+    result = headlint("check", "buggy.py", cwd=project)
+    assert result.returncode == 2 and "'device' must be one of auto, cpu, cuda" in result.stderr
+    (project / "pyproject.toml").write_text('[tool.headlint]\nselect = ["HL999"]\n')
+    assert "unknown rule code HL999" in headlint("check", "buggy.py", cwd=project).stderr
