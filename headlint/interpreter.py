@@ -55,6 +55,7 @@ class LossEvent:
     target: Value
     node: cst.CSTNode  # the call computing the loss
     inference: bool  # under no_grad / eval / in a predict or validation method
+    kind: str = "call"  # or "compile": Keras applies the loss inside fit()
 
 
 @dataclass(eq=False)

@@ -36,7 +36,7 @@ def heads(interp: Interpreter) -> list:
             _link_compile(interp, model, compile_event)
     for event in events.losses:
         if not event.inference:
-            head = _head(event.pred, event.loss, event.target.fact if event.target else UNKNOWN_FACT, event.node)
+            head = _head(event.pred, event.loss, event.target.fact if event.target else UNKNOWN_FACT, event.node, event.kind)
             if head is not None:
                 found.append(head)
     for model in events.models:
@@ -47,7 +47,7 @@ def heads(interp: Interpreter) -> list:
     return found
 
 
-def _head(pred: Value, loss, fact: TargetFact, node):
+def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
     if not isinstance(pred, Tensor):
         return None
     model = pred.model
@@ -58,7 +58,7 @@ def _head(pred: Value, loss, fact: TargetFact, node):
         output_layer=pred.layer,
         activation=pred.act,
         loss=loss,
-        link=Link(node) if node is not None else None,
+        link=Link(node, link_kind) if node is not None else None,
         targets=fact,
         classifier_evidence=evidence,
         single_output=pred.single,
@@ -103,11 +103,14 @@ def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
     for output, loss, fact in zip(outputs, losses, facts):
         record = _loss_record(loss, event.node)
         if record is not None:
-            interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False))
+            interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
         elif isinstance(loss, (Function, Partial)):
             # a custom loss: follow it as if Keras called it with (y_true, y_pred)
             site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
+            before = len(interp.events.losses)
             interp.call_value(loss, site)
+            for added in interp.events.losses[before:]:
+                added.kind = "compile"  # still applied by fit(), in graph mode
 
 
 def _loss_record(value: Value, node):

@@ -59,6 +59,9 @@ class Activation:
     axis_given: bool = False  # False: the framework default applies
     name: str = ""  # as the user would recognise it: "nn.Softmax(dim=1)"
     node: Any = field(default=None, compare=False, repr=False)
+    # The canonical name of what applied it ("tensorflow.nn.softmax",
+    # "keras.activations.softmax", "torch.nn.Softmax"): probes rebuild it faithfully.
+    spelling: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,9 @@ class Link:
     """Where a loss meets a model output: ``criterion(out, y)``, ``compile(loss=...)``."""
 
     node: Any = field(default=None, compare=False, repr=False)
-    description: str = ""  # "criterion(out, y)", "model.compile(loss=...)"
+    # "call": the loss is called on the output in the code (a training loop);
+    # "compile": Keras applies it inside fit(), in graph mode
+    kind: str = "call"
 
 
 @dataclass(frozen=True)

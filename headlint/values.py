@@ -89,6 +89,7 @@ class ActObj(Value):
     axis_given: bool
     display: str
     node: Any = None
+    spelling: str = ""  # canonical name of the constructor
 
 
 @dataclass(eq=False)

@@ -77,7 +77,8 @@ def axis_of(site, param: Optional[str], pos: Optional[int], default=None):
 def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
     """``F.softmax(x, dim=1)``, ``tf.nn.softmax(x)``, ``x.softmax(-1)`` applied to ``value``."""
     axis, given = axis_of(site, spec.axis_param, spec.axis_pos)
-    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), site.node)
+    spelling = getattr(site, "qual", None) or f"Tensor.{spec.kind}"
+    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), site.node, spelling)
     return apply_activation(value, act)
 
 
@@ -93,10 +94,10 @@ def activation_module(spec: V.ActivationModule, site) -> Value:
     if kind is None:  # Keras Activation: named by its first argument
         kind = activation_kind(site.arg("activation", 0))
         if kind is None:
-            return ActObj("other", None, False, spec.display, site.node)
+            return ActObj("other", None, False, spec.display, site.node, site.qual)
     axis, given = axis_of(site, spec.axis_param, spec.axis_pos, spec.default_axis)
     display = spec.display if spec.kind else f"{spec.display}({kind!r})"
-    return ActObj(kind, axis, given, _display(display, axis, given, spec.axis_param), site.node)
+    return ActObj(kind, axis, given, _display(display, axis, given, spec.axis_param), site.node, site.qual)
 
 
 def literal_args(site, params: tuple) -> tuple:
@@ -131,7 +132,7 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         site.node,
     )
     if spec.activation_param is None:
-        return LayerObj(record, Activation("identity", name="no activation", node=site.node))
+        return LayerObj(record, Activation("identity", name="no activation", node=site.node, spelling=site.qual))
     act_pos = spec.params.index(spec.activation_param) if spec.activation_param in spec.params else None
     act_value = site.arg(spec.activation_param, act_pos)
     kind = activation_kind(act_value)
@@ -142,7 +143,9 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
     name = f"activation={act_value.value!r}" if isinstance(act_value, Const) else (
         f"activation={short(act_value.name)}" if isinstance(act_value, Qual) else "no activation"
     )
-    return LayerObj(record, Activation(kind, axis, False, name, act_node))
+    # a string names a Keras activation; a function reference is applied as it is
+    spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
+    return LayerObj(record, Activation(kind, axis, False, name, act_node, spelling))
 
 
 def loss(spec: V.LossSpec, site=None, node=None) -> Loss:
@@ -186,7 +189,7 @@ def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     if isinstance(obj, LayerObj):
         return Tensor(act=obj.act, layer=obj.layer)
     if isinstance(obj, ActObj):
-        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node)
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
         return apply_activation(value, act)
     if isinstance(obj, PassObj):
         return value if isinstance(value, Tensor) else Tensor()
