@@ -346,44 +346,57 @@ DATA_SOURCES = {
     "tensorflow.one_hot": ("label", "nonneg"),
 }
 
-# Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)``.
+# Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)`` draw like
+# the numpy.random functions of the same name.
 RNG_METHODS = {
-    "normal": ("continuous", "signed"),
-    "standard_normal": ("continuous", "signed"),
-    "randn": ("continuous", "signed"),
-    "uniform": ("continuous", "range"),
-    "random": ("continuous", "nonneg"),
-    "rand": ("continuous", "nonneg"),
+    **{
+        name: DATA_SOURCES[f"numpy.random.{name}"]
+        for name in ("normal", "standard_normal", "randn", "uniform", "random", "rand",
+                     "randint", "exponential", "poisson", "binomial")
+    },
     "integers": ("label", "range"),
-    "randint": ("label", "range"),
-    "exponential": ("continuous", "nonneg"),
-    "poisson": ("continuous", "nonneg"),
-    "binomial": ("label", "nonneg"),
 }
 RNG_FACTORIES = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
 
-# Elementwise functions: name -> transfer rule in targets.py.
-ELEMENTWISE = {
+# What elementwise operations do to a value's facts (rules in targets.py), written
+# the same as a function (``np.abs(y)``) or as a method (``y.abs()``).
+_FACT_RULES = {
     "abs": "nonneg",
-    "absolute": "nonneg",
     "exp": "nonneg",
-    "expm1": "signed",
     "square": "nonneg",
     "sqrt": "nonneg",
     "log": "signed",
     "log1p": "keep",
+    "diff": "signed",
+    "pct_change": "signed",
+    "clip": "clip",
+    "clamp": "clip",
+    "cumsum": "keep",
+    "round": "keep",
+    "argmax": "label",
+    "mean": "keep",
+    "min": "minimum",
+    "std": "nonneg_stat",
+    "var": "nonneg_stat",
+    "squeeze": "keep",
+    "reshape": "keep",
+    "unsqueeze": "keep",
+    "expand_dims": "keep",
+}
+
+# Functions of numpy / torch / tensorflow / pandas.
+ELEMENTWISE = {
+    **_FACT_RULES,
+    "absolute": "nonneg",
+    "expm1": "signed",
     "log2": "signed",
     "log10": "signed",
     "sin": "signed",
     "cos": "signed",
     "tanh": "signed",
-    "diff": "signed",
     "sign": "signed",
     "sigmoid": "nonneg",
     "relu": "nonneg",
-    "clip": "clip",
-    "clamp": "clip",
-    "round": "keep",
     "floor": "keep",
     "ceil": "keep",
     "float32": "keep",
@@ -402,74 +415,22 @@ ELEMENTWISE = {
     "cat": "keep",
     "vstack": "keep",
     "hstack": "keep",
-    "squeeze": "keep",
-    "expand_dims": "keep",
-    "reshape": "keep",
-    "unsqueeze": "keep",
-    "cumsum": "keep",
-    "pct_change": "signed",
-    "argmax": "label",
-    "mean": "keep",
-    "min": "minimum",
     "amin": "minimum",
-    "std": "nonneg_stat",
-    "var": "nonneg_stat",
 }
 ELEMENTWISE_MODULES = ("numpy", "torch", "tensorflow", "tensorflow.math", "keras.ops", "pandas")
 
-# Methods on a tensor/array and what they do to its facts.
+# Methods on a tensor or array.
 TENSOR_METHODS = {
-    "float": "keep",
-    "double": "keep",
-    "half": "keep",
-    "to": "keep",
-    "cuda": "keep",
-    "cpu": "keep",
-    "numpy": "keep",
-    "detach": "keep",
-    "clone": "keep",
-    "copy": "keep",
-    "contiguous": "keep",
-    "view": "keep",
-    "reshape": "keep",
-    "view_as": "keep",
-    "reshape_as": "keep",
-    "flatten": "keep",
-    "squeeze": "keep",
-    "unsqueeze": "keep",
-    "expand_dims": "keep",
-    "ravel": "keep",
-    "to_numpy": "keep",
-    "type_as": "keep",
-    "permute": "keep",
-    "transpose": "keep",
-    "values": "keep",
+    **_FACT_RULES,
+    **{name: "keep" for name in (
+        "float", "double", "half", "to", "cuda", "cpu", "numpy", "detach", "clone", "copy",
+        "contiguous", "view", "view_as", "reshape_as", "flatten", "ravel", "to_numpy",
+        "type_as", "permute", "transpose", "values", "sum", "max",
+    )},
+    **{name: "label" for name in ("long", "int", "bool", "byte")},
     "astype": "astype",
     "type": "astype",
-    "long": "label",
-    "int": "label",
-    "bool": "label",
-    "byte": "label",
-    "argmax": "label",
-    "abs": "nonneg",
-    "exp": "nonneg",
-    "square": "nonneg",
-    "sqrt": "nonneg",
-    "log": "signed",
-    "log1p": "keep",
-    "clamp": "clip",
-    "clip": "clip",
     "clamp_min": "clip_min",
-    "diff": "signed",
-    "pct_change": "signed",
-    "cumsum": "keep",
-    "round": "keep",
-    "sum": "keep",
-    "mean": "keep",
-    "max": "keep",
-    "min": "minimum",
-    "std": "nonneg_stat",
-    "var": "nonneg_stat",
 }
 # Methods that keep the last activation of a model output visible (shape only).
 SHAPE_METHODS = frozenset(

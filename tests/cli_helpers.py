@@ -15,3 +15,20 @@ def headlint(*args, cwd=None, env=None):
     return subprocess.run(
         [str(HEADLINT), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=run_env, timeout=120
     )
+
+
+def frameworks_imported(*args):
+    """Run ``headlint ARGS`` in-process in a fresh interpreter: its exit code and
+    which of torch / tensorflow / keras it imported."""
+    probe = (
+        "import sys\n"
+        "from headlint.cli import main\n"
+        "try:\n"
+        f"    main({[str(a) for a in args]!r})\n"
+        "except SystemExit as exit:\n"
+        "    print('@exit', exit.code)\n"
+        "print('@modules', *sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    marked = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith("@")}
+    return int(marked["@exit"][0]), marked["@modules"]

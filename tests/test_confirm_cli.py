@@ -2,12 +2,11 @@
 frameworks imported only when needed, the user's code never run."""
 
 import json
-import subprocess
 import sys
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import frameworks_imported, headlint
 
 TORCH_BUG = """import torch
 from torch import nn
@@ -96,29 +95,9 @@ def test_confirm_never_runs_the_checked_code(tmp_path):
 
 def test_a_run_without_findings_imports_no_framework(tmp_path):
     (tmp_path / "clean.py").write_text(TORCH_BUG.replace(", nn.Softmax(dim=1)", ""))
-    probe = (
-        "import sys\n"
-        "from headlint.cli import main\n"
-        "try:\n"
-        f"    main(['check', '--confirm', {str(tmp_path)!r}])\n"
-        "except SystemExit as exit:\n"
-        "    print('exit', exit.code)\n"
-        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-2:] == ["exit 0", "[]"]
+    assert frameworks_imported("check", "--confirm", tmp_path) == (0, [])
 
 
 def test_only_the_framework_of_the_findings_is_imported(tmp_path):
     (tmp_path / "train.py").write_text(TORCH_BUG)
-    probe = (
-        "import sys\n"
-        "from headlint.cli import main\n"
-        "try:\n"
-        f"    main(['check', '--confirm', '-q', {str(tmp_path)!r}])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "['torch']"
+    assert frameworks_imported("check", "--confirm", "-q", tmp_path) == (1, ["torch"])
