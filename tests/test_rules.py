@@ -62,6 +62,13 @@ def test_hl004_whatever_the_loss():
     assert fired("HL004", head("softmax", None, LINEAR10)) == []
 
 
+def test_hl004_keras_softmax_over_another_axis_is_not_the_unit_axis():
+    keras_head = head("softmax", None, Layer("dense", 1, "Dense(1)"), framework=Framework.KERAS)
+    assert fired("HL004", keras_head) == []  # axis=1 given: (batch, time, 1) over time
+    default_axis = Head(Framework.KERAS, "M", Layer("dense", 1, "Dense(1)"), Activation("softmax", -1, False))
+    assert fired("HL004", default_axis) == ["HL004"]
+
+
 def test_hl004_leaves_attention_weights_of_multi_output_models_alone():
     # (batch, time, 1) scores normalised over time, returned beside the output
     assert fired("HL004", head("softmax", None, LINEAR1, single=False)) == []

@@ -13,7 +13,9 @@ from . import Rule
 def _over_the_unit_axis(head: Head) -> bool:
     act = head.activation
     if act.axis == -1 or (head.framework is Framework.KERAS and not act.axis_given):
-        return True
+        return True  # layers add their units on the last axis
+    if head.framework is Framework.KERAS:
+        return False  # Softmax(axis=1) over (batch, time, 1) normalises over time
     # dim=1 or PyTorch's implicit dim is the unit axis of a (batch, units) output;
     # a model returning several tensors may return (batch, time, 1) attention
     # weights normalised over time, so only a single output is judged.
