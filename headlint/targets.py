@@ -145,6 +145,8 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
         if isinstance(low, (int, float)) and not isinstance(low, bool) and low >= 0:
             return TargetFact(a.kind, Sign.NONNEG, because, node)
         return a if rule == "clip" and low is None and args else TargetFact(a.kind, Sign.UNKNOWN)
+    if rule == "unknown_sign":
+        return TargetFact(a.kind, Sign.UNKNOWN)
     if rule == "minimum":
         return TargetFact(a.kind, a.sign, "a minimum", node)
     if rule == "nonneg_stat":

@@ -365,7 +365,7 @@ _FACT_RULES = {
     "exp": "nonneg",
     "square": "nonneg",
     "sqrt": "nonneg",
-    "log": "signed",
+    "log": "unknown_sign",  # negative below 1, positive above: the argument decides
     "log1p": "keep",
     "diff": "signed",
     "pct_change": "signed",

@@ -93,3 +93,21 @@ loss = loss_fn(model(torch.as_tensor(X)), torch.as_tensor(y))
 )
 def test_sign_analysis_decides_relu_regressions(data, expected):
     assert codes(RELU_REGRESSION.format(data=data)) == expected
+
+
+def test_a_logarithm_alone_does_not_decide_the_sign():
+    assert codes(RELU_REGRESSION.format(data="y = np.log(prices)")) == []
+    assert codes(RELU_REGRESSION.format(data="y = np.diff(np.log(prices))")) == ["HL003"]
+
+
+def test_an_integer_cast_of_loaded_data_is_a_label():
+    assert codes(
+        """
+        import numpy as np
+        import torch
+        from torch import nn
+        y = np.load("labels.npy").astype("int32")
+        model = nn.Sequential(nn.Linear(4, 1), nn.Sigmoid())
+        loss = nn.MSELoss()(model(x), torch.as_tensor(y))
+        """
+    ) == ["HL002"]

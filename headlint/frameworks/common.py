@@ -13,6 +13,7 @@ from ..values import (
     UNKNOWN,
     ActObj,
     Const,
+    DictV,
     Instance,
     LayerObj,
     LossObj,
@@ -227,6 +228,8 @@ def tag(raw: Value, model: ModelV) -> Value:
         return raw.derived(model=model)
     if isinstance(raw, Seq):
         return Seq([item.derived(model=model, single=False) if isinstance(item, Tensor) else item for item in raw.items], raw.node)
+    if isinstance(raw, DictV):  # forward returning {"logits": ..., "value": ...}
+        return DictV({k: v.derived(model=model, single=False) if isinstance(v, Tensor) else v for k, v in raw.items.items()})
     return raw
 
 

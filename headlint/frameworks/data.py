@@ -102,6 +102,11 @@ def dataset(site) -> Value:
     return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
 
 
+def train_test_split(site) -> Value:
+    """``X_tr, X_te, y_tr, y_te = train_test_split(X, y)``: each array, twice."""
+    return Seq([Tensor(fact=a.fact) for a in site.args for _ in (0, 1)])
+
+
 def loader(site) -> Value:
     first = site.arg("dataset", 0)
     return first if isinstance(first, Dataset) else UNKNOWN
@@ -143,6 +148,8 @@ def call(qual: str, site) -> Value | None:
         return loader(site)
     if qual in V.RNG_FACTORIES:
         return RNG()
+    if qual == "sklearn.model_selection.train_test_split":
+        return train_test_split(site)
     if qual == "functools.partial":
         return partial(site)
     if qual.startswith("builtins."):
@@ -180,6 +187,8 @@ def method(receiver: Value, name: str, site) -> Value | None:
     if isinstance(receiver, Seq) and name == "append":
         receiver.items.append(site.arg(None, 0) or UNKNOWN)
         return Const(None)
+    if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "astype"):
+        receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
         if receiver.model is not None and name in ("argmax", "round"):

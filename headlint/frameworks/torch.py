@@ -26,6 +26,11 @@ def module_list(site) -> Value:
     return Seq(list(first.items)) if isinstance(first, Seq) else Seq([])
 
 
+def module_dict(site) -> Value:
+    first = site.arg("modules", 0)
+    return first if isinstance(first, DictV) else DictV({})
+
+
 def ordered_dict(site) -> Value:
     pairs = site.arg(None, 0)
     items = {}
@@ -40,6 +45,7 @@ def ordered_dict(site) -> Value:
 HANDLERS = {
     "torch.nn.Sequential": sequential,
     "torch.nn.ModuleList": module_list,
+    "torch.nn.ModuleDict": module_dict,
     "collections.OrderedDict": ordered_dict,
 }
 
