@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from headlint.confirm import confirm, imports
-from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Loss, Sign, TargetFact
+from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Link, Loss, Sign, TargetFact
 
 torch = pytest.importorskip("torch")
 
@@ -359,6 +359,121 @@ def test_tf_nn_fused_op_after_softmax_is_harmful(kb):
     assert m["logit_gradient_ratio"] > 4
 
 
+# Which softmax, and where the loss meets it. Keras' tensorflow backend undoes its
+# own softmax (``_keras_logits``) in any mode and a raw tf.nn.softmax only in a
+# graph (op type Softmax, inside fit()); a raw one met eagerly is a real double softmax.
+
+SPARSE_FROM_LOGITS = Loss(
+    "sparse_categorical_crossentropy", K, "softmax", "logits", True,
+    "SparseCategoricalCrossentropy(from_logits=True)", (("from_logits", True),),
+)
+
+
+def softmax_head(spelling, link_kind, loss=SPARSE_FROM_LOGITS, units=10):
+    """``tf.nn.softmax(self.classifier(h))`` (axis left to its default) or
+    ``Dense(10, activation='softmax')``, meeting ``loss`` as ``link_kind`` says."""
+    name = "activation='softmax'" if spelling.startswith("keras.") else spelling.replace("tensorflow.", "tf.")
+    return Head(
+        K, "Net", Layer("dense", units, f"Dense({units})", args=(("units", units),)),
+        Activation("softmax", None, False, name, spelling=spelling),
+        loss, link=Link(node=None, kind=link_kind),
+    )
+
+
+@pytest.fixture(scope="module")
+def route_evidence(kb):
+    heads = {
+        "raw_call": softmax_head("tensorflow.nn.softmax", "call"),
+        "keras_compile": softmax_head("keras.activations.softmax", "compile"),
+        "raw_compile": softmax_head("tensorflow.nn.softmax", "compile"),
+    }
+    return {key: confirm("HL001", head, "cpu") for key, head in heads.items()}
+
+
+def test_raw_tf_softmax_in_an_eager_loop_is_a_real_double_softmax(route_evidence):
+    ev = route_evidence["raw_call"]
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    assert m["loss_floor_with_softmax"] > 1.0 > 0.1 > m["loss_floor_without_softmax"]
+    assert m["loss_floor_with_softmax"] >= m["analytic_floor_with_softmax"] - 1e-3
+    assert m["logit_gradient_ratio"] > 4
+    assert m["keras_logits_warnings"] == 0.0  # nothing for Keras to see behind an eager tf.nn.softmax
+    assert ev.summary.endswith("(measured: eager custom loop with raw tf.nn.softmax)")
+
+
+def test_keras_softmax_inside_fit_is_neutralised(route_evidence):
+    ev = route_evidence["keras_compile"]
+    m = measured(ev)
+    assert ev.status == "refuted", ev.summary
+    assert "_get_logits" in ev.summary
+    assert m["loss_floor_with_softmax"] == pytest.approx(m["loss_floor_without_softmax"], abs=1e-3)
+    assert m["loss_floor_without_softmax"] < 0.1
+    assert m["logit_gradient_ratio"] == pytest.approx(1.0, abs=0.01)
+    assert m["keras_logits_warnings"] == 1.0
+    assert ev.summary.endswith("(measured: fit() with Keras' softmax)")
+
+
+def test_raw_tf_softmax_inside_fit_is_neutralised_by_its_op_type(route_evidence):
+    # Measured: in fit()'s graph the output's op type is Softmax, and _get_logits
+    # takes its input, so the raw op is undone exactly like Keras' own softmax.
+    ev = route_evidence["raw_compile"]
+    m = measured(ev)
+    assert ev.status == "refuted", ev.summary
+    assert "sees the Softmax op of tf.nn.softmax in fit()'s graph" in ev.summary
+    assert m["loss_floor_with_softmax"] == pytest.approx(m["loss_floor_without_softmax"], abs=1e-3)
+    assert m["loss_floor_without_softmax"] < 0.1
+    assert m["logit_gradient_ratio"] == pytest.approx(1.0, abs=0.01)
+    assert m["keras_logits_warnings"] == 1.0
+    assert ev.summary.endswith("(measured: fit() with raw tf.nn.softmax)")
+    # the same training as with Keras' softmax, to the last digit
+    keras_floor = measured(route_evidence["keras_compile"])["loss_floor_with_softmax"]
+    assert m["loss_floor_with_softmax"] == pytest.approx(keras_floor, rel=1e-4)
+
+
+def test_the_reference_trains_alike_eagerly_and_in_fit(route_evidence):
+    eager, fitted = measured(route_evidence["raw_call"]), measured(route_evidence["keras_compile"])
+    # the reference (the loss on the logits) trains alike eagerly and in fit()
+    assert eager["loss_floor_without_softmax"] == pytest.approx(fitted["loss_floor_without_softmax"], rel=1e-3)
+
+
+def test_tf_math_softmax_in_an_eager_loop_is_confirmed_too(kb):
+    ev = confirm("HL001", softmax_head("tensorflow.math.softmax", "call"), "cpu")
+    assert ev.status == "confirmed", ev.summary
+    assert ev.summary.endswith("(measured: eager custom loop with raw tf.math.softmax)")
+
+
+def test_a_raw_softmax_without_a_link_is_measured_inside_fit_and_says_so(kb):
+    head = _replace(softmax_head("tensorflow.nn.softmax", "call"), link=None)
+    ev = confirm("HL001", head, "cpu")
+    assert ev.status == "refuted" and ev.summary.endswith("(measured: fit() with raw tf.nn.softmax)")
+    assert "training path: fit() (the record does not say where the loss is called)" in ev.defaults
+
+
+def test_sparse_tf_op_on_integer_labels_runs_inside_fit(kb):
+    # compile() hands a loss its labels as floats; the fused sparse op needs integers.
+    loss = Loss("sparse_softmax_cross_entropy_with_logits", K, "softmax", "logits",
+                name="tf.nn.sparse_softmax_cross_entropy_with_logits")
+    for spelling, link_kind, path in (
+        ("keras.activations.softmax", "compile", "fit() with Keras' softmax"),
+        ("tensorflow.nn.softmax", "call", "eager custom loop with raw tf.nn.softmax"),
+    ):
+        ev = confirm("HL001", softmax_head(spelling, link_kind, loss), "cpu")
+        assert ev.status == "confirmed", ev.summary
+        assert ev.summary.endswith(f"(measured: {path})")
+
+
+def test_one_unit_raw_softmax_in_an_eager_loop_gets_no_loss_gradient(kb):
+    # Keras' softmax lets binary_crossentropy reach the logit (test_keras_one_unit_softmax);
+    # eagerly, a raw tf.nn.softmax does not: the loss gradient is exactly 0 too.
+    bce = Loss("binary_crossentropy", K, None, "probabilities", False, "'binary_crossentropy'")
+    ev = confirm("HL004", softmax_head("tensorflow.nn.softmax", "call", bce, units=1), "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert m["outputs_equal_to_1"] == 256 and m["output_gradient_max_abs"] == 0.0
+    assert m["loss_gradient_max_abs"] == 0.0
+    assert ev.summary == "output is 1.0 for all 256 random inputs; gradient to the weights is exactly 0"
+
+
 def test_keras_sigmoid_mse(keras_evidence):
     ev = keras_evidence["HL002"]
     m = measured(ev)
@@ -406,12 +521,15 @@ def test_keras_on_the_torch_backend_keeps_the_double_softmax():
         ev = confirm("HL001", head, "cpu")
         m = dict(ev.measurements)
         print(ev.status, ev.backend, m["loss_floor_with_softmax"] > 1.0, m["loss_floor_without_softmax"] < 0.1)
+        raw = Activation("softmax", -1, spelling="tensorflow.nn.softmax")
+        ev = confirm("HL001", Head(K, "Net", head.output_layer, raw, head.loss, Link(None, "call")), "cpu")
+        print(ev.status, "keras' softmax stands in for tf.nn.softmax (keras runs on torch)" in ev.defaults)
         """
     )
     env = dict(os.environ, KERAS_BACKEND="torch", TF_CPP_MIN_LOG_LEVEL="2")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["confirmed", "torch", "True", "True"]
+    assert out.stdout.split() == ["confirmed", "torch", "True", "True", "confirmed", "True"]
 
 
 def test_a_conv_output_layer_gets_a_dense_stand_in():

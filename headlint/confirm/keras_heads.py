@@ -1,15 +1,18 @@
 """Rebuild a Keras head from the records, and measure it on Keras' own backend.
 
 Allow-listed constructors only (keras.layers.Dense / Softmax / Activation,
-keras.losses classes, and TensorFlow's fused ``tf.nn.*_with_logits`` ops when
-the loss record names one); literal options only. Also holds the two things that
-differ per Keras backend: which device is there, and how to take a gradient
-(tf.GradientTape on tensorflow, autograd on torch).
+keras.losses classes, TensorFlow's fused ``tf.nn.*_with_logits`` ops when the
+loss record names one, and the raw ``tf.nn``/``tf.math`` activation functions
+when the activation record was spelled that way); literal options only. Also
+holds what differs per Keras backend and per training path: which device is
+there, how to take a gradient (tf.GradientTape on tensorflow, autograd on
+torch), and whether the loss meets the output eagerly or in a traced graph.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import warnings
 from dataclasses import dataclass
@@ -37,6 +40,85 @@ ACTIVATION_NAMES = {
 }
 
 
+# The raw TensorFlow function for each canonical kind: what ``activation=tf.nn.softmax``
+# or ``tf.nn.softmax(self.fc(x))`` applies. Looked up by kind in this fixed table,
+# never by the source's spelling; tf.math.softmax is tf.nn.softmax, tf.sigmoid is
+# tf.math.sigmoid, and so on. None of them marks its output the way Keras' own
+# activations do (``_keras_logits``).
+RAW_TF = {
+    "softmax": ("nn", "softmax"),
+    "log_softmax": ("nn", "log_softmax"),
+    "sigmoid": ("math", "sigmoid"),
+    "relu": ("nn", "relu"),
+    "relu6": ("nn", "relu6"),
+    "softplus": ("math", "softplus"),
+    "tanh": ("math", "tanh"),
+    "exp": ("math", "exp"),
+}
+_AXIS_KINDS = ("softmax", "log_softmax")
+
+
+def raw_tf_spelling(head: Head) -> str:
+    """``tf.nn.softmax`` when a raw TensorFlow function applied the head's
+    activation (its spelling is ``tensorflow.*``, tf.keras aside), else ""."""
+    act = head.activation
+    spelling = act.spelling if act is not None else ""
+    if not spelling.startswith("tensorflow.") or spelling.startswith("tensorflow.keras."):
+        return ""
+    return "tf." + spelling[len("tensorflow."):]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the probe rebuilds the way the output meets its loss.
+
+    ``raw``: the raw TensorFlow function that applies the activation
+    ("tf.nn.softmax"), or "" for Keras' own activation. ``eager``: the loss is
+    called on the output in the code (a GradientTape loop, eager); otherwise it
+    runs inside fit(), in a traced graph. Both decide what Keras' tensorflow
+    backend can see of the output: ``_keras_logits`` (Keras' activations, in
+    either mode) or the Softmax/Sigmoid op type (graph mode only)."""
+
+    kind: str
+    raw: str = ""
+    eager: bool = False
+
+    @property
+    def graph(self) -> bool:
+        """Measure the loss in a traced function, as fit() runs it (else eagerly)."""
+        return not self.eager
+
+    @property
+    def loop(self) -> str:
+        return "eager custom loop" if self.eager else "fit()"
+
+    @property
+    def activation(self) -> str:
+        return f"raw {self.raw}" if self.raw else f"Keras' {self.kind}"
+
+    def describe(self) -> str:
+        """For summaries: "eager custom loop with raw tf.nn.softmax", "fit() with Keras' softmax"."""
+        return f"{self.loop} with {self.activation}"
+
+
+def route(kb: KerasBundle, head: Head, choices: Choices, kind: str) -> Route:
+    """What to rebuild for ``head``: a raw TensorFlow activation is rebuilt raw on
+    the tensorflow backend, and then measured eagerly when the code calls the loss
+    itself (``link.kind == "call"``) and inside fit() otherwise. Keras' own
+    activations keep the fit() path (their ``_keras_logits`` is seen in both modes)."""
+    raw = raw_tf_spelling(head)
+    if not raw or kind not in RAW_TF:
+        return Route(kind)
+    if kb.backend != "tensorflow":
+        # No backend but tensorflow looks behind an activation: Keras' own is the same function there.
+        choices.note(f"keras' {kind} stands in for {raw} (keras runs on {kb.backend})")
+        return Route(kind)
+    link = head.link
+    if link is None:
+        choices.note("training path: fit() (the record does not say where the loss is called)")
+    return Route(kind, raw, eager=link is not None and link.kind == "call")
+
+
 def dense(kb: KerasBundle, units: int, **initializers):
     """Dense with a seeded initializer: the same weights on every run, without
     touching the process-wide seeds (keras.utils.set_random_seed would)."""
@@ -46,11 +128,20 @@ def dense(kb: KerasBundle, units: int, **initializers):
     return keras.layers.Dense(units, **initializers)
 
 
-def activation_layer(kb: KerasBundle, kind: str, axis: int = -1):
+def activation_layer(kb: KerasBundle, kind: str, axis: int = -1, raw: bool = False):
     """The activation as its own layer. ``Dense(activation='softmax')``, ``Softmax()``
     and ``Activation('softmax')`` all run keras.activations.softmax, which is what
-    the backend's losses inspect; a separate layer lets the probe reach the logits."""
+    the backend's losses inspect; a separate layer lets the probe reach the logits.
+    ``raw``: apply the raw TensorFlow function instead (``Activation(tf.nn.softmax)``
+    calls it as it is, like ``Dense(activation=tf.nn.softmax)`` or a ``call()``
+    returning ``tf.nn.softmax(...)``)."""
     keras = kb.keras
+    if raw:
+        if kb.backend != "tensorflow" or kind not in RAW_TF:
+            raise ProbeUnavailable(f"no raw tensorflow function for activation {kind!r} on {kb.backend}")
+        module, name = RAW_TF[kind]
+        fn = getattr(getattr(kb.tf, module), name)
+        return keras.layers.Activation(functools.partial(fn, axis=axis) if kind in _AXIS_KINDS else fn)
     if kind == "softmax":
         return keras.layers.Softmax(axis=axis)
     if kind not in ACTIVATION_NAMES:
@@ -130,9 +221,13 @@ def criterion(kb: KerasBundle, head: Head, choices: Choices, kind: str = "", fro
 def _tf_op(kb: KerasBundle, kind: str) -> Criterion:
     if kb.backend != "tensorflow":
         raise ProbeUnavailable(f"tf.nn.{kind} needs the tensorflow backend; keras is configured for {kb.backend}")
-    op = getattr(kb.tf.nn, kind)
+    tf = kb.tf
+    op = getattr(tf.nn, kind)
+    index = TF_OPS[kind] == "index"
 
     def fn(y_true, y_pred):  # per-sample losses; compile() averages them over the batch
+        if index:  # compile() hands a loss function its labels as floats; the op takes integers
+            y_true = tf.cast(y_true, "int32")
         return op(labels=y_true, logits=y_pred)
 
     return Criterion(fn, "none", TF_OPS[kind], f"tf.nn.{kind}")
@@ -151,20 +246,27 @@ def gpu_available(kb: KerasBundle) -> bool:
     return False
 
 
-def gradients(kb: KerasBundle, compute: Callable, wrt: list) -> list:
-    """d compute() / d each of ``wrt`` (tensors or keras Variables), as numpy arrays,
-    with the backend's own autodiff. Unconnected inputs get zeros."""
+def gradients(kb: KerasBundle, compute: Callable, wrt: list, graph: bool = False) -> list:
+    """d compute(*wrt) / d each of ``wrt`` (tensors or keras Variables), as numpy
+    arrays, with the backend's own autodiff. Unconnected inputs get zeros.
+    ``compute`` takes the tensors it is differentiated by (a variable it may
+    ignore and read through its layer). ``graph``: on tensorflow, run it in a
+    tf.function, the way fit() runs a loss (where the output's op type is seen)."""
     keras = kb.keras
     targets = [w.value if isinstance(w, keras.Variable) else w for w in wrt]
     if kb.backend == "tensorflow":
         tf = kb.tf
-        with tf.GradientTape() as tape:
-            for t in targets:
-                tape.watch(t)
-            value = compute()
-        grads = tape.gradient(value, targets, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+        def taped(*inputs):
+            with tf.GradientTape() as tape:
+                for t in inputs:
+                    tape.watch(t)
+                value = compute(*inputs)
+            return tape.gradient(value, list(inputs), unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+        grads = tf.function(taped)(*targets) if graph else taped(*targets)
     elif kb.backend == "torch":
-        value = compute()
+        value = compute(*targets)
         grads = kb.module.autograd.grad(value, targets, allow_unused=True, materialize_grads=True)
     else:
         raise ProbeUnavailable(f"no gradient probe for the keras {kb.backend} backend yet")
@@ -186,6 +288,38 @@ def fit(kb: KerasBundle, model, loss: Callable, x, y, steps: int, lr: float) -> 
         np.concatenate([x] * steps), np.concatenate([y] * steps),
         batch_size=len(x), epochs=1, shuffle=False, verbose=0,
     )
+
+
+def evaluate(kb: KerasBundle, compute: Callable, graph: bool = False) -> float:
+    """compute() as a float; ``graph``: on tensorflow, inside a tf.function (as fit() runs it)."""
+    if graph and kb.backend == "tensorflow":
+        result = kb.tf.function(compute)()
+    else:
+        result = compute()
+    return float(kb.keras.ops.convert_to_numpy(result))
+
+
+def train_eager(kb: KerasBundle, losses: list, variables: list, steps: int, lr: float) -> None:
+    """``steps`` full-batch Adam steps in an eager custom loop, the way
+    ``with tf.GradientTape(): loss = loss_fn(y, model(x))`` runs them: each of
+    ``losses`` (zero-argument callables: the model's forward pass and its loss) is
+    called eagerly, on eager tensors, which is what decides whether Keras' tensorflow
+    backend can look behind an activation. The models' losses are summed under
+    one tape (their variables are disjoint: each gets exactly its own gradient) and
+    one Adam updates them all (Adam works per variable: the same as one optimizer
+    per model). The update alone runs as one traced function: it never sees the
+    output, and run eagerly it costs ~3 ms a step on a CPU."""
+    if kb.backend != "tensorflow":
+        raise ProbeUnavailable(f"no eager training loop for the keras {kb.backend} backend yet")
+    tf = kb.tf
+    optimizer = kb.keras.optimizers.Adam(lr)
+    optimizer.build(variables)
+    values = [v.value for v in variables]
+    update = tf.function(lambda grads: optimizer.apply(grads, variables))
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            total = sum(loss() for loss in losses)
+        update(tape.gradient(total, values))
 
 
 @contextlib.contextmanager

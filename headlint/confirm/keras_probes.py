@@ -1,14 +1,18 @@
 """The Keras probes: one small experiment per rule, on the backend Keras is configured with.
 
 What a combination does depends on the backend. Keras' tensorflow backend looks
-behind a softmax/sigmoid output before computing a crossentropy: the softmax and
-sigmoid activations cache their input (``_keras_logits``) and, in graph mode, the
-output's op type is checked, so ``_get_logits`` in
-keras/src/backend/tensorflow/nn.py swaps the probabilities back for the logits,
-with from_logits=False *and* with from_logits=True (then it only warns). The
-torch and jax backends do no such thing. So these probes never assume: they
-train and differentiate through Keras on its backend, and a harm the backend
-neutralises comes back "refuted" with the reason. TensorFlow's fused
+behind a softmax/sigmoid output before computing a crossentropy: Keras' own
+softmax and sigmoid (``activation='softmax'``, ``layers.Softmax``,
+``keras.ops.softmax``, ...) cache their input (``_keras_logits``) and, in graph
+mode (inside fit() or a tf.function), the output's op type is checked, so
+``_get_logits`` in keras/src/backend/tensorflow/nn.py swaps the probabilities
+back for the logits, with from_logits=False *and* with from_logits=True (then it
+only warns). A raw ``tf.nn.softmax`` output met by the loss eagerly, in a
+GradientTape loop, carries neither and is not undone. The torch and jax backends
+do no such thing. So these probes never assume: they rebuild the activation as
+the source spelled it and train and differentiate through Keras on its backend,
+eagerly or inside fit() as the source does (keras_heads.route), and a harm the
+backend neutralises comes back "refuted" with the reason. TensorFlow's fused
 ``tf.nn.*_cross_entropy_with_logits`` ops do not look behind their input.
 """
 
@@ -22,7 +26,8 @@ from . import imports, verdicts
 from .defaults import CLASSES, REGRESSION_UNITS, SAMPLES, Choices
 from .imports import KerasBundle
 from .keras_heads import (
-    SEED, activation_layer, criterion, dense, fit, gpu_available, gradients, quiet, sequential,
+    SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
+    train_eager,
 )
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
 
@@ -121,13 +126,15 @@ def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     crit = criterion(kb, head, choices)
     # The reference: the same loss on the logits (from_logits=True, or the same tf.nn op).
     ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+    way = route(kb, head, choices, _kind(head, "softmax"))
+    graph = way.graph  # measure the loss the way it meets the output: in fit()'s graph, or eagerly
 
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
     labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)  # separable
     y = _targets(labels, classes, crit.target)
 
-    with_softmax = sequential(kb, d, dense(kb, classes), activation_layer(kb, _kind(head, "softmax"), axis))
+    with_softmax = sequential(kb, d, dense(kb, classes), activation_layer(kb, way.kind, axis, raw=bool(way.raw)))
     without = sequential(kb, d, dense(kb, classes))
     without.set_weights(with_softmax.get_weights())  # the same starting point
     layer, act = with_softmax.layers[0], with_softmax.layers[1]
@@ -135,22 +142,40 @@ def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     # Gradients with respect to the logits at the starting point, through the
     # activation layer and the loss exactly as Keras composes them.
     z = layer(x)
-    (g_with,) = gradients(kb, lambda: crit.mean(kb, y, act(z)), [z])
-    (g_without,) = gradients(kb, lambda: ref.mean(kb, y, z), [z])
+    (g_with,) = gradients(kb, lambda logits: crit.mean(kb, y, act(logits)), [z], graph)
+    (g_without,) = gradients(kb, lambda logits: ref.mean(kb, y, logits), [z], graph)
     ratio = float(np.linalg.norm(g_without) / np.linalg.norm(g_with)) if np.linalg.norm(g_with) > 0 else math.inf
 
-    fit(kb, with_softmax, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
-    fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
-    floor_with = float(ops.convert_to_numpy(crit.mean(kb, y, with_softmax(x))))
-    floor_without = float(ops.convert_to_numpy(ref.mean(kb, y, without(x))))
+    if way.eager:
+        xt, yt = ops.convert_to_tensor(x), ops.convert_to_tensor(y)
+        # loss_fn(y, model(x)) under a GradientTape, layer by layer (the same
+        # output tensor as calling the Sequential, at half the cost per step)
+        train_eager(
+            kb,
+            [lambda: crit.fn(yt, act(layer(xt))), lambda: ref.fn(yt, without.layers[0](xt))],
+            with_softmax.trainable_variables + without.trainable_variables,
+            CLASSIFIER_STEPS, CLASSIFIER_LR,
+        )
+    else:
+        fit(kb, with_softmax, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    floor_with = evaluate(kb, lambda: crit.mean(kb, y, with_softmax(x)), graph)
+    floor_without = evaluate(kb, lambda: ref.mean(kb, y, without(x)), graph)
 
     warned = _logits_warnings(caught)
     reason = None
+    name = head.loss.name or crit.name
     if kb.backend == "tensorflow" and warned:
-        reason = (
-            f"keras on tensorflow computes {head.loss.name or crit.name} from the logits behind the softmax "
-            "output (keras/src/backend/tensorflow/nn.py, _get_logits) and only warns"
-        )
+        if way.raw and way.graph:  # a raw op carries no _keras_logits: only its op type can be seen
+            reason = (
+                f"keras on tensorflow sees the Softmax op of {way.raw} in {way.loop}'s graph and computes {name} "
+                "from its input (keras/src/backend/tensorflow/nn.py, _get_logits) and only warns"
+            )
+        else:
+            reason = (
+                f"keras on tensorflow computes {name} from the logits behind the softmax "
+                "output (keras/src/backend/tensorflow/nn.py, _get_logits) and only warns"
+            )
     elif kb.backend:
         reason = f"keras on {kb.backend} does not reproduce the double softmax"
     smoothing = crit.fn.get_config().get("label_smoothing", 0.0) if hasattr(crit.fn, "get_config") else 0.0
@@ -158,6 +183,7 @@ def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     return verdicts.double_softmax(
         floor_with, floor_without, ratio, analytic, classes, CLASSIFIER_STEPS,
         neutralised_by=reason, extra=(("keras_logits_warnings", float(min(warned, 1))),),
+        path=way.describe(),
     )
 
 
@@ -172,19 +198,23 @@ def sigmoid_mse(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdic
         choices.note(f"units=1 ({units} in the source; the gradient is the same for each unit)")
     crit = criterion(kb, head, choices)
     bce = criterion(kb, head, choices, kind="binary_crossentropy", from_logits=False)  # on the sigmoid output
+    # Squared error never looks behind the sigmoid; the reference crossentropy may
+    # (Keras' sigmoid, or tf.sigmoid in a graph), and either way its gradient at the
+    # logit is sigmoid(z) - y. The activation and the mode are the source's all the same.
+    way = route(kb, head, choices, _kind(head, "sigmoid"))
 
     # Zero kernel and bias -10: the logit is -10 for any input, and the gradient
     # with respect to the bias is exactly d(loss)/d(logit).
     model = sequential(
         kb, d,
         dense(kb, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(LOGIT)),
-        activation_layer(kb, _kind(head, "sigmoid")),
+        activation_layer(kb, way.kind, raw=bool(way.raw)),
     )
     bias = model.layers[0].bias
     x = _rng().standard_normal((1, d)).astype("float32")
     y = keras.ops.convert_to_tensor([[TARGET]], dtype="float32")
-    (mse_grad,) = gradients(kb, lambda: crit.mean(kb, y, model(x)), [bias])
-    (bce_grad,) = gradients(kb, lambda: bce.mean(kb, y, model(x)), [bias])
+    (mse_grad,) = gradients(kb, lambda _bias: crit.mean(kb, y, model(x)), [bias], way.graph)
+    (bce_grad,) = gradients(kb, lambda _bias: bce.mean(kb, y, model(x)), [bias], way.graph)
     return verdicts.sigmoid_mse(LOGIT, TARGET, float(mse_grad[0]), float(bce_grad[0]))
 
 
@@ -196,7 +226,9 @@ def nonneg_signed(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
 
     d = choices.in_features(head)
     units = choices.units(head, REGRESSION_UNITS)
-    kind = _kind(head, "relu")
+    # Nothing looks behind these activations: fit() measures a custom loop's harm too.
+    way = route(kb, head, choices, _kind(head, "relu"))
+    kind = way.kind
     crit = criterion(kb, head, choices)
     low, high = OUTPUT_RANGES.get(kind, (0.0, math.inf))
 
@@ -211,7 +243,7 @@ def nonneg_signed(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
         choices.note("targets=standard normal (their sign is unknown)")
     unreachable = float(((y < low) | (y > high)).mean())
 
-    model = sequential(kb, d, dense(kb, units), activation_layer(kb, kind))
+    model = sequential(kb, d, dense(kb, units), activation_layer(kb, kind, raw=bool(way.raw)))
     linear = sequential(kb, d, dense(kb, units))
     linear.set_weights(model.get_weights())
     fit(kb, model, crit.fn, x, y, REGRESSION_STEPS, REGRESSION_LR)
@@ -222,7 +254,7 @@ def nonneg_signed(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
     # After the fit: the activation's derivative at each output (elementwise, so
     # the gradient of the sum is each output's own derivative).
     z = model.layers[0](x)
-    (deriv,) = gradients(kb, lambda: kb.keras.ops.sum(model.layers[1](z)), [z])
+    (deriv,) = gradients(kb, lambda out: kb.keras.ops.sum(model.layers[1](out)), [z])
     none = np.abs(deriv) < NO_GRADIENT
     return verdicts.nonneg_signed(
         kind, unreachable, loss_with, loss_without, float(none.mean()),
@@ -253,13 +285,14 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
     d = choices.in_features(head)
     units = choices.units(head, 1)
     axis = choices.softmax_axis(head, "keras")
-    model = sequential(kb, d, dense(kb, units), activation_layer(kb, _kind(head, "softmax"), axis))
+    way = route(kb, head, choices, _kind(head, "softmax"))
+    model = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, axis, raw=bool(way.raw)))
     weights = model.trainable_variables
 
     x = _rng().standard_normal((SAMPLES, d)).astype("float32")
     out = _np(kb, model(x))
     ones = int((out == 1.0).all(axis=1).sum())  # exactly 1.0, not approximately
-    output_grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda: ops.sum(model(x)), weights))
+    output_grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda *_: ops.sum(model(x)), weights))
 
     loss_grad, note = None, ""
     if head.loss is not None:
@@ -269,14 +302,17 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
             crit = None  # the output gradient says it all
         if crit is not None:
             y = _loss_targets(crit.target, SAMPLES, units)
-            grads = gradients(kb, lambda: crit.mean(kb, y, model(x)), weights)
+            # The loss where it meets the output: in fit()'s graph a raw tf.nn.softmax
+            # shows its op type (to a categorical crossentropy; a binary one looks
+            # for Sigmoid), eagerly it shows nothing; Keras' softmax shows its logit either way.
+            grads = gradients(kb, lambda *_: crit.mean(kb, y, model(x)), weights, way.graph)
             loss_grad = max(float(np.abs(g).max()) for g in grads)
             if loss_grad > 0:
                 # Keras on tensorflow scores a crossentropy on the cached logit, so
                 # the weights move, but what the model outputs is still 1.0.
                 note = (
-                    f"keras on {kb.backend} computes {crit.name} from the logit behind the softmax, so the "
-                    f"weights still move (gradient {loss_grad:.2g}), but every prediction stays 1.0"
+                    f"{way.describe()}: keras on {kb.backend} computes {crit.name} from the logit behind "
+                    f"the softmax, so the weights still move (gradient {loss_grad:.2g}), but every prediction stays 1.0"
                 )
     return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad, note)
 

@@ -64,7 +64,11 @@ def double_softmax(
     steps: int,
     neutralised_by: Optional[str] = None,
     extra: tuple = (),
+    path: str = "",
 ) -> Outcome:
+    """``path``: how the probe trained and measured, when a framework has more than
+    one ("eager custom loop with raw tf.nn.softmax"); it ends the summary."""
+    measured = f" (measured: {path})" if path else ""
     measurements = [
         ("classes", float(classes)),
         ("steps", float(steps)),
@@ -79,7 +83,7 @@ def double_softmax(
         return Outcome(
             "confirmed",
             f"loss cannot go below {floor_with:.3f} with the softmax vs {floor_without:.3f} without; "
-            f"logit gradients {grad_ratio:.1f}x smaller",
+            f"logit gradients {grad_ratio:.1f}x smaller{measured}",
             measurements,
         )
     why = neutralised_by or "the framework does not reproduce the double softmax"
@@ -90,7 +94,7 @@ def double_softmax(
     )
     return Outcome(
         "refuted",
-        f"{why}: the loss reaches {floor_with:.3f} with the softmax and {floor_without:.3f} without; {grads}",
+        f"{why}: the loss reaches {floor_with:.3f} with the softmax and {floor_without:.3f} without; {grads}{measured}",
         measurements,
     )
 
