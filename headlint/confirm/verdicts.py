@@ -7,6 +7,8 @@ thresholds sit here, once, so torch and Keras findings are judged alike.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -83,15 +85,17 @@ def double_softmax(
         return Outcome(
             "confirmed",
             f"loss cannot go below {floor_with:.3f} with the softmax vs {floor_without:.3f} without; "
-            f"logit gradients {grad_ratio:.1f}x smaller{measured}",
+            + ("no gradient reaches the logits" if math.isinf(grad_ratio) else f"logit gradients {grad_ratio:.1f}x smaller")
+            + measured,
             measurements,
         )
     why = neutralised_by or "the framework does not reproduce the double softmax"
-    grads = (
-        "logit gradients are the same"
-        if abs(grad_ratio - 1) < 0.05
-        else f"logit gradients {grad_ratio:.2f}x smaller"
-    )
+    if math.isinf(grad_ratio):
+        grads = "no gradient reaches the logits either way"  # e.g. a single class: the loss is 0
+    elif abs(grad_ratio - 1) < 0.05:
+        grads = "logit gradients are the same"
+    else:
+        grads = f"logit gradients {grad_ratio:.2f}x smaller"
     return Outcome(
         "refuted",
         f"{why}: the loss reaches {floor_with:.3f} with the softmax and {floor_without:.3f} without; {grads}{measured}",
