@@ -15,6 +15,9 @@ import click
 from . import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github"]
+# A run over more files than this shows its progress on stderr, when that is a terminal.
+PROGRESS_MIN_FILES = 50
 
 
 def _codes(value):
@@ -48,12 +51,18 @@ def main():
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "concise", "json"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
     show_default=True,
-    help="text: findings with their source line; concise: one line each; json: machine-readable.",
+    help="text: findings with their source line; concise: one line each; json: machine-readable; "
+    "sarif: SARIF 2.1.0 (GitHub code scanning); github: GitHub Actions annotations.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count the findings per rule: a table after the findings (json, sarif: a field of the document).",
+)
 @click.option(
     "--confirm/--no-confirm",
     default=None,
@@ -65,6 +74,17 @@ def main():
     default=None,
     help="Where --confirm runs its probes; auto (the default) uses a GPU when the framework sees one.",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes and rewrite the files; report what remains.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, apply the unsafe fixes too (they change what the model outputs).",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print a unified diff of what --fix would change, without writing; exit 1 if there is one.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -72,7 +92,7 @@ def main():
     default=None,
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
-def check(paths, select, ignore, output_format, quiet, confirm, device, config_path):
+def check(paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, config_path):
     """Check PATHS (files or directories; default: the current directory)."""
     from pathlib import Path
 
@@ -104,28 +124,74 @@ def check(paths, select, ignore, output_format, quiet, confirm, device, config_p
     if not found.files and not found.missing:
         click.echo(f"headlint: no Python files found in {', '.join(paths or ['.'])}", err=True)
 
-    results = []
-    for path in files:
-        result = check_file(path, selected - settings.ignored_for(path), device if confirm else None)
-        if result.error is not None:
-            errors.append(result.error)
-            click.echo(f"headlint: error: {result.error.path}: {result.error.reason}", err=True)
-        results.extend(result.findings)
+    fix_mode = ("unsafe" if unsafe_fixes else "safe") if fix or diff else None
+    if fix_mode:
+        from . import fixes  # imports libcst: only when fixing
+    results, fixed, diffs = [], [], []
+    with _progress(files) as checking:
+        for path in checking:
+            result = check_file(path, selected - settings.ignored_for(path), None if diff or not confirm else device, fix_mode)
+            if result.changed and diff:
+                diffs.append(fixes.unified_diff(path, result.original, result.text))
+            elif result.changed:
+                problem = fixes.write(path, result.original, result.text)
+                result.error = result.error or problem
+                result.fixed = [] if problem else result.fixed
+            if result.error is not None:
+                errors.append(result.error)
+                _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not files)
+            results.extend(result.findings)
+            fixed.extend(result.fixed)
+    if diff:  # the diffs only, as ruff --diff: no findings, nothing written
+        click.echo("".join(diffs), nl=False)
+        click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
+        sys.exit(EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs else EXIT_CLEAN)
 
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     from . import report
-
-    if output_format == "json":
-        click.echo(report.as_json(results, errors, len(files)))
-    else:
-        output = report.text(results, errors, len(files), color, output_format == "concise", quiet)
-        if output:
-            click.echo(output, color=color)
+    from .rules import RULES
 
     if errors or found.missing:
-        sys.exit(EXIT_ERROR)
-    failing = [f for f in results if not (f.evidence and f.evidence.get("status") == "refuted")]
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+        exit_code = EXIT_ERROR
+    else:
+        exit_code = EXIT_FINDINGS if any(not report.refuted(f) for f in results) else EXIT_CLEAN
+    # NO_COLOR (https://no-color.org): set and not empty means no colour, whatever its value.
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if output_format == "json":
+        output = report.as_json(results, errors, len(files), statistics)
+    elif output_format == "sarif":
+        ran = [RULES[code] for code in sorted(selected)]
+        output = report.sarif(results, errors, len(files), ran, exit_code, found.missing, statistics)
+    elif output_format == "github":
+        output = report.github(results, errors, found.missing)
+        if statistics and results:
+            output = "\n".join(part for part in (output, report.statistics_table(results)) if part)
+    else:
+        output = report.text(results, errors, len(files), color, output_format == "concise", quiet, statistics)
+    if output:
+        click.echo(output, color=color)
+    if fix and output_format in ("text", "concise") and not quiet and (fixed or fixes.hidden(results, unsafe_fixes)):
+        click.echo(fixes.summary(fixed, results, unsafe_fixes))
+    sys.exit(exit_code)
+
+
+def _progress(files):
+    """A progress bar on stderr for long runs, only when stderr is a terminal: CI
+    logs, pipes and redirections never get one."""
+    from contextlib import nullcontext
+
+    if len(files) <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return nullcontext(files)
+    return click.progressbar(
+        files, label="Checking", file=sys.stderr, show_pos=True, show_percent=False, show_eta=True, width=30
+    )
+
+
+def _error_line(message, progress_shown):
+    """An error said while a progress bar is drawn goes on a line of its own: the
+    bar's line is cleared first and the bar redraws below it."""
+    if progress_shown:
+        click.echo("\r\033[K", nl=False, err=True)
+    click.echo(message, err=True)
 
 
 @main.command()

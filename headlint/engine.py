@@ -20,23 +20,105 @@ class FileResult:
     findings: list = field(default_factory=list)  # Located, in source order
     error: Optional[FileError] = None
     parsed: bool = False  # False when the pre-filter skipped it
+    # With ``fix=``: the findings whose fixes were applied (Located in the text as it
+    # was when each was fixed), the text as read and the fixed text.
+    fixed: list = field(default_factory=list)
+    original: Optional[str] = None
+    text: Optional[str] = None
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.original is not None and self.text != self.original
 
 
-def check_file(path: str, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None) -> FileResult:
-    """``confirm``: None, or the device ("auto", "cpu", "cuda") to run probes on."""
+def check_file(
+    path: str, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
+) -> FileResult:
+    """``confirm``: None, or the device ("auto", "cpu", "cuda") to run probes on.
+    ``fix``: None, "safe" or "unsafe" (see check_source); nothing is written here."""
     source = read(path)
     if source is None:
         return FileResult(path)
     if isinstance(source, FileError):
         return FileResult(path, error=source)
-    return check_source(source, select, confirm)
+    return check_source(source, select, confirm, fix)
 
 
-def check_text(text: str, path: str = "<string>", select: Optional[Iterable[str]] = None, confirm: Optional[str] = None) -> FileResult:
-    return check_source(Source(path, text, text.splitlines()), select, confirm)
+def check_text(
+    text: str, path: str = "<string>", select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
+) -> FileResult:
+    return check_source(Source(path, text, text.splitlines()), select, confirm, fix)
 
 
-def check_source(source: Source, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None) -> FileResult:
+# A fix that keeps producing fixes is stopped after this many rounds.
+MAX_FIX_ROUNDS = 25
+
+
+@dataclass
+class _Checked:
+    """One pass over one text: the result, and what fixing needs to go on."""
+
+    result: FileResult
+    module: object = None
+    pairs: list = field(default_factory=list)  # (Finding, Located)
+
+
+def check_source(
+    source: Source, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
+) -> FileResult:
+    """Check one text. With ``fix`` ("safe", or "unsafe" for those too), the fixes
+    offered for the reported findings are applied one at a time, each followed by
+    a re-check of the new text: a fix is kept only when the file still parses and
+    its finding is gone. The result then reports what remains (in the fixed text),
+    ``fixed`` what was fixed, and ``text`` the fixed text; nothing is written."""
+    if fix not in (None, "safe", "unsafe"):
+        raise ValueError(f"fix must be None, 'safe' or 'unsafe', not {fix!r}")
+    if fix is None:
+        return _check(source, select, confirm).result
+    checked = _check(source, select, None)
+    if checked.result.error is not None:
+        return checked.result
+    from . import fixes
+
+    original, fixed, tried = source.text, [], set()
+    for _ in range(MAX_FIX_ROUNDS):
+        candidate = next(
+            (
+                (finding, at)
+                for finding, at in checked.pairs
+                if fixes.applicable(at.fix, fix == "unsafe") and _place(at) not in tried
+            ),
+            None,
+        )
+        if candidate is None:
+            break
+        finding, at = candidate
+        tried.add(_place(at))
+        try:
+            text = fixes.apply(checked.module, finding.fix)
+        except Exception:  # noqa: BLE001 - a fix that cannot be applied is not applied
+            continue
+        if text == source.text:
+            continue
+        new_source = Source(source.path, text, text.splitlines())
+        after = _check(new_source, select, None)
+        before_count = sum(1 for _, a in checked.pairs if a.code == at.code)
+        if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
+            continue  # the fix broke the file or did not remove its finding: not kept
+        fixed.append(at)
+        source, checked = new_source, after
+    if confirm is not None:
+        checked = _check(source, select, confirm)
+    result = checked.result
+    result.fixed, result.original, result.text = fixed, original, source.text
+    return result
+
+
+def _place(at: Located) -> tuple:
+    return (at.code, at.span.line, at.span.col, at.source_line)
+
+
+def _check(source: Source, select, confirm) -> _Checked:
     import libcst as cst  # imported only once a file passes the pre-filter
 
     path = source.path
@@ -50,16 +132,16 @@ def check_source(source: Source, select: Optional[Iterable[str]] = None, confirm
         except cst.ParserSyntaxError as error:
             problem = f"syntax error at line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
     if problem is not None:
-        return FileResult(path, error=FileError(path, problem, "parse"), parsed=True)
+        return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
     try:
-        findings = analyse(module)
-        located = locate(module, source, findings, select, confirm)
+        findings = analyse(module, fixes=True)
+        pairs = _locate(module, source, findings, select, confirm)
     except RecursionError:
-        return FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True)
+        return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
         reason = f"internal error ({type(error).__name__}: {error}); please report it with this file"
-        return FileResult(path, error=FileError(path, reason, "analyse"), parsed=True)
-    return FileResult(path, located, parsed=True)
+        return _Checked(FileResult(path, error=FileError(path, reason, "analyse"), parsed=True))
+    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True), module, pairs)
 
 
 def _python_syntax_error(text: str) -> Optional[str]:
@@ -79,8 +161,9 @@ def _python_syntax_error(text: str) -> Optional[str]:
     return None
 
 
-def analyse(module) -> list:
-    """Findings (with nodes) for one parsed module."""
+def analyse(module, fixes: bool = False) -> list:
+    """Findings (with nodes) for one parsed module; with ``fixes``, each carrying
+    the fix its rule offers, when it is right for the whole module (fixes.attach)."""
     from .interpreter import Interpreter
     from .link import heads
     from .rules import RULES
@@ -97,12 +180,21 @@ def analyse(module) -> list:
     for head in found:
         for rule in RULES.values():
             findings.extend(rule.check(head))
+    if fixes and findings:
+        from .fixes import attach
+
+        findings = attach(module, interp, found, findings)
     return findings
 
 
 def locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None) -> list:
     """Resolve nodes to spans (only when there is something to report), apply
     ``select`` and ``# noqa``, and drop duplicates reached by several paths."""
+    return [at for _, at in _locate(module, source, findings, select, confirm)]
+
+
+def _locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None) -> list:
+    """``locate``, as (Finding, Located) pairs."""
     if not findings:
         return []
     from libcst.metadata import MetadataWrapper, PositionProvider
@@ -135,7 +227,7 @@ def locate(module, source: Source, findings: list, select=None, confirm: Optiona
         seen.add((finding.code, at.line, at.col))
         if source.suppressed(finding.code, at.line):
             continue
-        located.append(_located(finding, at, related, source, confirm))
+        located.append((finding, _located(finding, at, related, source, confirm)))
     return located
 
 
@@ -149,4 +241,5 @@ def _located(finding: Finding, at: Span, related: tuple, source: Source, confirm
         from .confirm import confirm as run_probe  # imports a framework only now
 
         evidence = run_probe(finding.code, finding.head, confirm).to_dict()
-    return Located(finding.code, RULES[finding.code].name, message, at, related, source.line(at.line), evidence)
+    fix = finding.fix.to_dict() if finding.fix is not None else None
+    return Located(finding.code, RULES[finding.code].name, message, at, related, source.line(at.line), evidence, fix)

@@ -150,17 +150,36 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """An automatic fix a rule offers for one finding (see fixes.py).
+
+    ``edits`` are libcst ``(old_node, new_node)`` pairs on the module the finding
+    came from, applied with ``Module.deep_replace``. ``safe``: the fix keeps what
+    the program means (``from_logits=False`` on a softmax output); an unsafe one
+    changes what the model outputs and is applied only with ``--unsafe-fixes``."""
+
+    description: str  # imperative, one line: "set from_logits=False on the loss"
+    safe: bool
+    edits: tuple = field(default=(), compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"description": self.description, "safe": self.safe}
+
+
+@dataclass(frozen=True)
 class Finding:
     """What a rule reports: a code, a message and the syntax it points at.
 
     Rules build findings with nodes; the engine resolves them to spans. ``{loss_at}``
-    in a message becomes where the loss is ("line 41"), once the engine knows it."""
+    in a message becomes where the loss is ("line 41"), once the engine knows it.
+    ``fix`` is attached by the engine when the rule can offer one (fixes.attach)."""
 
     code: str
     message: str
     node: Any = field(default=None, compare=False, repr=False)
     related: tuple = ()  # of Related
     head: Optional[Head] = field(default=None, compare=False, repr=False)
+    fix: Optional[Fix] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -174,6 +193,8 @@ class Located:
     related: tuple = ()  # of (label, Span)
     source_line: str = ""
     evidence: Optional[dict] = None
+    # The fix offered, as reported: {"description": ..., "safe": bool}; None: none
+    fix: Optional[dict] = None
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,42 @@
 """Output formats: ``text`` (with the source line and related locations),
-``concise`` (one flake8-style line per finding) and ``json``."""
+``concise`` (one flake8-style line per finding), ``json``, ``sarif`` (SARIF 2.1.0,
+for GitHub code scanning and other SARIF consumers) and ``github`` (GitHub Actions
+workflow commands, shown as annotations on the pull request), and the per-rule
+table of ``--statistics``.
+
+Every function here is pure: it gets the findings, the files that could not be
+checked and what the run was asked for, and returns the text to print.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
 from collections import Counter
+from pathlib import Path
+from typing import Iterable, Optional
+from urllib.parse import quote
 
 import click
 
 from . import __version__
 
 JSON_SCHEMA_VERSION = 1
+
+# SARIF: the schema this output validates against (the OASIS 2.1.0 errata01 schema)
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+# GitHub code scanning shows at most this much of a rule's short and full description.
+GITHUB_DESCRIPTION_LIMIT = 1024
+# What a file that could not be checked is reported as, by the stage that failed.
+NOTIFICATIONS = {
+    "read": "A file could not be read or decoded, so it was not checked.",
+    "parse": "A file is not valid Python, so it was not checked.",
+    "analyse": "The analysis of a file failed, so its findings are missing.",
+}
 
 
 def _style(text: str, color: bool, **kwargs) -> str:
@@ -21,10 +47,18 @@ def location(span) -> str:
     return f"{span.path}:{span.line}:{span.col}"
 
 
-def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool) -> str:
+def refuted(finding) -> bool:
+    """``--confirm`` measured no harm: reported, but it does not fail the run."""
+    return bool(finding.evidence and finding.evidence.get("status") == "refuted")
+
+
+# --- text and concise ------------------------------------------------------------
+
+
+def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool, statistics: bool = False) -> str:
     out = []
     for finding in results:
-        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)} {finding.message}"
+        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {finding.message}"
         out.append(head)
         if concise:
             continue
@@ -34,11 +68,24 @@ def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool)
             out.append(f"         = {label}: {location(span)}")
         if finding.evidence:
             out.append(f"         = {evidence_line(finding.evidence)}")
+        if finding.fix:
+            out.append(f"         = fix{'' if finding.fix['safe'] else ' (unsafe)'}: {finding.fix['description']}")
+    if statistics and results:
+        if out:
+            out.append("")
+        out.append(statistics_table(results))
     if not quiet:
-        if out and not concise:
+        if out and (statistics or not concise):
             out.append("")
         out.append(summary(results, errors, checked))
     return "\n".join(out)
+
+
+def fix_marker(finding) -> str:
+    """``[*]`` when --fix can fix it, ``[*unsafe]`` when only --unsafe-fixes can."""
+    if not finding.fix:
+        return ""
+    return " [*]" if finding.fix["safe"] else " [*unsafe]"
 
 
 def evidence_line(evidence: dict) -> str:
@@ -63,10 +110,55 @@ def summary(results, errors, checked: int) -> str:
         line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}."
     if errors:
         line += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
+    safe = sum(1 for f in results if f.fix and f.fix["safe"])
+    unsafe = sum(1 for f in results if f.fix and not f.fix["safe"])
+    if safe and unsafe:
+        line += f" [*] {safe} fixable with --fix ({unsafe} more with --unsafe-fixes)."
+    elif safe:
+        line += f" [*] {safe} fixable with --fix."
+    elif unsafe:
+        line += f" [*] {unsafe} fixable with --fix --unsafe-fixes."
     return line
 
 
-def as_json(results, errors, checked: int) -> str:
+# --- --statistics ----------------------------------------------------------------
+
+
+def counts_per_rule(results) -> list:
+    """Findings per rule, most frequent first (then by code): the rules with none are
+    left out, as ``ruff --statistics`` does."""
+    names = {f.code: f.name for f in results}
+    counts = Counter(f.code for f in results)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"code": code, "name": names[code], "count": n} for code, n in ordered]
+
+
+def statistics_table(results) -> str:
+    """``  3  HL001  double-softmax``, one line per rule with findings."""
+    rows = counts_per_rule(results)
+    if not rows:
+        return ""
+    width = len(str(rows[0]["count"]))
+    return "\n".join(f"  {row['count']:>{width}}  {row['code']}  {row['name']}" for row in rows)
+
+
+# --- json ------------------------------------------------------------------------
+
+
+def _finite(value):
+    """JSON has no infinity or NaN (``json.dumps`` would write ``Infinity``, which
+    strict parsers reject): a measurement that is not finite is written as the string
+    ``"inf"``, ``"-inf"`` or ``"nan"``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def as_json(results, errors, checked: int, statistics: bool = False) -> str:
     """The documented JSON shape (README, "Machine-readable output")."""
 
     def span(s) -> dict:
@@ -83,10 +175,236 @@ def as_json(results, errors, checked: int) -> str:
                 "message": f.message,
                 **span(f.span),
                 "related": [{"message": label, **span(s)} for label, s in f.related],
-                "evidence": f.evidence,
+                "evidence": _finite(f.evidence),
+                "fix": f.fix,
             }
             for f in results
         ],
         "errors": [{"path": e.path, "stage": e.stage, "message": e.reason} for e in errors],
     }
-    return json.dumps(document, indent=2)
+    if statistics:
+        document["statistics"] = counts_per_rule(results)
+    return json.dumps(document, indent=2, allow_nan=False)
+
+
+# --- paths as CI systems want them -----------------------------------------------
+
+
+def _relative(path: str, root: Optional[str] = None) -> Optional[str]:
+    """``path`` relative to ``root`` (the current directory) with forward slashes, or
+    None when it lies outside it."""
+    root = os.path.abspath(root or os.getcwd())
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        return None
+    return relative.replace(os.sep, "/")
+
+
+def display_path(path: str, root: Optional[str] = None) -> str:
+    """What GitHub's ``file=`` wants: relative to the workspace, forward slashes."""
+    relative = _relative(path, root)
+    return relative if relative is not None else path.replace(os.sep, "/")
+
+
+def artifact_location(path: str, root: Optional[str] = None) -> dict:
+    """A SARIF artifactLocation: a relative URI under ``%SRCROOT%`` (the directory
+    headlint ran in), or an absolute ``file:`` URI for a file outside it."""
+    relative = _relative(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+
+
+# --- sarif -----------------------------------------------------------------------
+
+
+def _clip(text: str, limit: int = GITHUB_DESCRIPTION_LIMIT) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _lead(page: Optional[str]) -> Optional[str]:
+    """The paragraph under a rule page's title: what the rule is about, in prose."""
+    if not page:
+        return None
+    for block in re.split(r"\n\s*\n", page):
+        block = block.strip()
+        if block and not block.startswith(("#", "```", "|", "- ", "* ")):
+            return block
+    return None
+
+
+def rule_descriptor(rule) -> dict:
+    """A SARIF reportingDescriptor carrying what GitHub code scanning shows with an
+    alert: short and full description and the rule's reference page as help."""
+    from .pages import page as rule_page
+
+    # The page travels inside the SARIF file itself: headlint has no public URL to
+    # point a helpUri at, and an offline reader needs no network.
+    page = rule_page(rule.code)
+    if page:
+        help_ = {"text": page.rstrip() + "\n", "markdown": page.rstrip() + "\n"}
+    else:
+        help_ = {"text": f"{rule.summary}\n\nRun `headlint explain {rule.code}` for the rule's page.\n"}
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": _clip(rule.summary)},
+        "fullDescription": {"text": _clip(_lead(page) or rule.summary)},
+        "help": help_,
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["correctness", "machine-learning"]},
+    }
+
+
+def _region(span) -> dict:
+    # headlint's columns are 1-based and its end column is one past the last
+    # character: SARIF's convention (3.30.8) exactly.
+    return {"startLine": span.line, "startColumn": span.col, "endLine": span.end_line, "endColumn": span.end_col}
+
+
+def _physical(span, root: Optional[str]) -> dict:
+    return {"artifactLocation": artifact_location(span.path, root), "region": _region(span)}
+
+
+def _link_text(label: str) -> str:
+    """Link text of a SARIF plain-text embedded link: \\ [ ] escaped (3.11.6)."""
+    return re.sub(r"([\\\[\]])", r"\\\1", label)
+
+
+def _result(finding, rule_index: int, root: Optional[str]) -> dict:
+    message = finding.message.rstrip()
+    if finding.related:
+        # GitHub links the related locations that the message embeds.
+        links = ", ".join(f"[{_link_text(label)}]({i})" for i, (label, _) in enumerate(finding.related, 1))
+        message += f"{'' if message.endswith('.') else '.'} Related: {links}."
+    if finding.evidence:
+        message += f"\n{evidence_line(finding.evidence)}"
+    result = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": "note" if refuted(finding) else "error",
+        "message": {"text": message},
+        "locations": [{"physicalLocation": _physical(finding.span, root)}],
+    }
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": i, "message": {"text": label}, "physicalLocation": _physical(span, root)}
+            for i, (label, span) in enumerate(finding.related, 1)
+        ]
+    if finding.evidence:
+        result["properties"] = {"evidence": _finite(finding.evidence)}
+    return result
+
+
+def _notification(path: str, stage: str, reason: str, root: Optional[str]) -> dict:
+    kind = stage if stage in NOTIFICATIONS else "analyse"
+    return {
+        "descriptor": {"id": f"{kind}-error", "index": list(NOTIFICATIONS).index(kind)},
+        "level": "error",
+        "message": {"text": f"{display_path(path, root)}: {reason}"},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, root)}}],
+        "properties": {"stage": stage},
+    }
+
+
+def sarif(
+    results,
+    errors,
+    checked: int,
+    rules: Iterable,
+    exit_code: int,
+    missing: Iterable[str] = (),
+    statistics: bool = False,
+    root: Optional[str] = None,
+) -> str:
+    """A SARIF 2.1.0 log with one run: ``rules`` are the rules that ran (their
+    order gives ``ruleIndex``); ``errors`` and ``missing`` paths become tool
+    execution notifications, and make the invocation unsuccessful."""
+    from .rules import RULES
+
+    ran = {rule.code: rule for rule in rules}
+    for finding in results:  # a finding always has its rule in the run
+        ran.setdefault(finding.code, RULES[finding.code])
+    ordered = [ran[code] for code in sorted(ran)]
+    index = {rule.code: i for i, rule in enumerate(ordered)}
+    root = os.path.abspath(root or os.getcwd())
+
+    notifications = [_notification(e.path, e.stage, e.reason, root) for e in errors]
+    notifications += [_notification(path, "read", "no such file or directory", root) for path in missing]
+    invocation = {
+        "executionSuccessful": not notifications,
+        "exitCode": exit_code,
+        "workingDirectory": {"uri": Path(root).as_uri() + "/"},
+    }
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    run = {
+        "tool": {
+            "driver": {
+                "name": "headlint",
+                "version": __version__,
+                "rules": [rule_descriptor(rule) for rule in ordered],
+                "notifications": [
+                    {"id": f"{stage}-error", "shortDescription": {"text": text}}
+                    for stage, text in NOTIFICATIONS.items()
+                ],
+            }
+        },
+        "invocations": [invocation],
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(root).as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index[f.code], root) for f in results],
+        "properties": {"filesChecked": checked},
+    }
+    if statistics:
+        run["properties"]["statistics"] = counts_per_rule(results)
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}, indent=2, allow_nan=False)
+
+
+# --- github ----------------------------------------------------------------------
+
+
+def _escape_data(value: str) -> str:
+    """GitHub workflow command data (the message): % CR LF."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    """A workflow command property: the data escapes, and : and , too."""
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(properties: dict, message: str) -> str:
+    props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
+    return f"::error {props}::{_escape_data(message)}"
+
+
+def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = None) -> str:
+    """One ``::error`` workflow command per finding (an annotation on its lines),
+    and one per file that could not be checked."""
+    lines = []
+    for finding in results:
+        span = finding.span
+        properties = {"file": display_path(span.path, root), "line": span.line}
+        if span.end_line == span.line:
+            properties.update(col=span.col, endLine=span.end_line, endColumn=span.end_col)
+        else:  # GitHub takes columns only for an annotation on a single line
+            properties["endLine"] = span.end_line
+        properties["title"] = f"{finding.code} {finding.name}"
+        message = [finding.message]
+        message += [f"{label}: {display_path(s.path, root)}:{s.line}:{s.col}" for label, s in finding.related]
+        if finding.evidence:
+            message.append(evidence_line(finding.evidence))
+        lines.append(_command(properties, "\n".join(message)))
+    for path, stage, reason in [(e.path, e.stage, e.reason) for e in errors] + [
+        (path, "read", "no such file or directory") for path in missing
+    ]:
+        lines.append(_command({"file": display_path(path, root), "title": f"headlint {stage} error"}, reason))
+    return "\n".join(lines)

@@ -33,10 +33,11 @@ def test_finding_line_has_the_flake8_shape_and_exit_1(project):
     result = headlint("check", "buggy.py", cwd=project)
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
-    assert first.startswith("buggy.py:4:42: HL001 softmax output is fed to nn.CrossEntropyLoss (line 6)")
+    assert first.startswith("buggy.py:4:42: HL001 [*unsafe] softmax output is fed to nn.CrossEntropyLoss (line 6)")
     assert "    4 | model = nn.Sequential" in result.stdout
     assert "loss applied here: buggy.py:6:8" in result.stdout
-    assert result.stdout.rstrip().endswith("Found 1 finding (HL001: 1) in 1 of 1 file.")
+    assert "= fix (unsafe): " in result.stdout
+    assert result.stdout.rstrip().endswith("Found 1 finding (HL001: 1) in 1 of 1 file. [*] 1 fixable with --fix --unsafe-fixes.")
 
 
 def test_clean_code_exits_0_quietly(project):

@@ -27,6 +27,12 @@ def test_hl001_softmax_into_a_softmax_loss():
     assert fired("HL001", head("softmax", KERAS_CCE_LOGITS, framework=Framework.KERAS)) == ["HL001"]
 
 
+def test_hl001_leaves_a_one_unit_softmax_to_hl004():
+    # one class: the loss is 0 with or without the second softmax
+    assert fired("HL001", head("softmax", CE, LINEAR1)) == []
+    assert fired("HL004", head("softmax", CE, LINEAR1)) == ["HL004"]
+
+
 def test_hl001_quiet_on_the_right_pairs():
     assert fired("HL001", head("log_softmax", CE)) == []  # harmless: log_softmax is idempotent
     assert fired("HL001", head("softmax", NLL)) == []

@@ -1,12 +1,17 @@
 """The rule registry. A rule is a pure function from a head to findings, in a file
-of its own; its long-form documentation is the page ``rules/<CODE>.md``."""
+of its own; its long-form documentation is the page ``rules/<CODE>.md``.
+
+A rule may also offer an automatic fix for its findings: ``fix(finding, syntax)``
+returns a records.Fix, or None when the syntax it sees is not exactly the shape the
+fix is right for (see fixes.py for the context it gets and the checks the engine
+adds across the whole file)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
-from ..records import Finding, Head
+from ..records import Finding, Fix, Head
 
 
 @dataclass(frozen=True)
@@ -15,6 +20,8 @@ class Rule:
     name: str
     summary: str  # one line, shown by ``headlint rules``
     check: Callable[[Head], Iterable[Finding]]
+    # (finding, fixes.Syntax) -> Fix or None; None here: the rule never offers one
+    fix: Optional[Callable[..., Optional[Fix]]] = None
 
 
 def related_loss(head: Head) -> tuple:

@@ -3,11 +3,17 @@
 The loss takes its input as logits and applies (log-)softmax again, so the
 probabilities in [0, 1] are squashed a second time: the loss cannot get near 0 and
 the gradients shrink. See rules/HL001.md.
+
+Fixes (``fix`` below): Keras ``from_logits=True`` -> ``from_logits=False`` (safe);
+PyTorch, the ``nn.Softmax`` ending an ``nn.Sequential`` removed, or ``return
+F.softmax(x, dim=1)`` in ``forward`` -> ``return x`` (unsafe).
 """
 
 from __future__ import annotations
 
-from ..records import Finding, Framework, Head
+from typing import Optional
+
+from ..records import Finding, Fix, Framework, Head
 from . import Rule, related_loss
 
 
@@ -15,6 +21,8 @@ def check(head: Head):
     act, loss = head.activation, head.loss
     if act is None or loss is None or act.kind != "softmax" or loss.applies != "softmax":
         return
+    if head.output_layer is not None and head.output_layer.units == 1:
+        return  # one unit: the loss is 0 either way; HL004 says what is wrong
     if loss.from_logits:
         fix = "remove the softmax (activation=None) or set from_logits=False"
     elif loss.framework is Framework.KERAS:
@@ -31,4 +39,175 @@ def check(head: Head):
     )
 
 
-RULE = Rule("HL001", "double-softmax", "softmax output fed to a loss that applies softmax itself", check)
+# --- the fix --------------------------------------------------------------------------
+
+_KERAS_FIX = "set from_logits=False (the output already is probabilities)"
+# why the PyTorch fixes are unsafe
+_TORCH_WHY = "the model then outputs logits: apply softmax where its outputs are used as probabilities"
+_FUNCTIONAL_SOFTMAX = ("torch.nn.functional.softmax", "torch.softmax", "torch.special.softmax")
+
+
+def fix(finding: Finding, syntax) -> Optional[Fix]:
+    """Keras ``from_logits=True`` -> ``False`` (safe: the loss then takes the
+    softmax output for the probabilities it is). PyTorch, with nn.CrossEntropyLoss
+    or F.cross_entropy: the ``nn.Softmax(...)`` ending an ``nn.Sequential(...)``
+    removed, or ``return F.softmax(expr, dim=1)`` in ``forward`` -> ``return expr``
+    (unsafe: what the model outputs changes). Nothing else: a Keras softmax with a
+    loss that has no from_logits to turn off, a softmax module held in an attribute,
+    a softmax applied outside the model, need a person to decide where it goes."""
+    head = finding.head
+    act, loss, layer = head.activation, head.loss, head.output_layer
+    if act is None or loss is None or act.node is None or loss.node is None:
+        return None
+    if layer is not None and layer.units == 1:
+        return None  # a one-unit softmax (HL004): removing either softmax would hide it
+    if loss.from_logits is True:
+        return _from_logits_false(act, loss, syntax)
+    if loss.framework is Framework.TORCH and head.framework is Framework.TORCH and loss.kind == "cross_entropy":
+        if act.spelling == "torch.nn.Softmax":
+            return _drop_sequential_softmax(act, syntax)
+        if act.spelling in _FUNCTIONAL_SOFTMAX or act.spelling == "Tensor.softmax":
+            return _return_logits(act, syntax)
+    return None
+
+
+def _from_logits_false(act, loss, syntax) -> Optional[Fix]:
+    import libcst as cst
+
+    from ..fixes import is_true
+
+    # the loss normalises over the last axis: so must the softmax have
+    if act.axis != -1 and act.axis_given:
+        return None
+    if any(key == "axis" for key, _ in loss.args):
+        return None
+    call = loss.node
+    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
+        return None
+    flags = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "from_logits"]
+    if len(flags) != 1 or not is_true(flags[0].value):
+        return None  # given by position, through a variable, or not literally True
+    if not _plain_use(call, syntax):
+        return None
+    true = flags[0].value
+    return Fix(_KERAS_FIX, True, ((true, true.with_changes(value="False")),))
+
+
+def _plain_use(call, syntax) -> bool:
+    """The loss object or value is used where it is written: an argument (of
+    compile, or of the function it is passed to), an item of a list or dict of
+    losses, a lambda's body, a return, or bound to a single name; not
+    ``a = b = Loss(...)``, a starred item, an operand and so on. (Every use the
+    analysis links is checked by fixes.attach as well.)"""
+    import libcst as cst
+
+    parent = syntax.parent(call)
+    if isinstance(parent, (cst.Arg, cst.Element, cst.DictElement, cst.Return)):
+        return True
+    if isinstance(parent, cst.Lambda):
+        return parent.body is call
+    if isinstance(parent, cst.Assign):
+        return len(parent.targets) == 1 and isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))
+    if isinstance(parent, cst.AnnAssign):
+        return isinstance(parent.target, (cst.Name, cst.Attribute))
+    return False
+
+
+def _drop_sequential_softmax(act, syntax) -> Optional[Fix]:
+    import libcst as cst
+
+    from .. import fixes
+
+    item = act.node
+    if not isinstance(item, cst.Call):
+        return None
+    arg = syntax.parent(item)
+    sequential = syntax.parent(arg)
+    if not (isinstance(arg, cst.Arg) and arg.value is item and isinstance(sequential, cst.Call)):
+        return None
+    model = syntax.torch_sequential(sequential)
+    if model is None or not sequential.args or sequential.args[-1] is not arg:
+        return None
+    if any(a.star or a.keyword is not None for a in sequential.args):
+        return None
+    if len(model.items) != len(sequential.args):
+        return None  # items appended later: the softmax is not what the model ends with
+    target = sequential_target(sequential, syntax)
+    if target is None or syntax.used_structurally(target):
+        return None  # ``model[:-1]`` and the like would change meaning
+    new = fixes.without_last_arg(sequential)
+    if new is None:
+        return None
+    return Fix(f"remove {syntax.shown(item, act.name)} from the nn.Sequential; {_TORCH_WHY}", False, ((sequential, new),))
+
+
+def sequential_target(call, syntax):
+    """The name or attribute an ``nn.Sequential(...)`` (possibly ``.to(device)``) is
+    assigned to, when it is assigned to exactly one; None otherwise."""
+    import libcst as cst
+
+    from ..frameworks.torch import SELF_METHODS
+
+    node, parent = call, syntax.parent(call)
+    while isinstance(parent, cst.Attribute) and parent.value is node:
+        outer = syntax.parent(parent)
+        if not (isinstance(outer, cst.Call) and outer.func is parent and parent.attr.value in SELF_METHODS):
+            return None
+        node, parent = outer, syntax.parent(outer)
+    if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
+        target = parent.targets[0].target
+    elif isinstance(parent, cst.AnnAssign) and parent.value is node:
+        target = parent.target
+    else:
+        return None
+    return target if isinstance(target, (cst.Name, cst.Attribute)) else None
+
+
+def _return_logits(act, syntax) -> Optional[Fix]:
+    import libcst as cst
+
+    from .. import fixes
+
+    call = act.node
+    if not isinstance(call, cst.Call):
+        return None
+    ret = syntax.parent(call)
+    if not (isinstance(ret, cst.Return) and ret.value is call):
+        return None
+    fn = syntax.enclosing_function(ret)
+    if fn is None or fn.name.value != "forward" or not syntax.method_of_class(fn) or _returns(fn) != 1:
+        return None
+    if act.spelling == "Tensor.softmax":
+        if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "softmax":
+            return None
+        if fixes.only_args(call, ("dim",)) is None:
+            return None
+        logits = call.func.value
+        shown = ".softmax()"
+    else:
+        args = fixes.only_args(call, ("input", "dim"), required=("input",))
+        if args is None:
+            return None
+        logits = args["input"].value
+        shown = f"{syntax.code(call.func).strip()}()"
+    if call.lpar:  # ``return (F.softmax(x, dim=1))``: the parentheses stay
+        if logits.lpar:
+            return None
+        logits = logits.with_changes(lpar=call.lpar, rpar=call.rpar)
+    if isinstance(logits, (cst.NamedExpr, cst.GeneratorExp, cst.Yield)) and not logits.lpar:
+        return None  # not valid after ``return`` without parentheses
+    if not fixes.keeps_comments(call, logits):
+        return None
+    return Fix(f"return the logits, without {shown}; {_TORCH_WHY}", False, ((call, logits),))
+
+
+def _returns(fn) -> int:
+    """How many return statements ``fn`` has (not counting nested functions)."""
+    import libcst as cst
+
+    from ..fixes import walk
+
+    nested = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+    return sum(1 for node in walk(fn, stop=nested) if isinstance(node, cst.Return))
+
+RULE = Rule("HL001", "double-softmax", "softmax output fed to a loss that applies softmax itself", check, fix)

@@ -5,6 +5,9 @@ exactly where the model is confidently wrong. Binary cross-entropy, the
 maximum-likelihood loss for a Bernoulli output, has gradient p - y. Reported only
 when the targets are labels or the output is used as a class score; sigmoid + MSE
 on continuous targets in [0, 1] (reconstruction) is fine. See rules/HL002.md.
+
+No automatic fix: the right loss (binary cross-entropy, on logits or on
+probabilities) and whether the targets really are labels need a person.
 """
 
 from __future__ import annotations
@@ -39,4 +42,4 @@ def check(head: Head):
     )
 
 
-RULE = Rule("HL002", "sigmoid-mse", "sigmoid output trained with squared error as a classifier", check)
+RULE = Rule("HL002", "sigmoid-mse", "sigmoid output trained with squared error as a classifier", check, fix=None)  # no automatic fix: see the docstring

@@ -4,6 +4,9 @@ ReLU, relu6, softplus and exp cannot output a negative number, so every negative
 target is out of reach, and a unit pushed below zero gets no gradient at all. The
 sign of the targets comes from the sign analysis (targets.py); an unknown sign is
 never reported. See rules/HL003.md.
+
+No automatic fix: whether to drop the activation, shift the targets or
+change the loss needs a person.
 """
 
 from __future__ import annotations
@@ -32,4 +35,4 @@ def check(head: Head):
     )
 
 
-RULE = Rule("HL003", "relu-signed-regression", "non-negative output activation on a regression with signed targets", check)
+RULE = Rule("HL003", "relu-signed-regression", "non-negative output activation on a regression with signed targets", check, fix=None)  # no automatic fix: see the docstring
