@@ -4,6 +4,7 @@ is blocked, a clean one goes through."""
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from test_cli import BUGGY, CLEAN
 
 ROOT = Path(__file__).resolve().parent.parent
-PRE_COMMIT = shutil.which("pre-commit")
+_BESIDE = Path(sys.executable).with_name("pre-commit")  # the test environment's own
+PRE_COMMIT = str(_BESIDE) if _BESIDE.exists() else shutil.which("pre-commit")
 pytestmark = pytest.mark.skipif(PRE_COMMIT is None or shutil.which("git") is None, reason="needs pre-commit and git")
 
 
