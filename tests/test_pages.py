@@ -10,7 +10,10 @@ from headlint.engine import check_text
 from headlint.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "When it is not reported", "Known limits"]
+SECTIONS = [
+    "What it does", "Why is this bad?", "Example", "Use instead", "When it is not reported",
+    "Known limits", "How headlint confirms it", "Fix",
+]
 
 
 def section(page: str, title: str) -> str:
