@@ -20,6 +20,12 @@ _FRAMEWORK_IMPORT = re.compile(
 
 # flake8's shape: ``# noqa`` alone, or ``# noqa: HL001,HL002``
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# ruff's file-level shape, on a line of its own: ``# headlint: noqa`` (the whole file)
+# or ``# headlint: noqa: HL001, HL004`` (those rules in the whole file)
+_FILE_NOQA = re.compile(
+    r"^[ \t]*#\s*headlint:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @dataclass
@@ -32,6 +38,16 @@ class Source:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
     def suppressed(self, code: str, line: int) -> bool:
+        return self.suppressed_in_file(code) or self._suppressed_on_line(code, line)
+
+    def suppressed_in_file(self, code: str) -> bool:
+        for match in _FILE_NOQA.finditer(self.text):
+            codes = match.group("codes")
+            if codes is None or code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}:
+                return True
+        return False
+
+    def _suppressed_on_line(self, code: str, line: int) -> bool:
         match = _NOQA.search(self.line(line))
         if match is None:
             return False

@@ -211,3 +211,15 @@ def test_a_bad_configuration_is_an_error_naming_the_key(project):
     assert result.returncode == 2 and "'device' must be one of auto, cpu, cuda" in result.stderr
     (project / "pyproject.toml").write_text('[tool.headlint]\nselect = ["HL999"]\n')
     assert "unknown rule code HL999" in headlint("check", "buggy.py", cwd=project).stderr
+
+
+@pytest.mark.parametrize("comment, exit_code", [
+    ("# headlint: noqa", 0),
+    ("# headlint: noqa: HL001", 0),
+    ("# HEADLINT: NOQA: HL004, HL001", 0),
+    ("# headlint: noqa: HL004", 1),
+    ("x = 1  # headlint: noqa", 1),  # only on a line of its own, as ruff's file-level form
+])
+def test_file_level_suppression(project, comment, exit_code):
+    (project / "buggy.py").write_text(comment + "\n" + BUGGY)
+    assert headlint("check", "buggy.py", cwd=project).returncode == exit_code
