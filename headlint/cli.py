@@ -46,7 +46,7 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: a per-file error, not a usage error
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rules (comma-separated codes or prefixes).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
 @click.option(
@@ -93,7 +93,8 @@ def main():
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
 def check(paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, config_path):
-    """Check PATHS (files or directories; default: the current directory)."""
+    """Check PATHS (Python files, Jupyter notebooks or directories; default: the
+    current directory)."""
     from pathlib import Path
 
     from . import config as configuration
@@ -123,6 +124,12 @@ def check(paths, select, ignore, output_format, quiet, statistics, confirm, devi
         click.echo(f"headlint: error: {missing}: no such file or directory", err=True)
     if not found.files and not found.missing:
         click.echo(f"headlint: no Python files found in {', '.join(paths or ['.'])}", err=True)
+    elif not files and not found.missing:
+        click.echo(
+            f"headlint: no Python files to check in {', '.join(paths or ['.'])}: "
+            f"the configuration excludes every one found ({len(found.files)})",
+            err=True,
+        )
 
     fix_mode = ("unsafe" if unsafe_fixes else "safe") if fix or diff else None
     if fix_mode:
@@ -132,7 +139,10 @@ def check(paths, select, ignore, output_format, quiet, statistics, confirm, devi
         for path in checking:
             result = check_file(path, selected - settings.ignored_for(path), None if diff or not confirm else device, fix_mode)
             if result.changed and diff:
-                diffs.append(fixes.unified_diff(path, result.original, result.text))
+                if result.cells_changed:  # a notebook: the cells, not its JSON
+                    diffs.append(fixes.notebook_diff(path, result.cells_changed))
+                else:
+                    diffs.append(fixes.unified_diff(path, result.original, result.text))
             elif result.changed:
                 problem = fixes.write(path, result.original, result.text)
                 result.error = result.error or problem

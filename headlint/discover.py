@@ -1,4 +1,5 @@
-"""Which files to check: the paths given, directories walked for ``*.py``."""
+"""Which files to check: the paths given, directories walked for ``*.py`` and
+``*.ipynb`` (Jupyter notebooks; ``.ipynb_checkpoints`` is skipped)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ def discover(paths) -> Discovery:
                 dirs[:] = sorted(d for d in dirs if not _skipped(root, d))
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith(".py") and os.path.isfile(full):
+                    if name.endswith((".py", ".ipynb")) and os.path.isfile(full):
                         add(os.path.normpath(full))
         elif os.path.lexists(path):
-            add(path)  # a file named explicitly is checked whatever its name
+            add(path)  # a file named explicitly is checked whatever its name (*.ipynb: as a notebook)
         else:
             found.missing.append(path)
     return found

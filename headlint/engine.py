@@ -25,6 +25,9 @@ class FileResult:
     fixed: list = field(default_factory=list)
     original: Optional[str] = None
     text: Optional[str] = None
+    # A fixed notebook: (cell number, source before, source after) of each code cell
+    # changed; ``original`` and ``text`` are then the file's JSON before and after.
+    cells_changed: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -80,7 +83,7 @@ def check_source(
         return checked.result
     from . import fixes
 
-    original, fixed, tried = source.text, [], set()
+    first, fixed, tried = source, [], set()
     for _ in range(MAX_FIX_ROUNDS):
         candidate = next(
             (
@@ -100,7 +103,9 @@ def check_source(
             continue
         if text == source.text:
             continue
-        new_source = Source(source.path, text, text.splitlines())
+        new_source = source.replaced(text)
+        if new_source is None:
+            continue  # a notebook whose cells cannot take the change
         after = _check(new_source, select, None)
         before_count = sum(1 for _, a in checked.pairs if a.code == at.code)
         if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
@@ -110,12 +115,14 @@ def check_source(
     if confirm is not None:
         checked = _check(source, select, confirm)
     result = checked.result
-    result.fixed, result.original, result.text = fixed, original, source.text
+    result.fixed, result.original, result.text = fixed, first.file_text, source.file_text
+    if source.notebook is not None and source is not first:
+        result.cells_changed = source.notebook.changes(first.notebook)
     return result
 
 
 def _place(at: Located) -> tuple:
-    return (at.code, at.span.line, at.span.col, at.source_line)
+    return (at.code, at.span.cell, at.span.line, at.span.col, at.source_line)
 
 
 def _check(source: Source, select, confirm) -> _Checked:
@@ -125,12 +132,18 @@ def _check(source: Source, select, confirm) -> _Checked:
     # CPython's own parser first: it is fast, its messages are the ones users
     # know, and libcst's native parser can overflow the C stack on input nested
     # deeper than CPython itself accepts.
-    problem = _python_syntax_error(source.text)
+    # A notebook's cells must each be Python on their own (once IPython syntax is
+    # masked): the error then names the cell it is in.
+    problem = source.notebook.syntax_error() if source.notebook is not None else None
+    if problem is None:
+        problem = _python_syntax_error(source.text, source)
     if problem is None:
         try:
             module = cst.parse_module(source.text)
         except cst.ParserSyntaxError as error:
-            problem = f"syntax error at line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
+            problem = f"syntax error at {source.position(error.raw_line, error.raw_column + 1)}: {error.message}"
+        except RecursionError:  # libcst's Python side (e.g. a dotted name of ~1000 parts)
+            problem = "nested too deeply to parse"
     if problem is not None:
         return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
     try:
@@ -144,21 +157,55 @@ def _check(source: Source, select, confirm) -> _Checked:
     return _Checked(FileResult(path, [at for _, at in pairs], parsed=True), module, pairs)
 
 
-def _python_syntax_error(text: str) -> Optional[str]:
+def _python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:
     import ast
     import warnings
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences are not ours to report
-            ast.parse(text)
+            tree = ast.parse(text)
     except SyntaxError as error:
+        if source is not None:
+            return f"syntax error at {source.position(error.lineno, error.offset)}: {error.msg}"
         return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
     except (RecursionError, MemoryError):
         return "nested too deeply for Python to parse"
     except ValueError as error:
         return f"cannot parse: {error}"
+    depth, line = _libcst_depth(tree)
+    if depth > MAX_LIBCST_DEPTH:
+        where = source.position(line) if source is not None else f"line {line}"
+        return f"nested too deeply to parse at {where} (an and/or chain or dotted name {depth} levels deep)"
     return None
+
+
+# libcst nests what CPython keeps flat (``a and b and c``, the parts of ``import
+# a.b.c``), and its native parser overflows the C stack (a segfault, not an
+# exception) around 7,000 levels; CPython itself refuses ~3,000 levels of anything
+# else. Deeper input is refused before libcst sees it.
+MAX_LIBCST_DEPTH = 3000
+
+
+def _libcst_depth(tree) -> tuple:
+    """The deepest nesting libcst would build for ``tree`` (an ast), and its line."""
+    import ast
+
+    deepest, deepest_line, stack = 0, 1, [(tree, 0, 1)]
+    while stack:
+        node, depth, line = stack.pop()
+        line = getattr(node, "lineno", line)
+        depth += 1
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        elif isinstance(node, ast.alias):
+            depth += node.name.count(".")
+        elif isinstance(node, ast.ImportFrom):
+            depth += (node.module or "").count(".")
+        if depth > deepest:
+            deepest, deepest_line = depth, line
+        stack.extend((child, depth, line) for child in ast.iter_child_nodes(node))
+    return deepest, deepest_line
 
 
 def analyse(module, fixes: bool = False) -> list:
@@ -199,7 +246,12 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
         return []
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 10_000))  # as in analyse: the tree is as deep as the code
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    finally:
+        sys.setrecursionlimit(old_limit)
     selected = set(select) if select is not None else None
 
     def span(node) -> Optional[Span]:
@@ -234,7 +286,9 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
 def _located(finding: Finding, at: Span, related: tuple, source: Source, confirm: Optional[str]) -> Located:
     from .rules import RULES
 
-    loss_at = next((f"line {s.line}" for label, s in related if label == "loss applied here"), None)
+    # ``at`` and ``related`` are places in ``source.text``; a notebook reports them
+    # by cell (source.place).
+    loss_at = next((source.position(s.line) for label, s in related if label == "loss applied here"), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
     evidence = None
     if confirm is not None and finding.head is not None:
@@ -242,4 +296,6 @@ def _located(finding: Finding, at: Span, related: tuple, source: Source, confirm
 
         evidence = run_probe(finding.code, finding.head, confirm).to_dict()
     fix = finding.fix.to_dict() if finding.fix is not None else None
-    return Located(finding.code, RULES[finding.code].name, message, at, related, source.line(at.line), evidence, fix)
+    shown = source.place(at)
+    related_shown = tuple((label, source.place(s)) for label, s in related)
+    return Located(finding.code, RULES[finding.code].name, message, shown, related_shown, source.line(at.line), evidence, fix)

@@ -384,13 +384,25 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
+def notebook_diff(path: str, cells: list) -> str:
+    """A fixed notebook's changes, one unified diff per code cell changed
+    (``--- nb.ipynb:cell 3``), as ruff shows them: the JSON around is unchanged."""
+    return "".join(unified_diff(f"{path}:cell {number}", before, after) for number, before, after in cells)
+
+
 def write(path: str, before: str, after: str) -> Optional[FileError]:
     """Write the fixed text back in the file's own encoding (and byte-order mark),
-    unless the file changed since it was read."""
+    unless the file changed since it was read. A notebook's text is its JSON, in
+    UTF-8 (nbformat), with only the fixed cells' sources changed (notebook.py)."""
+    from .notebook import is_notebook
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if is_notebook(path):
+            encoding = "utf-8"
+        else:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         bom = data.startswith(b"\xef\xbb\xbf")
         text = data.decode(encoding)
         if text.startswith("\ufeff"):

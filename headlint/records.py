@@ -141,6 +141,12 @@ class Span:
     col: int  # 1-based, as flake8 and ruff print it
     end_line: int
     end_col: int
+    # A notebook's span: the cell (1-based position among all its cells), with
+    # ``line`` and ``end_line`` counted in that cell; ``in_file`` is the same place
+    # in the .ipynb file's own text (line, col, end_line, end_col), for SARIF and
+    # GitHub, which show files as they are.
+    cell: Optional[int] = None
+    in_file: Optional[tuple] = None
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,12 @@ def _style(text: str, color: bool, **kwargs) -> str:
     return click.style(text, **kwargs) if color else text
 
 
-def location(span) -> str:
-    return f"{span.path}:{span.line}:{span.col}"
+def location(span, path: Optional[str] = None) -> str:
+    """``train.py:14:5``; in a notebook ``nb.ipynb:cell 3:line 2:col 5``."""
+    path = span.path if path is None else path
+    if span.cell is not None:
+        return f"{path}:cell {span.cell}:line {span.line}:col {span.col}"
+    return f"{path}:{span.line}:{span.col}"
 
 
 def refuted(finding) -> bool:
@@ -162,7 +166,9 @@ def as_json(results, errors, checked: int, statistics: bool = False) -> str:
     """The documented JSON shape (README, "Machine-readable output")."""
 
     def span(s) -> dict:
-        return {"path": s.path, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
+        # ``cell``: a notebook's cell (1-based, counting every cell), the lines then
+        # counted in that cell; null in a Python file.
+        return {"path": s.path, "cell": s.cell, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
 
     document = {
         "version": JSON_SCHEMA_VERSION,
@@ -216,7 +222,8 @@ def artifact_location(path: str, root: Optional[str] = None) -> dict:
     relative = _relative(path, root)
     if relative is None:
         return {"uri": Path(os.path.abspath(path)).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    # fsencode: a file name that is not UTF-8 keeps its bytes (%FF), never a crash
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 # --- sarif -----------------------------------------------------------------------
@@ -270,7 +277,17 @@ def _region(span) -> dict:
 
 
 def _physical(span, root: Optional[str]) -> dict:
-    return {"artifactLocation": artifact_location(span.path, root), "region": _region(span)}
+    """A SARIF physicalLocation. A region's lines are lines of the artifact (3.30):
+    in a notebook those of the .ipynb file's own JSON text, where the cell's line is
+    written (``span.in_file``), which is what GitHub code scanning shows; the cell
+    and the region within it go into ``properties``."""
+    physical = {"artifactLocation": artifact_location(span.path, root), "region": _region(span)}
+    if span.cell is not None:
+        if span.in_file is not None:
+            line, col, end_line, end_col = span.in_file
+            physical["region"] = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+        physical["properties"] = {"cell": span.cell, "cellRegion": _region(span)}
+    return physical
 
 
 def _link_text(label: str) -> str:
@@ -280,6 +297,8 @@ def _link_text(label: str) -> str:
 
 def _result(finding, rule_index: int, root: Optional[str]) -> dict:
     message = finding.message.rstrip()
+    if finding.span.cell is not None:
+        message += f"{'' if message.endswith('.') else '.'} In cell {finding.span.cell}, line {finding.span.line}."
     if finding.related:
         # GitHub links the related locations that the message embeds.
         links = ", ".join(f"[{_link_text(label)}]({i})" for i, (label, _) in enumerate(finding.related, 1))
@@ -392,14 +411,19 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
     lines = []
     for finding in results:
         span = finding.span
-        properties = {"file": display_path(span.path, root), "line": span.line}
-        if span.end_line == span.line:
-            properties.update(col=span.col, endLine=span.end_line, endColumn=span.end_col)
+        # A notebook's annotation goes on the line of the .ipynb file where the cell's
+        # line is written (span.in_file); the message says the cell and its line.
+        line, col, end_line, end_col = span.in_file if span.in_file else (span.line, span.col, span.end_line, span.end_col)
+        properties = {"file": display_path(span.path, root), "line": line}
+        if end_line == line:
+            properties.update(col=col, endLine=end_line, endColumn=end_col)
         else:  # GitHub takes columns only for an annotation on a single line
-            properties["endLine"] = span.end_line
+            properties["endLine"] = end_line
         properties["title"] = f"{finding.code} {finding.name}"
         message = [finding.message]
-        message += [f"{label}: {display_path(s.path, root)}:{s.line}:{s.col}" for label, s in finding.related]
+        if span.cell is not None:
+            message[0] = f"cell {span.cell}, line {span.line}, col {span.col}: {finding.message}"
+        message += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
         if finding.evidence:
             message.append(evidence_line(finding.evidence))
         lines.append(_command(properties, "\n".join(message)))

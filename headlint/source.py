@@ -1,4 +1,7 @@
-"""Reading a file: bytes to text (PEP 263 aware), the cheap pre-filter, and ``# noqa``."""
+"""Reading a file: bytes to text (PEP 263 aware), the cheap pre-filter, and ``# noqa``.
+
+A Jupyter notebook (``*.ipynb``) is read by notebook.py: its Source is the program
+its code cells make, and knows how to map the program's lines back to cells."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .records import FileError
+from .records import FileError, Span
 
 MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
 
@@ -33,9 +36,34 @@ class Source:
     path: str
     text: str
     lines: list
+    # A notebook's Source: ``text`` is the program of its code cells (notebook.py)
+    notebook: Optional[object] = None
 
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    @property
+    def file_text(self) -> str:
+        """The text of the file itself: a notebook's JSON, or ``text``."""
+        return self.notebook.raw if self.notebook is not None else self.text
+
+    def replaced(self, text: str) -> Optional["Source"]:
+        """This file with its code replaced by ``text`` (a fixed version); None when a
+        notebook's cells cannot take the change."""
+        if self.notebook is None:
+            return Source(self.path, text, text.splitlines())
+        changed = self.notebook.with_program(text)
+        return None if changed is None else notebook_source(changed)
+
+    def place(self, span: Span) -> Span:
+        """A span of ``text`` as users see the file: in a notebook, its cell and line."""
+        return span if self.notebook is None else self.notebook.place(span)
+
+    def position(self, line: int, column: Optional[int] = None) -> str:
+        """``line 2, column 7``; in a notebook ``cell 3, line 2, column 7``."""
+        if self.notebook is not None:
+            return self.notebook.position(line, column)
+        return f"line {line}" + (f", column {column}" if column is not None else "")
 
     def suppressed(self, code: str, line: int) -> bool:
         return self.suppressed_in_file(code) or self._suppressed_on_line(code, line)
@@ -61,17 +89,45 @@ def mentions_framework(data: bytes) -> bool:
     return _FRAMEWORK_IMPORT.search(data) is not None
 
 
+def notebook_source(notebook) -> Source:
+    return Source(notebook.path, notebook.program, list(notebook.lines), notebook)
+
+
+def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
+    """A notebook's Source; None when it is not Python or its code cells import no
+    framework (the pre-filter, on the joined code). A file that is not a notebook
+    is a FileError whatever it mentions: it was named, or found, as one."""
+    from . import notebook
+
+    book = notebook.read(path, data)
+    if isinstance(book, FileError):
+        return book
+    language = notebook.language(book.document)
+    if language is not None and not language.lower().startswith("python"):
+        return None
+    program = book.program
+    if not mentions_framework(program.encode("utf-8", "surrogatepass")):
+        return None
+    if len(program.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return FileError(path, f"its code cells are larger than {MAX_BYTES // 1_000_000} MB; skipped")
+    return notebook_source(book)
+
+
 def read(path: str, data: Optional[bytes] = None) -> Union[Source, FileError, None]:
     """The file's text, a FileError saying why it cannot be read, or None when the
     pre-filter shows it is not model code."""
+    from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
+
     if data is None:
         try:
             with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+                data = handle.read((NOTEBOOK_MAX_BYTES if is_notebook(path) else MAX_BYTES) + 1)
         except IsADirectoryError:
             return FileError(path, "is a directory")
         except OSError as error:
             return FileError(path, error.strerror or str(error))
+    if is_notebook(path):
+        return read_notebook(path, data)
     if not mentions_framework(data):
         return None
     if len(data) > MAX_BYTES:

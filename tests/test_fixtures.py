@@ -2,7 +2,9 @@
 
 Each fixture marks the lines that must be reported with a trailing
 ``# expect: HL001`` (several codes separated by commas); every other line must
-stay quiet. A missing or an extra finding fails.
+stay quiet. A missing or an extra finding fails. In a notebook (``*.ipynb``) the
+marks are in the code cells, and a finding is compared on its cell (its position
+among all the notebook's cells, from 1) and its line in that cell.
 """
 
 import json
@@ -15,16 +17,29 @@ import pytest
 from cli_helpers import headlint
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
+FIXTURES = sorted([*(ROOT / "fixtures").rglob("*.py"), *(ROOT / "fixtures").rglob("*.ipynb")])
 EXPECT = re.compile(r"#\s*expect:\s*(HL\d{3}(?:\s*,\s*HL\d{3})*)")
+
+
+def lines(path: Path):
+    """(cell, line number, line) of every line of code: cell None in a Python file."""
+    if path.suffix != ".ipynb":
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            yield None, number, line
+        return
+    for cell_number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"], start=1):
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for number, line in enumerate(source.split("\n"), start=1):
+                yield cell_number, number, line
 
 
 def expected(path: Path) -> set:
     found = set()
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for cell, number, line in lines(path):
         match = EXPECT.search(line)
         if match:
-            found |= {(number, code.strip()) for code in match.group(1).split(",")}
+            found |= {(cell, number, code.strip()) for code in match.group(1).split(",")}
     return found
 
 
@@ -36,12 +51,15 @@ def reported():
     assert document["errors"] == []
     by_file = defaultdict(set)
     for finding in document["findings"]:
-        by_file[(ROOT / finding["path"]).resolve()].add((finding["line"], finding["code"]))
+        by_file[(ROOT / finding["path"]).resolve()].add((finding["cell"], finding["line"], finding["code"]))
     return by_file
 
 
 def test_there_are_enough_fixtures_and_enough_clean_ones():
     assert len(FIXTURES) >= 40
+    for framework in ("torch", "keras"):  # a buggy notebook and a clean one of each
+        notebooks = [p for p in FIXTURES if p.suffix == ".ipynb" and p.parent.name == framework]
+        assert any(expected(p) for p in notebooks) and not all(expected(p) for p in notebooks)
     clean = [path for path in FIXTURES if not expected(path)]
     assert len(clean) >= 0.4 * len(FIXTURES)
     for framework in ("torch", "keras"):
