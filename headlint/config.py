@@ -83,11 +83,11 @@ def find_pyproject(paths) -> Optional[Path]:
     """The nearest pyproject.toml with a [tool.headlint] table, from the first
     checked path (or the current directory) upward."""
     start = Path(os.path.abspath(paths[0] if paths else "."))
-    if not start.is_dir():
+    if not os.path.isdir(start):  # os.path: False, not PermissionError, in a folder we may not enter
         start = start.parent
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             try:
                 if "headlint" in _read(candidate).get("tool", {}):
                     return candidate

@@ -7,6 +7,7 @@ in any order, in worker processes, or served from a cache, with the same output.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -98,7 +99,8 @@ def check_source(
         finding, at = candidate
         tried.add(_place(at))
         try:
-            text = fixes.apply(checked.module, finding.fix)
+            with _deep_recursion():  # the tree is as deep as the code (see analyse)
+                text = fixes.apply(checked.module, finding.fix)
         except Exception:  # noqa: BLE001 - a fix that cannot be applied is not applied
             continue
         if text == source.text:
@@ -119,6 +121,19 @@ def check_source(
     if source.notebook is not None and source is not first:
         result.cells_changed = source.notebook.changes(first.notebook)
     return result
+
+
+@contextmanager
+def _deep_recursion():
+    """Python's recursion limit raised, as analyse raises it, for the other walks of a
+    libcst tree (positions, fixes): from ~150 levels of nesting they fail at the
+    default limit."""
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 10_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old_limit)
 
 
 def _place(at: Located) -> tuple:
@@ -246,12 +261,8 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
         return []
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, 10_000))  # as in analyse: the tree is as deep as the code
-    try:
+    with _deep_recursion():  # the tree is as deep as the code (see analyse)
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    finally:
-        sys.setrecursionlimit(old_limit)
     selected = set(select) if select is not None else None
 
     def span(node) -> Optional[Span]:
