@@ -6,7 +6,6 @@ re-checked and still parses, and that files without a fix are never touched.
 """
 
 import ast
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import codes, lint
+from conftest import lint
 
 HEADER = """
 import numpy as np
