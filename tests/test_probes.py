@@ -401,30 +401,30 @@ def test_raw_tf_softmax_in_an_eager_loop_is_a_real_double_softmax(route_evidence
     assert ev.summary.endswith("(measured: eager custom loop with raw tf.nn.softmax)")
 
 
-def test_keras_softmax_inside_fit_is_neutralised(route_evidence):
-    ev = route_evidence["keras_compile"]
+def assert_neutralised_in_fit(ev, softmax: str) -> dict:
+    """Keras undid the softmax: the same floor and gradients as on the logits, and a warning."""
     m = measured(ev)
     assert ev.status == "refuted", ev.summary
-    assert "_get_logits" in ev.summary
     assert m["loss_floor_with_softmax"] == pytest.approx(m["loss_floor_without_softmax"], abs=1e-3)
     assert m["loss_floor_without_softmax"] < 0.1
     assert m["logit_gradient_ratio"] == pytest.approx(1.0, abs=0.01)
     assert m["keras_logits_warnings"] == 1.0
-    assert ev.summary.endswith("(measured: fit() with Keras' softmax)")
+    assert ev.summary.endswith(f"(measured: fit() with {softmax})")
+    return m
+
+
+def test_keras_softmax_inside_fit_is_neutralised(route_evidence):
+    ev = route_evidence["keras_compile"]
+    assert_neutralised_in_fit(ev, "Keras' softmax")
+    assert "_get_logits" in ev.summary
 
 
 def test_raw_tf_softmax_inside_fit_is_neutralised_by_its_op_type(route_evidence):
     # Measured: in fit()'s graph the output's op type is Softmax, and _get_logits
     # takes its input, so the raw op is undone exactly like Keras' own softmax.
     ev = route_evidence["raw_compile"]
-    m = measured(ev)
-    assert ev.status == "refuted", ev.summary
+    m = assert_neutralised_in_fit(ev, "raw tf.nn.softmax")
     assert "sees the Softmax op of tf.nn.softmax in fit()'s graph" in ev.summary
-    assert m["loss_floor_with_softmax"] == pytest.approx(m["loss_floor_without_softmax"], abs=1e-3)
-    assert m["loss_floor_without_softmax"] < 0.1
-    assert m["logit_gradient_ratio"] == pytest.approx(1.0, abs=0.01)
-    assert m["keras_logits_warnings"] == 1.0
-    assert ev.summary.endswith("(measured: fit() with raw tf.nn.softmax)")
     # the same training as with Keras' softmax, to the last digit
     keras_floor = measured(route_evidence["keras_compile"])["loss_floor_with_softmax"]
     assert m["loss_floor_with_softmax"] == pytest.approx(keras_floor, rel=1e-4)

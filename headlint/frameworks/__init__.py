@@ -93,10 +93,10 @@ def call_method(receiver: Value, name: str, site) -> Value:
     if isinstance(receiver, ModelV):
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN
-    if isinstance(receiver, Tensor) or (receiver is UNKNOWN and name in ("softmax", "log_softmax")):
-        # ``out["logits"].softmax(dim=-1)``: only tensors have a softmax method
-        if name in V.ACTIVATION_METHODS:
-            return common.activation_fn(V.ACTIVATION_METHODS[name], site, receiver)
+    # ``out["logits"].softmax(dim=-1)``: only tensors have a softmax method
+    tensor_like = isinstance(receiver, Tensor) or (receiver is UNKNOWN and name in ("softmax", "log_softmax"))
+    if tensor_like and name in V.ACTIVATION_METHODS:
+        return common.activation_fn(V.ACTIVATION_METHODS[name], site, receiver)
     handled = data.method(receiver, name, site)
     if handled is not None:
         return handled
