@@ -86,21 +86,41 @@ def main():
     help="Print a unified diff of what --fix would change, without writing; exit 1 if there is one.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for the files that need parsing (default: one per CPU). "
+    "The output is the same whatever the number.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    envvar="HEADLINT_CACHE_DIR",
+    help="Where results are cached [env: HEADLINT_CACHE_DIR; default: .headlint_cache beside the "
+    "pyproject.toml, else in the current directory].",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
     default=None,
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
-def check(paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, config_path):
+def check(
+    paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, jobs, no_cache,
+    cache_dir, config_path,
+):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
     from pathlib import Path
 
     from . import config as configuration
     from .discover import discover
-    from .engine import check_file
     from .rules import RULES
+    from .runner import Task, check_files, default_jobs
 
     try:
         if config_path is not None and not Path(config_path).is_file():
@@ -135,9 +155,19 @@ def check(paths, select, ignore, output_format, quiet, statistics, confirm, devi
     if fix_mode:
         from . import fixes  # imports libcst: only when fixing
     results, fixed, diffs = [], [], []
+    confirm_on = None if diff or not confirm else device
+    tasks = [Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode) for path in files]
+    cache = None
+    if not no_cache and tasks:
+        from .cache import DEFAULT_DIR, Cache
+
+        cache = Cache.open(cache_dir or settings.cache_dir or str(settings.root / DEFAULT_DIR))
+    reported: set = set()
     with _progress(files) as checking:
-        for path in checking:
-            result = check_file(path, selected - settings.ignored_for(path), None if diff or not confirm else device, fix_mode)
+        for result in check_files(tasks, jobs or default_jobs(), cache):
+            if checking is not files:
+                checking.update(1)
+            path = result.path
             if result.changed and diff:
                 if result.cells_changed:  # a notebook: the cells, not its JSON
                     diffs.append(fixes.notebook_diff(path, result.cells_changed))
@@ -150,8 +180,15 @@ def check(paths, select, ignore, output_format, quiet, statistics, confirm, devi
             if result.error is not None:
                 errors.append(result.error)
                 _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not files)
-            results.extend(result.findings)
+            # A finding in an imported module may be reached from several files: once.
+            for at in result.findings:
+                place = (at.code, at.span.path, at.span.cell, at.span.line, at.span.col)
+                if place not in reported and (at.span.path == path or at.code not in settings.ignored_for(at.span.path)):
+                    reported.add(place)
+                    results.append(at)
             fixed.extend(result.fixed)
+    if cache is not None:
+        cache.close()
     if diff:  # the diffs only, as ruff --diff: no findings, nothing written
         click.echo("".join(diffs), nl=False)
         click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
@@ -186,13 +223,13 @@ def check(paths, select, ignore, output_format, quiet, statistics, confirm, devi
 
 def _progress(files):
     """A progress bar on stderr for long runs, only when stderr is a terminal: CI
-    logs, pipes and redirections never get one."""
+    logs, pipes and redirections never get one. Without one, ``files`` itself."""
     from contextlib import nullcontext
 
     if len(files) <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
         return nullcontext(files)
     return click.progressbar(
-        files, label="Checking", file=sys.stderr, show_pos=True, show_percent=False, show_eta=True, width=30
+        length=len(files), label="Checking", file=sys.stderr, show_pos=True, show_percent=False, show_eta=True, width=30
     )
 
 

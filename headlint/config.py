@@ -10,6 +10,7 @@ overrides it.
     per-file-ignores = { "tests/*" = ["HL003"] }
     confirm = false
     device = "auto"                      # auto | cpu | cuda
+    cache-dir = ".headlint_cache"        # relative to this file
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class ConfigError(Exception):
 
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "confirm", "device"}
+_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "confirm", "device", "cache-dir"}
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -46,6 +47,7 @@ class Config:
     per_file_ignores: dict = field(default_factory=dict)
     confirm: bool = False
     device: str = "auto"
+    cache_dir: Optional[str] = None
 
     @property
     def root(self) -> Path:
@@ -134,6 +136,10 @@ def load(path: Optional[Path]) -> Config:
         if not isinstance(table["confirm"], bool):
             raise ConfigError(f"{where}: 'confirm' must be true or false")
         config.confirm = table["confirm"]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
+            raise ConfigError(f"{where}: 'cache-dir' must be a directory name")
+        config.cache_dir = str(path.parent / table["cache-dir"])
     if "device" in table:
         if table["device"] not in DEVICES:
             raise ConfigError(f"{where}: 'device' must be one of {', '.join(DEVICES)}, not {table['device']!r}")

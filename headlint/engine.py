@@ -29,6 +29,9 @@ class FileResult:
     # A fixed notebook: (cell number, source before, source after) of each code cell
     # changed; ``original`` and ``text`` are then the file's JSON before and after.
     cells_changed: list = field(default_factory=list)
+    # The other files the result depends on (the project's modules it imports, and
+    # the places an import was looked for and found empty): path -> digest or None.
+    deps: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -36,16 +39,23 @@ class FileResult:
 
 
 def check_file(
-    path: str, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
+    path: str,
+    select: Optional[Iterable[str]] = None,
+    confirm: Optional[str] = None,
+    fix: Optional[str] = None,
+    project=None,
+    data: Optional[bytes] = None,
 ) -> FileResult:
     """``confirm``: None, or the device ("auto", "cpu", "cuda") to run probes on.
-    ``fix``: None, "safe" or "unsafe" (see check_source); nothing is written here."""
-    source = read(path)
+    ``fix``: None, "safe" or "unsafe" (see check_source); nothing is written here.
+    ``project``: a project.Project, to follow imports of the project's own modules.
+    ``data``: the file's bytes, when the caller has read them already."""
+    source = read(path, data)
     if source is None:
         return FileResult(path)
     if isinstance(source, FileError):
         return FileResult(path, error=source)
-    return check_source(source, select, confirm, fix)
+    return check_source(source, select, confirm, fix, project)
 
 
 def check_text(
@@ -68,7 +78,11 @@ class _Checked:
 
 
 def check_source(
-    source: Source, select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
+    source: Source,
+    select: Optional[Iterable[str]] = None,
+    confirm: Optional[str] = None,
+    fix: Optional[str] = None,
+    project=None,
 ) -> FileResult:
     """Check one text. With ``fix`` ("safe", or "unsafe" for those too), the fixes
     offered for the reported findings are applied one at a time, each followed by
@@ -78,8 +92,8 @@ def check_source(
     if fix not in (None, "safe", "unsafe"):
         raise ValueError(f"fix must be None, 'safe' or 'unsafe', not {fix!r}")
     if fix is None:
-        return _check(source, select, confirm).result
-    checked = _check(source, select, None)
+        return _check(source, select, confirm, project).result
+    checked = _check(source, select, None, project)
     if checked.result.error is not None:
         return checked.result
     from . import fixes
@@ -108,14 +122,14 @@ def check_source(
         new_source = source.replaced(text)
         if new_source is None:
             continue  # a notebook whose cells cannot take the change
-        after = _check(new_source, select, None)
+        after = _check(new_source, select, None, project)
         before_count = sum(1 for _, a in checked.pairs if a.code == at.code)
         if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
             continue  # the fix broke the file or did not remove its finding: not kept
         fixed.append(at)
         source, checked = new_source, after
     if confirm is not None:
-        checked = _check(source, select, confirm)
+        checked = _check(source, select, confirm, project)
     result = checked.result
     result.fixed, result.original, result.text = fixed, first.file_text, source.file_text
     if source.notebook is not None and source is not first:
@@ -140,7 +154,7 @@ def _place(at: Located) -> tuple:
     return (at.code, at.span.cell, at.span.line, at.span.col, at.source_line)
 
 
-def _check(source: Source, select, confirm) -> _Checked:
+def _check(source: Source, select, confirm, project=None) -> _Checked:
     import libcst as cst  # imported only once a file passes the pre-filter
 
     path = source.path
@@ -151,7 +165,7 @@ def _check(source: Source, select, confirm) -> _Checked:
     # masked): the error then names the cell it is in.
     problem = source.notebook.syntax_error() if source.notebook is not None else None
     if problem is None:
-        problem = _python_syntax_error(source.text, source)
+        problem = python_syntax_error(source.text, source)
     if problem is None:
         try:
             module = cst.parse_module(source.text)
@@ -161,18 +175,24 @@ def _check(source: Source, select, confirm) -> _Checked:
             problem = "nested too deeply to parse"
     if problem is not None:
         return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
+    check = project.begin(path) if project is not None else None
     try:
-        findings = analyse(module, fixes=True)
-        pairs = _locate(module, source, findings, select, confirm)
+        findings = analyse(module, fixes=True, project=project, path=path)
+        others = list(check.loaded.values()) if check is not None else []
+        pairs = _locate(module, source, findings, select, confirm, others)
     except RecursionError:
         return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
         reason = f"internal error ({type(error).__name__}: {error}); please report it with this file"
         return _Checked(FileResult(path, error=FileError(path, reason, "analyse"), parsed=True))
-    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True), module, pairs)
+    finally:
+        if project is not None:
+            project.end()
+    deps = dict(check.deps) if check is not None else {}
+    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True, deps=deps), module, pairs)
 
 
-def _python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:
+def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:
     import ast
     import warnings
 
@@ -223,14 +243,16 @@ def _libcst_depth(tree) -> tuple:
     return deepest, deepest_line
 
 
-def analyse(module, fixes: bool = False) -> list:
+def analyse(module, fixes: bool = False, project=None, path: str = "") -> list:
     """Findings (with nodes) for one parsed module; with ``fixes``, each carrying
-    the fix its rule offers, when it is right for the whole module (fixes.attach)."""
+    the fix its rule offers, when it is right for the whole module (fixes.attach).
+    With ``project``, imports of the project's own modules are followed, and a
+    finding's node may lie in one of them."""
     from .interpreter import Interpreter
     from .link import heads
     from .rules import RULES
 
-    interp = Interpreter(module)
+    interp = Interpreter(module, project, path)
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 10_000))
     try:
@@ -255,58 +277,89 @@ def locate(module, source: Source, findings: list, select=None, confirm: Optiona
     return [at for _, at in _locate(module, source, findings, select, confirm)]
 
 
-def _locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None) -> list:
-    """``locate``, as (Finding, Located) pairs."""
+class _Places:
+    """Where a node is: in the checked file, or in one of the project's modules its
+    analysis loaded (positions are worked out per module, only when asked)."""
+
+    def __init__(self, module, source: Source, others: list):
+        self._modules = [(module, source)] + [(other.module, other.source) for other in others]
+        self._positions: dict = {}
+
+    def find(self, node) -> Optional[tuple]:
+        """(Span, the Source it is in), or None for a node in no known module."""
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        for index, (module, source) in enumerate(self._modules):
+            if index not in self._positions:
+                with _deep_recursion():  # the tree is as deep as the code (see analyse)
+                    self._positions[index] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            where = self._positions[index].get(node)
+            if where is not None:
+                path = source.path if index == 0 else _shown_path(source.path)
+                span = Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+                return span, source
+        return None
+
+
+def _shown_path(path: str) -> str:
+    """An imported module's path as users name files: relative to the working
+    directory when it is below it."""
+    import os
+
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None, others=()) -> list:
+    """``locate``, as (Finding, Located) pairs; ``others``: the project's modules
+    the analysis loaded (project.Loaded), where some nodes may be."""
     if not findings:
         return []
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    with _deep_recursion():  # the tree is as deep as the code (see analyse)
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    places = _Places(module, source, list(others))
     selected = set(select) if select is not None else None
-
-    def span(node) -> Optional[Span]:
-        where = positions.get(node)
-        if where is None:
-            return None
-        return Span(source.path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
     candidates = []
     for finding in findings:
         if selected is not None and finding.code not in selected:
             continue
-        at = span(finding.node)
+        at = places.find(finding.node)
         if at is None:
             continue
-        related = tuple((r.label, s) for r in finding.related if (s := span(r.node)) is not None)
+        related = tuple((r.label, where) for r in finding.related if (where := places.find(r.node)) is not None)
         candidates.append((finding, at, related))
     # One finding per code and place; when several losses reach it, name the first.
-    candidates.sort(key=lambda c: (c[1].line, c[1].col, c[0].code, [s.line for _, s in c[2]]))
+    candidates.sort(key=lambda c: (c[1][0].path != source.path, c[1][0].path, c[1][0].line, c[1][0].col, c[0].code, [s.line for _, (s, _) in c[2]]))
     seen: set = set()
     located: list = []
-    for finding, at, related in candidates:
-        if (finding.code, at.line, at.col) in seen:
+    for finding, (at, owner), related in candidates:
+        if (finding.code, at.path, at.line, at.col) in seen:
             continue
-        seen.add((finding.code, at.line, at.col))
-        if source.suppressed(finding.code, at.line):
+        seen.add((finding.code, at.path, at.line, at.col))
+        if owner.suppressed(finding.code, at.line):
             continue
-        located.append((finding, _located(finding, at, related, source, confirm)))
+        located.append((finding, _located(finding, at, owner, related, owner is source, confirm)))
     return located
 
 
-def _located(finding: Finding, at: Span, related: tuple, source: Source, confirm: Optional[str]) -> Located:
+def _located(finding: Finding, at: Span, owner: Source, related: tuple, own_file: bool, confirm: Optional[str]) -> Located:
+    """``owner``: the Source ``at`` is in; ``own_file``: is it the checked file? A
+    finding in another file (an imported module) gets no fix: the fix would edit
+    a file other than the one being checked."""
     from .rules import RULES
 
-    # ``at`` and ``related`` are places in ``source.text``; a notebook reports them
-    # by cell (source.place).
-    loss_at = next((source.position(s.line) for label, s in related if label == "loss applied here"), None)
+    def position(span: Span, where: Source) -> str:
+        # places in ``where.text``; a notebook reports them by cell
+        text = where.position(span.line)
+        return text if span.path == at.path else f"{span.path}, {text}"
+
+    loss_at = next((position(s, w) for label, (s, w) in related if label == "loss applied here"), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
     evidence = None
     if confirm is not None and finding.head is not None:
         from .confirm import confirm as run_probe  # imports a framework only now
 
         evidence = run_probe(finding.code, finding.head, confirm).to_dict()
-    fix = finding.fix.to_dict() if finding.fix is not None else None
-    shown = source.place(at)
-    related_shown = tuple((label, source.place(s)) for label, s in related)
-    return Located(finding.code, RULES[finding.code].name, message, shown, related_shown, source.line(at.line), evidence, fix)
+    fix = finding.fix.to_dict() if finding.fix is not None and own_file else None
+    shown = owner.place(at)
+    related_shown = tuple((label, w.place(s)) for label, (s, w) in related)
+    return Located(finding.code, RULES[finding.code].name, message, shown, related_shown, owner.line(at.line), evidence, fix)

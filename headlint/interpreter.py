@@ -30,8 +30,10 @@ from .values import (
     DictV,
     Function,
     Instance,
+    Lazy,
     LossObj,
     ModelV,
+    ModuleV,
     Partial,
     Qual,
     Seq,
@@ -87,8 +89,17 @@ class Scope:
         scope: Optional[Scope] = self
         while scope is not None:
             if name in scope.vars:
-                return scope.vars[name]
+                found = scope.vars[name]
+                if isinstance(found, Lazy):
+                    scope.vars[name] = UNKNOWN  # an import cycle resolves to unknown
+                    found = scope.vars[name] = found.resolve()
+                return found
             for module in scope.stars:
+                if isinstance(module, ModuleV):  # ``from .layers import *``
+                    found = module.attr(name)
+                    if found is not UNKNOWN:
+                        return found
+                    continue
                 qual = canonical(f"{module}.{name}")
                 if _known(qual):
                     return Qual(qual)
@@ -147,8 +158,14 @@ class CallSite:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module):
+    """``project`` and ``path``: where the module lives, so that imports of the
+    project's own modules are followed (project.py); without them, such imports
+    are unknown."""
+
+    def __init__(self, module: cst.Module, project=None, path: str = ""):
         self.module = module
+        self.project = project
+        self.path = path
         self.events = Events()
         self.globals = Scope()
         self.functions: list = []  # every Function defined, for the standalone pass
@@ -161,6 +178,10 @@ class Interpreter:
 
     # entry point
     def run(self) -> Events:
+        if self.project is not None and self.project.current is not None:
+            import os  # an import of this very file (a cycle) sees its top level
+
+            self.project.current.scopes.setdefault(os.path.realpath(self.path), self.globals)
         self.exec_block(self.module.body, self.globals, Ctx())
         # Functions never called from the module's own code (a Lightning
         # training_step, a train() called from elsewhere) are evaluated on their own.
@@ -171,6 +192,68 @@ class Interpreter:
             if fn.node not in self._evaluated:
                 self.call_standalone(fn)
         return self.events
+
+    # ---- imports ----------------------------------------------------------------
+
+    def _own(self, module: str, level: int) -> bool:
+        """Could ``module`` be one of the project's files (not a library)?"""
+        if self.project is None:
+            return False
+        return level > 0 or (module.split(".")[0] not in _LIBRARIES() and not _known(canonical(module)))
+
+    def imported_name(self, module: str, level: int, name: str) -> Value:
+        """``from <module> import <name>``: a library object, or a lazily resolved
+        value of the project's own module."""
+        library = UNKNOWN if level else Qual(canonical(f"{module}.{name}"))
+        if not self._own(module, level) or (not level and _known(library.name)):
+            return library
+        return Lazy(lambda: self.import_from(module, level, name, library))
+
+    def import_from(self, module: str, level: int, name: str, fallback: Value = UNKNOWN) -> Value:
+        project = self.project
+        base = project.resolve(self.path, module, level)
+        if base is not None:
+            found = self.module_scope(base)
+            if found is not None and name in found.vars:
+                return found.lookup(name)
+            if found is not None and not base.endswith("__init__.py"):
+                return found.lookup(name) or UNKNOWN  # star imports of that module
+        submodule = project.resolve(self.path, f"{module}.{name}" if module else name, level)
+        if submodule is not None:
+            return self.project_module(f"{module}.{name}" if module else name, level) or UNKNOWN
+        return fallback if base is None else UNKNOWN
+
+    def project_module(self, module: str, level: int) -> Optional[ModuleV]:
+        if not self._own(module, level) or self.project.resolve(self.path, module, level) is None:
+            return None
+        return ModuleV(module, level, lambda name: self.import_from(module, level, name))
+
+    def imported_module(self, dotted: str, library: str) -> Value:
+        """``import models`` / ``import pkg.models as m``."""
+        if not self._own(dotted, 0):
+            return Qual(library)
+        return Lazy(lambda: self.project_module(dotted, 0) or Qual(library))
+
+    def module_scope(self, path: str) -> Optional[Scope]:
+        """The top-level scope of one of the project's modules, run once per checked
+        file (project.py says why); None for a module still being run (an import
+        cycle) or one that cannot be parsed."""
+        import os
+
+        check = self.project.current
+        if check is None:
+            return None
+        key = os.path.realpath(path)
+        if key in check.scopes:
+            return check.scopes[key]
+        loaded = self.project.load(path)
+        if loaded is None:
+            return None
+        check.scopes[key] = None
+        sub = Interpreter(loaded.module, self.project, path)
+        sub.exec_block(loaded.module.body, sub.globals, Ctx())
+        check.scopes[key] = sub.globals
+        return sub.globals
 
     # ---- statements ----------------------------------------------------------
 
@@ -215,25 +298,21 @@ class Interpreter:
             for alias in small.names:
                 dotted = _dotted(alias.name)
                 if alias.asname is not None:
-                    scope.vars[alias.asname.name.value] = Qual(canonical(dotted))
+                    scope.vars[alias.asname.name.value] = self.imported_module(dotted, canonical(dotted))
                 else:
                     top = dotted.split(".")[0]
-                    scope.vars[top] = Qual(top)
+                    scope.vars[top] = self.imported_module(top, top)
         elif isinstance(small, cst.ImportFrom):
-            if small.relative or small.module is None:
-                module = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
-            else:
-                module = _dotted(small.module)
+            level = len(small.relative)
+            module = _dotted(small.module) if small.module else ""
             if isinstance(small.names, cst.ImportStar):
-                scope.stars.append(module)
+                own = self.project_module(module, level)
+                scope.stars.append(own if own is not None else "." * level + module)
                 return
             for alias in small.names:
                 name = _dotted(alias.name)
                 bound = alias.asname.name.value if alias.asname else name
-                if small.relative:
-                    scope.vars[bound] = UNKNOWN  # the project's own module: later, cross-file
-                else:
-                    scope.vars[bound] = Qual(canonical(f"{module}.{name}"))
+                scope.vars[bound] = self.imported_name(module, level, name)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             pass
 
@@ -402,6 +481,8 @@ class Interpreter:
         return self.get_attr(base, node.attr.value)
 
     def get_attr(self, base: Value, name: str) -> Value:
+        if isinstance(base, ModuleV):
+            return base.attr(name)
         if isinstance(base, Qual):
             return Qual(canonical(f"{base.name}.{name}"))
         if isinstance(base, Instance):
@@ -583,7 +664,7 @@ class Interpreter:
                 from . import frameworks
 
                 return frameworks.call_model(receiver.model, site)
-            if not isinstance(receiver, (Qual, Instance, ClassV)):
+            if not isinstance(receiver, (Qual, Instance, ClassV, ModuleV)):
                 return self.call_method(receiver, func.attr.value, site)
             callee = self.get_attr(receiver, func.attr.value)
             if isinstance(receiver, Instance) and isinstance(callee, type(UNKNOWN)):
@@ -745,6 +826,12 @@ _BINOPS = {
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
 }
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def _LIBRARIES():
+    from .project import LIBRARIES
+
+    return LIBRARIES
 
 
 def _dotted(node) -> str:

@@ -113,23 +113,38 @@ def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
     return notebook_source(book)
 
 
+def read_bytes(path: str) -> Union[bytes, FileError]:
+    """The file's bytes, up to one byte past the size limit (so that an oversized
+    file is recognised without reading all of it)."""
+    from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
+
+    try:
+        with open(path, "rb") as handle:
+            return handle.read((NOTEBOOK_MAX_BYTES if is_notebook(path) else MAX_BYTES) + 1)
+    except IsADirectoryError:
+        return FileError(path, "is a directory")
+    except OSError as error:
+        return FileError(path, error.strerror or str(error))
+
+
 def read(path: str, data: Optional[bytes] = None) -> Union[Source, FileError, None]:
     """The file's text, a FileError saying why it cannot be read, or None when the
     pre-filter shows it is not model code."""
-    from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
+    from .notebook import is_notebook
 
     if data is None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read((NOTEBOOK_MAX_BYTES if is_notebook(path) else MAX_BYTES) + 1)
-        except IsADirectoryError:
-            return FileError(path, "is a directory")
-        except OSError as error:
-            return FileError(path, error.strerror or str(error))
+        data = read_bytes(path)
+        if isinstance(data, FileError):
+            return data
     if is_notebook(path):
         return read_notebook(path, data)
     if not mentions_framework(data):
         return None
+    return decode(path, data)
+
+
+def decode(path: str, data: bytes) -> Union[Source, FileError]:
+    """A Python file's bytes as text (PEP 263, BOM), or why they are not."""
     if len(data) > MAX_BYTES:
         return FileError(path, f"larger than {MAX_BYTES // 1_000_000} MB; skipped")
     try:

@@ -187,6 +187,24 @@ class Transformer(Value):
 
 
 @dataclass(eq=False)
+class Lazy(Value):
+    """A name imported from one of the project's own modules (project.py): resolved
+    on first use, so that imports a file never uses cost nothing."""
+
+    resolve: Callable[[], Value]
+
+
+@dataclass(eq=False)
+class ModuleV(Value):
+    """One of the project's own modules, bound by ``import pkg.models`` or
+    ``from . import models``: an attribute is a name imported from it."""
+
+    module: str  # dotted name, relative to ``level``
+    level: int  # leading dots of a relative import
+    attr: Callable[[str], Value]  # name -> Value
+
+
+@dataclass(eq=False)
 class RNG(Value):
     """``np.random.default_rng()``: its draw methods create data."""
 

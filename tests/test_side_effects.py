@@ -128,10 +128,11 @@ def trapped(tmp_path):
 
 @pytest.mark.parametrize("args", [
     [],
+    ["-j", "2", "--no-cache"],
     ["--confirm", "--device", "cpu"],
-    ["--output-format", "sarif", "--statistics"],
+    ["--output-format", "sarif", "--statistics", "-j", "2"],
     ["--diff", "--unsafe-fixes"],  # says what --fix would change, writes nothing
-], ids=["check", "confirm", "sarif", "diff"])
+], ids=["check", "jobs-no-cache", "confirm", "sarif-jobs", "diff"])
 def test_no_writes_no_network_no_execution(trapped, args):
     tree, markers, site, network_log = trapped
     before = listing(tree)
@@ -158,7 +159,15 @@ def test_no_writes_no_network_no_execution(trapped, args):
         assert reported == EXPECTED
         if "--confirm" in args:
             assert result.stdout.count("= confirmed (") == 4, result.stdout
-    assert listing(tree) == before
+    after = listing(tree)
+    if "--no-cache" in args:
+        assert after == before
+    else:  # the cache, and nothing else: the tree's own entries are untouched
+        cache = {name for name in after if name.startswith(".headlint_cache")}
+        assert ".headlint_cache/cache.db" in cache
+        assert {k: v for k, v in after.items() if k not in cache and k != "."} == {
+            k: v for k, v in before.items() if k != "."
+        }
     assert sorted(os.listdir(markers)) == []
     logged = network_log.read_text().splitlines()
     assert logged and set(logged) == {"loaded"}, logged  # the guard was in place, and never called

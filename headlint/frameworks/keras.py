@@ -36,6 +36,9 @@ HANDLERS = {
 def model_method(model: ModelV, name: str, site) -> Value | None:
     from ..interpreter import CompileEvent
 
+    if name in ("compile", "fit") and not any(m is model for m in site.interp.events.models):
+        site.interp.events.models.append(model)  # built in another module (project.py)
+
     if name == "add" and model.items is not None:
         model.items.append(site.arg("layer", 0) or UNKNOWN)
         model._output = None

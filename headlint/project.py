@@ -1,0 +1,210 @@
+"""The checked project's own modules: ``import`` statements resolved to files, and
+those files read, parsed and run at module level, so that a model defined in
+``models.py`` meets the loss built in ``train.py``.
+
+Resolution follows Python's rules without importing anything:
+
+- ``from .models import Net`` / ``from ..data import load``: relative to the
+  importing file's package;
+- ``from models import Net`` / ``import pkg.models``: the nearest ancestor
+  directory of the importing file (up to the project's root: the directory holding
+  pyproject.toml, setup.py, setup.cfg or .git) that has ``models.py`` or
+  ``models/__init__.py``, or its ``src/``; names of the frameworks and of common
+  libraries are never looked up on disk.
+
+Parsed trees are kept per process (bounded), but a module's top level is run
+again for every checked file that uses it: what one file's analysis does to the
+values of another module (``model.compile`` on an imported model) never leaks into
+the next file's result, whatever the order or the worker that checks them.
+
+Every file read, and every place looked at and found empty, is recorded as a
+dependency of the file being checked: the cache (cache.py) reuses a result only
+while all of them are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Optional
+
+# Top-level names that are libraries, never the project's own modules.
+LIBRARIES = frozenset(
+    {
+        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core",
+        "lightning", "pytorch_lightning", "numpy", "scipy", "pandas", "sklearn", "transformers", "timm",
+        "datasets", "jax", "flax", "matplotlib", "seaborn", "tqdm", "PIL", "cv2", "os", "sys", "math",
+        "random", "json", "re", "typing", "collections", "functools", "itertools", "dataclasses",
+        "pathlib", "logging", "argparse", "time", "copy", "warnings", "abc", "enum", "contextlib",
+        "__future__", "builtins", "torchmetrics", "accelerate", "einops", "wandb", "mlflow", "hydra",
+        "omegaconf", "yaml", "h5py", "albumentations", "huggingface_hub", "safetensors", "packaging",
+    }
+)
+# Markers of a project's root: resolution never climbs above it.
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+MAX_CLIMB = 8  # directories above the importing file, when no root marker is found
+MAX_LOADS = 40  # modules run for one checked file: a guard against import fan-out
+KEPT_TREES = 64  # parsed modules kept per process
+
+
+@dataclass
+class Loaded:
+    """A module of the project, parsed (the tree is shared; the scope is per check)."""
+
+    path: str
+    source: object  # source.Source
+    module: object  # libcst Module
+    digest: str
+
+
+@dataclass
+class Check:
+    """What one checked file's analysis has loaded: the modules' top-level scopes
+    (run once per check) and the dependencies it read."""
+
+    path: str
+    scopes: dict = field(default_factory=dict)  # path -> Scope, or None while running
+    loaded: dict = field(default_factory=dict)  # path -> Loaded
+    deps: dict = field(default_factory=dict)  # path -> digest, or None: looked at, absent
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> Optional[str]:
+    """The digest of a file's bytes; None when it is absent or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read())
+    except OSError:
+        return None
+
+
+class Project:
+    """Per process: resolves and loads the project's modules for the file being checked."""
+
+    def __init__(self) -> None:
+        self._trees: "OrderedDict[str, Optional[Loaded]]" = OrderedDict()
+        self._roots: dict = {}
+        self.current: Optional[Check] = None
+
+    # --- one checked file ----------------------------------------------------
+
+    def begin(self, path: str, loaded: Optional[Loaded] = None) -> Check:
+        """Start checking ``path``; ``loaded``: its own parse, so that an import of
+        the file being checked (a cycle) needs no second parse."""
+        self.current = Check(path)
+        if loaded is not None:
+            self._keep(os.path.realpath(path), loaded)
+        return self.current
+
+    def end(self) -> Optional[Check]:
+        check, self.current = self.current, None
+        return check
+
+    # --- resolution ----------------------------------------------------------
+
+    def resolve(self, importer: str, module: str, level: int) -> Optional[str]:
+        """The file behind ``from <level dots><module> import ...`` in ``importer``;
+        for a package, its ``__init__.py``."""
+        parts = [p for p in module.split(".") if p]
+        if level:
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return self._find(base, parts) if parts else self._existing(os.path.join(base, "__init__.py"))
+        if not parts or parts[0] in LIBRARIES:
+            return None
+        for root in self._search_roots(importer):
+            found = self._find(root, parts)
+            if found is not None:
+                return found
+        return None
+
+    def submodule(self, package_file: str, name: str) -> Optional[str]:
+        """``from pkg import models`` where ``models`` is a module of ``pkg``."""
+        if os.path.basename(package_file) != "__init__.py":
+            return None
+        return self._find(os.path.dirname(package_file), [name])
+
+    def _find(self, base: str, parts: list) -> Optional[str]:
+        stem = os.path.join(base, *parts)
+        return self._existing(stem + ".py") or self._existing(os.path.join(stem, "__init__.py"))
+
+    def _existing(self, path: str) -> Optional[str]:
+        if os.path.isfile(path):
+            return path
+        if self.current is not None:
+            self.current.deps.setdefault(os.path.normpath(path), None)  # its appearance changes the result
+        return None
+
+    def _search_roots(self, importer: str) -> list:
+        start = os.path.dirname(os.path.abspath(importer))
+        if start not in self._roots:
+            roots, directory = [], start
+            for _ in range(MAX_CLIMB):
+                roots.append(directory)
+                if any(os.path.exists(os.path.join(directory, m)) for m in ROOT_MARKERS):
+                    src = os.path.join(directory, "src")
+                    if os.path.isdir(src):
+                        roots.append(src)
+                    break
+                parent = os.path.dirname(directory)
+                if parent == directory:
+                    break
+                directory = parent
+            self._roots[start] = roots
+        return self._roots[start]
+
+    # --- loading -------------------------------------------------------------
+
+    def load(self, path: str) -> Optional[Loaded]:
+        """The parsed module at ``path`` (None when it cannot be read or parsed),
+        recorded as a dependency of the current check."""
+        check = self.current
+        key = os.path.realpath(path)
+        if check is not None and key in check.loaded:
+            return check.loaded[key]
+        if check is not None and len(check.loaded) >= MAX_LOADS:
+            return None
+        if key in self._trees:
+            self._trees.move_to_end(key)
+            loaded = self._trees[key]
+        else:
+            loaded = self._parse(path)
+            self._keep(key, loaded)
+        if check is not None:
+            check.deps[os.path.normpath(path)] = loaded.digest if loaded is not None else file_digest(path)
+            if loaded is not None:
+                check.loaded[key] = loaded
+        return loaded
+
+    def _keep(self, key: str, loaded: Optional[Loaded]) -> None:
+        self._trees[key] = loaded
+        self._trees.move_to_end(key)
+        while len(self._trees) > KEPT_TREES:
+            self._trees.popitem(last=False)
+
+    def _parse(self, path: str) -> Optional[Loaded]:
+        import libcst as cst
+
+        from .engine import python_syntax_error
+        from .records import FileError
+        from .source import decode
+
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        source = decode(path, data)
+        if source is None or isinstance(source, FileError) or python_syntax_error(source.text) is not None:
+            return None
+        try:
+            module = cst.parse_module(source.text)
+        except (cst.ParserSyntaxError, RecursionError):
+            return None
+        return Loaded(path, source, module, digest(data))

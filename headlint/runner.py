@@ -1,0 +1,119 @@
+"""Checking many files: the cache first, the pre-filter next, then the files that
+need parsing, spread over worker processes; results come back in the order the
+files were given, whatever the number of workers.
+
+    for result in check_files(tasks, jobs=4, cache=Cache.open(".headlint_cache")):
+        ...
+
+The main process reads each file once: its digest keys the cache, and the
+pre-filter (source.read) decides on the same bytes whether it needs parsing at
+all, so a run where nothing is model code neither forks nor imports libcst.
+Each worker keeps one project.Project (parsed modules shared between the files it
+checks); results do not depend on which worker checked what (project.py says why).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from .engine import FileResult, check_file
+from .project import Project, digest
+from .records import FileError
+from .source import read, read_bytes
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    select: frozenset
+    confirm: Optional[str] = None  # the device, with --confirm
+    fix: Optional[str] = None  # "safe" / "unsafe", with --fix or --diff
+
+    @property
+    def cacheable(self) -> bool:
+        # --confirm's evidence and --fix's rewrites are not worth keeping: both are
+        # rare, and a probe's figures should be measured, not remembered
+        return self.confirm is None and self.fix is None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
+    """One FileResult per task, in the tasks' order."""
+    ready: dict = {}
+    pending: list = []  # (index, task, bytes, cache key)
+    for index, task in enumerate(tasks):
+        data = read_bytes(task.path)
+        if isinstance(data, FileError):
+            ready[index] = FileResult(task.path, error=data)
+            continue
+        key = cache.key(task.path, digest(data), tuple(sorted(task.select))) if cache and task.cacheable else None
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            ready[index] = hit
+        elif read(task.path, data) is None:
+            ready[index] = FileResult(task.path)  # the pre-filter: not model code
+        else:
+            pending.append((index, task, data, key))
+
+    checked = _checked(pending, jobs)
+    for index in range(len(tasks)):
+        if index not in ready:
+            position, result = next(checked)
+            key = pending[position][3]
+            if key is not None and result.error is None:
+                cache.put(key, result)
+            ready[index] = result
+        yield ready.pop(index)
+
+
+def _checked(pending: list, jobs: int) -> Iterator[tuple]:
+    """(position in ``pending``, FileResult), in order."""
+    work = [(task, data) for _, task, data, _ in pending]
+    workers = min(jobs, len(work))
+    if workers <= 1 or any(task.confirm for task, _ in work):
+        # --confirm imports torch or TensorFlow: once, here, not once per worker
+        yield from enumerate(map(_check, work))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import libcst  # noqa: F401 - imported once here, shared by the forked workers
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Small chunks keep the workers busy to the end: files differ a lot in size.
+    chunk = max(1, min(8, len(work) // (workers * 8)))
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for result in pool.map(_check, work, chunksize=chunk):
+                yield done, result
+                done += 1
+    except BrokenProcessPool:
+        # a worker died (killed, out of memory): the rest are checked here
+        for position in range(done, len(work)):
+            yield position, _check(work[position])
+
+
+_project: Optional[Project] = None
+
+
+def _check(item: tuple) -> FileResult:
+    global _project
+    if _project is None:
+        _project = Project()
+    task, data = item
+    try:
+        return check_file(task.path, task.select, task.confirm, task.fix, project=_project, data=data)
+    except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
+        reason = f"internal error ({type(error).__name__}: {error}); please report it with this file"
+        return FileResult(task.path, error=FileError(task.path, reason, "check"))

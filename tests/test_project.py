@@ -1,0 +1,158 @@
+"""Whole-project analysis: a model in one file meets the loss in another, through
+relative, absolute and package imports, builder functions and module objects."""
+
+import json
+import textwrap
+
+import pytest
+
+from cli_helpers import headlint
+
+MODELS = """\
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.fc = nn.Linear(20, classes)
+
+    def forward(self, x):
+        return nn.functional.softmax(self.fc(x), dim=1)
+
+
+def build_model():
+    return Net()
+
+
+def get_criterion():
+    return nn.CrossEntropyLoss()
+"""
+
+TRAIN = {
+    "relative": "from .models import Net, get_criterion\n\nmodel = Net()\ncriterion = get_criterion()\n",
+    "absolute": "from pkg.models import build_model, get_criterion\n\nmodel = build_model()\ncriterion = get_criterion()\n",
+    "module": "import pkg.models as m\n\nmodel = m.Net()\ncriterion = m.get_criterion()\n",
+    "from-package": "from pkg import models\n\nmodel = models.build_model()\ncriterion = models.get_criterion()\n",
+    "star": "from .models import *\n\nmodel = Net()\ncriterion = get_criterion()\n",
+}
+LOOP = """
+import torch
+
+for x, y in loader:
+    loss = criterion(model(x), y)
+    loss.backward()
+"""
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def findings(result):
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+@pytest.mark.parametrize("spelling", sorted(TRAIN))
+def test_model_and_loss_in_two_files_are_linked(tmp_path, spelling):
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/models.py": MODELS,
+                     "pkg/train.py": TRAIN[spelling] + LOOP})
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", "pkg/train.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "pkg/models.py", 10)]
+    related = {(r["message"], r["path"], r["line"]) for r in found[0]["related"]}
+    assert related == {("loss applied here", "pkg/train.py", 9), ("loss created here", "pkg/models.py", 18)}
+    assert "(pkg/train.py, line 9)" in found[0]["message"]
+
+
+def test_a_finding_reached_from_several_files_is_reported_once(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/models.py": MODELS,
+                     "pkg/train.py": TRAIN["relative"] + LOOP, "pkg/finetune.py": TRAIN["absolute"] + LOOP})
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path))
+    assert [(f["code"], f["path"]) for f in found] == [("HL001", "pkg/models.py")]
+
+
+def test_noqa_and_per_file_ignores_apply_in_the_file_of_the_finding(tmp_path):
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/train.py": TRAIN["relative"] + LOOP,
+                     "pkg/models.py": MODELS.replace("dim=1)", "dim=1)  # noqa: HL001")})
+    assert findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
+    write(tmp_path, {"pkg/models.py": MODELS,
+                     "pyproject.toml": '[tool.headlint]\nper-file-ignores = { "pkg/models.py" = ["HL001"] }\n'})
+    assert findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
+
+
+def test_keras_model_built_in_one_file_compiled_in_another(tmp_path):
+    write(tmp_path, {
+        "models.py": """\
+            from tensorflow import keras
+
+            def build(classes):
+                return keras.Sequential([
+                    keras.layers.Dense(64, activation="relu"),
+                    keras.layers.Dense(classes, activation="softmax"),
+                ])
+
+            shared = build(10)
+            """,
+        "train.py": """\
+            from tensorflow import keras
+            from models import build, shared
+
+            model = build(10)
+            model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer="adam")
+            shared.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
+            """,
+    })
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "models.py", 6)]
+    assert {r["line"] for r in found[0]["related"] if r["path"] == "train.py"} >= {5}
+
+
+def test_targets_prepared_in_a_data_module(tmp_path):
+    write(tmp_path, {
+        "data.py": """\
+            import numpy as np
+            from sklearn.preprocessing import StandardScaler
+
+            def load():
+                X = np.random.rand(100, 8)
+                y = StandardScaler().fit_transform(np.random.rand(100, 1))
+                return X, y
+            """,
+        "train.py": """\
+            import torch
+            from torch import nn
+            from data import load
+
+            X, y = load()
+            model = nn.Sequential(nn.Linear(8, 1), nn.ReLU())
+            loss = nn.MSELoss()(model(torch.tensor(X)), torch.tensor(y))
+            """,
+    })
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL003", "train.py", 6)]
+
+
+def test_imports_that_lead_nowhere_stay_silent(tmp_path):
+    write(tmp_path, {
+        "train.py": """\
+            import torch
+            from missing_module import Net
+            from .not_a_package import criterion
+            import also.missing as m
+
+            model = Net()
+            loss = criterion(model(x), y) + m.loss(model(x), y)
+            """,
+        "cycle_a.py": "import torch\nfrom cycle_b import f\n\ndef g():\n    return f()\n",
+        "cycle_b.py": "import torch\nfrom cycle_a import g\n\ndef f():\n    return g()\n",
+        "broken.py": "def (:\n",
+        "uses_broken.py": "import torch\nfrom broken import model\n\nloss = torch.nn.CrossEntropyLoss()(model(x), y)\n",
+    })
+    result = headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)
+    document = json.loads(result.stdout)
+    assert document["findings"] == []
+    assert [e["path"] for e in document["errors"]] == []  # broken.py: no framework import, not checked
