@@ -208,7 +208,7 @@ def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[
         return "nested too deeply for Python to parse"
     except ValueError as error:
         return f"cannot parse: {error}"
-    depth, line = _libcst_depth(tree)
+    depth, line = _libcst_depth(tree, text)
     if depth > MAX_LIBCST_DEPTH:
         where = source.position(line) if source is not None else f"line {line}"
         return f"nested too deeply to parse at {where} (an and/or chain or dotted name {depth} levels deep)"
@@ -222,13 +222,33 @@ def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[
 MAX_LIBCST_DEPTH = 3000
 
 
-def _libcst_depth(tree) -> tuple:
-    """The deepest nesting libcst would build for ``tree`` (an ast), and its line."""
+# libcst nests at most a level or so per character of source (``---x``,
+# ``f()()()``); a subtree whose lines hold few enough characters to stay below the
+# limit, counted this many levels per character, is not walked. Typical files are
+# then checked statement by statement, not node by node.
+_LEVELS_PER_CHAR = 4
+
+
+def _libcst_depth(tree, text: str = "") -> tuple:
+    """The deepest nesting libcst would build for ``tree`` (an ast of ``text``), and
+    its line. Exact where it exceeds MAX_LIBCST_DEPTH; below it, subtrees that
+    cannot reach the limit are skipped and the figure may be lower."""
     import ast
+    from itertools import accumulate
+
+    ends = [0, *accumulate(len(line) + 1 for line in text.splitlines())] if text else []
+
+    def bounded(node, depth: int) -> bool:
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if first is None or last is None or last >= len(ends):
+            return False
+        return depth + _LEVELS_PER_CHAR * (ends[last] - ends[first - 1]) < MAX_LIBCST_DEPTH
 
     deepest, deepest_line, stack = 0, 1, [(tree, 0, 1)]
     while stack:
         node, depth, line = stack.pop()
+        if bounded(node, depth):
+            continue
         line = getattr(node, "lineno", line)
         depth += 1
         if isinstance(node, ast.BoolOp):

@@ -44,6 +44,10 @@ from .values import (
 from . import vocabulary as V
 
 MAX_DEPTH = 12  # nested calls followed
+# Nested calls followed inside another module of the project: enough for a model
+# class whose __init__ calls a helper that builds the head, not for the deep
+# internals of a framework-like base class (transformers' PreTrainedModel).
+MAX_IMPORTED_DEPTH = 2
 MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
 
 
@@ -173,6 +177,7 @@ class Interpreter:
         self._evaluated: set = set()
         self._active: set = set()
         self._depth = 0
+        self._imported_depth = 0  # of those, in functions of other modules
         self._calls = 0
         self._canonical_instances: dict = {}
 
@@ -293,7 +298,8 @@ class Interpreter:
             op = _BINOPS.get(type(small.operator).__name__.replace("Assign", ""))
             self.bind(small.target, self.arith(op, current, value, small), scope, ctx)
         elif isinstance(small, cst.Expr):
-            self.eval(small.value, scope, ctx)
+            if not isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):  # docstrings do nothing
+                self.eval(small.value, scope, ctx)
         elif isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
@@ -467,6 +473,9 @@ class Interpreter:
         return Const(node.evaluated_value, node)
 
     def eval_SimpleString(self, node, scope, ctx) -> Value:
+        body = node.value[len(node.prefix) + len(node.quote) : -len(node.quote)]
+        if node.prefix.lower() in ("", "r") and "\\" not in body:
+            return Const(body, node)  # no escapes: the text is the value (libcst would run ast.literal_eval)
         try:
             return Const(node.evaluated_value, node)
         except Exception:  # noqa: BLE001 - odd escapes: the string is just unknown
@@ -727,12 +736,16 @@ class Interpreter:
         key = (fn.node, tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference)
         if key in self._memo:
             return self._memo[key]
+        imported = _root(fn.scope) is not self.globals
         if fn.node in self._active or self._depth >= MAX_DEPTH or self._calls >= MAX_CALLS:
+            return UNKNOWN
+        if imported and self._imported_depth >= MAX_IMPORTED_DEPTH:
             return UNKNOWN
         self._calls += 1
         self._evaluated.add(fn.node)
         self._active.add(fn.node)
         self._depth += 1
+        self._imported_depth += imported
         try:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx)
@@ -745,6 +758,7 @@ class Interpreter:
                 result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx))
         finally:
             self._depth -= 1
+            self._imported_depth -= imported
             self._active.discard(fn.node)
         self._memo[key] = result
         return result
@@ -826,6 +840,12 @@ _BINOPS = {
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
 }
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def _root(scope: Scope) -> Scope:
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
 
 
 def _LIBRARIES():

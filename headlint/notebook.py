@@ -32,10 +32,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from .records import FileError, Span
-
-# A notebook's outputs (plots, tables) can make it large; its code is held to the
-# same limit as a Python file (source.MAX_BYTES) once the cells are joined.
-NOTEBOOK_MAX_BYTES = 100_000_000
+from .source import NOTEBOOK_MAX_BYTES, is_notebook  # noqa: F401 - is_notebook: part of this module's API
 
 # Cell magics whose body is Python that IPython runs (as ruff also treats them).
 PYTHON_CELL_MAGICS = frozenset({"capture", "debug", "prun", "pypy", "python", "python3", "time", "timeit"})
@@ -49,10 +46,6 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # \\uXXXX escapes of non-ASCII characters: the file was written with ensure_ascii
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
 _DECODER = json.JSONDecoder()
-
-
-def is_notebook(path) -> bool:
-    return str(path).lower().endswith(".ipynb")
 
 
 def split_lines(text: str) -> list:

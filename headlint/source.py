@@ -14,6 +14,9 @@ from typing import Optional, Union
 from .records import FileError, Span
 
 MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
+# A notebook's outputs (plots, tables) can make it large; its code is held to
+# MAX_BYTES once the cells are joined.
+NOTEBOOK_MAX_BYTES = 100_000_000
 
 # Files importing none of these frameworks are never parsed.
 _FRAMEWORK_IMPORT = re.compile(
@@ -85,6 +88,10 @@ class Source:
         return code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}
 
 
+def is_notebook(path) -> bool:
+    return str(path).lower().endswith(".ipynb")
+
+
 def mentions_framework(data: bytes) -> bool:
     return _FRAMEWORK_IMPORT.search(data) is not None
 
@@ -116,8 +123,6 @@ def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
 def read_bytes(path: str) -> Union[bytes, FileError]:
     """The file's bytes, up to one byte past the size limit (so that an oversized
     file is recognised without reading all of it)."""
-    from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
-
     try:
         with open(path, "rb") as handle:
             return handle.read((NOTEBOOK_MAX_BYTES if is_notebook(path) else MAX_BYTES) + 1)
@@ -130,8 +135,6 @@ def read_bytes(path: str) -> Union[bytes, FileError]:
 def read(path: str, data: Optional[bytes] = None) -> Union[Source, FileError, None]:
     """The file's text, a FileError saying why it cannot be read, or None when the
     pre-filter shows it is not model code."""
-    from .notebook import is_notebook
-
     if data is None:
         data = read_bytes(path)
         if isinstance(data, FileError):
