@@ -94,6 +94,7 @@ def main():
     "The output is the same whatever the number.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an internal error.")
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -111,7 +112,7 @@ def main():
 )
 def check(
     paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, jobs, no_cache,
-    cache_dir, config_path,
+    verbose, cache_dir, config_path,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
@@ -180,6 +181,8 @@ def check(
             if result.error is not None:
                 errors.append(result.error)
                 _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not files)
+                if verbose and result.error.detail:
+                    click.echo(result.error.detail.rstrip(), err=True)
             # A finding in an imported module may be reached from several files: once.
             for at in result.findings:
                 place = (at.code, at.span.path, at.span.cell, at.span.line, at.span.col)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from .records import FileError, Finding, Located, Span
+from .records import FileError, Finding, Located, Span, internal_error
 from .source import Source, read
 
 
@@ -183,8 +183,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
     except RecursionError:
         return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
-        reason = f"internal error ({type(error).__name__}: {error}); please report it with this file"
-        return _Checked(FileResult(path, error=FileError(path, reason, "analyse"), parsed=True))
+        return _Checked(FileResult(path, error=internal_error(path, "analyse", error), parsed=True))
     finally:
         if project is not None:
             project.end()

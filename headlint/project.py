@@ -9,8 +9,9 @@ Resolution follows Python's rules without importing anything:
 - ``from models import Net`` / ``import pkg.models``: the nearest ancestor
   directory of the importing file (up to the project's root: the directory holding
   pyproject.toml, setup.py, setup.cfg or .git) that has ``models.py`` or
-  ``models/__init__.py``, or its ``src/``; names of the frameworks and of common
-  libraries are never looked up on disk.
+  ``models/__init__.py``, or its ``src/``; never in site-packages or a virtual
+  environment; names of the frameworks and of common libraries are never looked up
+  on disk.
 
 Parsed trees are kept per process (bounded), but a module's top level is run
 again for every checked file that uses it: what one file's analysis does to the
@@ -44,9 +45,14 @@ LIBRARIES = frozenset(
 )
 # Markers of a project's root: resolution never climbs above it.
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-MAX_CLIMB = 8  # directories above the importing file, when no root marker is found
+MAX_CLIMB = 4  # directories above the importing file, when no root marker is found
+# Directories holding installed packages: the libraries there are not the project's
+# own modules, even when the checked file is itself installed code.
+NOT_ROOTS = ("site-packages", "dist-packages")
 MAX_LOADS = 40  # modules run for one checked file: a guard against import fan-out
-KEPT_TREES = 64  # parsed modules kept per process
+# Parsed modules kept per process: a libcst tree takes about 200 times its source
+# in memory, so the bound is on their sources' total size.
+KEPT_SOURCE_CHARS = 1_500_000
 
 
 @dataclass
@@ -93,12 +99,9 @@ class Project:
 
     # --- one checked file ----------------------------------------------------
 
-    def begin(self, path: str, loaded: Optional[Loaded] = None) -> Check:
-        """Start checking ``path``; ``loaded``: its own parse, so that an import of
-        the file being checked (a cycle) needs no second parse."""
+    def begin(self, path: str) -> Check:
+        """Start checking ``path``."""
         self.current = Check(path)
-        if loaded is not None:
-            self._keep(os.path.realpath(path), loaded)
         return self.current
 
     def end(self) -> Optional[Check]:
@@ -146,6 +149,8 @@ class Project:
         if start not in self._roots:
             roots, directory = [], start
             for _ in range(MAX_CLIMB):
+                if os.path.basename(directory) in NOT_ROOTS or os.path.exists(os.path.join(directory, "pyvenv.cfg")):
+                    break
                 roots.append(directory)
                 if any(os.path.exists(os.path.join(directory, m)) for m in ROOT_MARKERS):
                     src = os.path.join(directory, "src")
@@ -185,8 +190,10 @@ class Project:
     def _keep(self, key: str, loaded: Optional[Loaded]) -> None:
         self._trees[key] = loaded
         self._trees.move_to_end(key)
-        while len(self._trees) > KEPT_TREES:
-            self._trees.popitem(last=False)
+        kept = sum(len(tree.source.text) for tree in self._trees.values() if tree is not None)
+        while kept > KEPT_SOURCE_CHARS and len(self._trees) > 1:
+            _, dropped = self._trees.popitem(last=False)
+            kept -= len(dropped.source.text) if dropped is not None else 0
 
     def _parse(self, path: str) -> Optional[Loaded]:
         import libcst as cst

@@ -209,7 +209,23 @@ class FileError:
 
     path: str
     reason: str
-    stage: str = "read"  # read, parse, analyse
+    stage: str = "read"  # read, parse, analyse, check
+    detail: str = ""  # an internal error's traceback, shown with --verbose
+
+
+def internal_error(path: str, stage: str, error: BaseException) -> "FileError":
+    """An unexpected exception while checking one file: a one-line reason (the
+    traceback is kept for --verbose); the run goes on with the other files."""
+    import traceback
+
+    reason = (
+        f"internal error while {_STAGES.get(stage, stage)} ({type(error).__name__}: {error}); please report it "
+        "to the headlint maintainers with this file and `headlint --version` (--verbose shows the traceback)"
+    )
+    return FileError(path, reason, stage, "".join(traceback.format_exception(error)))
+
+
+_STAGES = {"analyse": "analysing it", "check": "checking it", "parse": "parsing it"}
 
 
 @dataclass(frozen=True)

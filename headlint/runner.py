@@ -20,7 +20,7 @@ from typing import Iterator, Optional
 
 from .engine import FileResult, check_file
 from .project import Project, digest
-from .records import FileError
+from .records import FileError, internal_error
 from .source import read, read_bytes
 
 
@@ -115,5 +115,4 @@ def _check(item: tuple) -> FileResult:
     try:
         return check_file(task.path, task.select, task.confirm, task.fix, project=_project, data=data)
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
-        reason = f"internal error ({type(error).__name__}: {error}); please report it with this file"
-        return FileResult(task.path, error=FileError(task.path, reason, "check"))
+        return FileResult(task.path, error=internal_error(task.path, "check", error))

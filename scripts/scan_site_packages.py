@@ -51,21 +51,24 @@ def python_files(roots) -> list:
 
 def worker() -> None:
     from headlint.engine import check_file, check_text
+    from headlint.project import Project
 
     # imports (libcst, the rules) before the first timer starts
     check_text("import torch\nm = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Softmax(dim=1))\n")
+    project = Project()  # imports of the scanned packages' own modules are followed, as the CLI does
     for line in sys.stdin:
         path = line.rstrip("\n")
         started = time.perf_counter()
         try:
-            result = check_file(path)
+            result = check_file(path, project=project)
             record = {
                 "path": path,
                 "parsed": result.parsed,
                 "error": None if result.error is None else {"stage": result.error.stage, "reason": result.error.reason},
                 "findings": [
                     {"code": f.code, "line": f.span.line, "column": f.span.col, "message": f.message,
-                     "source": f.source_line.strip(), "related": [f"{label}: line {s.line}" for label, s in f.related]}
+                     "source": f.source_line.strip(), "path": f.span.path,
+                     "related": [f"{label}: {s.path} line {s.line}" for label, s in f.related]}
                     for f in result.findings
                 ],
             }
@@ -200,7 +203,8 @@ def main(argv=None) -> int:
         print(f"  {r['path']}: [{r['error']['stage']}] {r['error']['reason']}")
     print(f"findings:        {len(findings)} in {len({r['path'] for r, _ in findings})} files")
     for r, f in findings:
-        print(f"  {r['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}")
+        where = f.get("path", r["path"])  # a finding reached from r['path'] may lie in a module it imports
+        print(f"  {where}:{f['line']}:{f['column']}: {f['code']} {f['message']}" + (f"  (from {r['path']})" if where != r["path"] else ""))
         print(f"      | {f['source']}")
         for related in f["related"]:
             print(f"      = {related}")

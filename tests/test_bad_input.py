@@ -269,3 +269,32 @@ def test_every_file_excluded_by_the_configuration_says_so(project):
     result = headlint("check", ".", cwd=project)  # the others are still checked
     assert result.returncode == 1 and result.stderr == ""
     assert FINDING in result.stdout and "in 1 of 1 file." in summary(result)
+
+
+INJECT_BUG = """
+import dataclasses
+from headlint import rules
+
+def _boom(head, _check=rules.RULES["HL004"].check):
+    if head.model == "Boom":
+        raise RuntimeError("injected")
+    return _check(head)
+
+rules.RULES["HL004"] = dataclasses.replace(rules.RULES["HL004"], check=_boom)
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_internal_error_is_one_line_for_its_file_and_the_rest_is_checked(project, tmp_path_factory, jobs):
+    site = tmp_path_factory.mktemp("site")
+    (site / "sitecustomize.py").write_text(INJECT_BUG)
+    (project / "boom.py").write_text("import torch\n\nclass Boom(torch.nn.Module):\n    def forward(self, x):\n        return x\n")
+    env = {"PYTHONPATH": str(site)}
+    result = headlint("check", "--no-cache", "-j", jobs, ".", cwd=project, env=env)
+    assert result.returncode == 2
+    assert FINDING in result.stdout  # the other file is still checked and reported
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("headlint: error: boom.py: internal error while analysing it (RuntimeError: injected)")
+    assert "report it" in line and "--verbose" in line
+    verbose = headlint("check", "--no-cache", "-j", jobs, "--verbose", ".", cwd=project, env=env)
+    assert "Traceback (most recent call last)" in verbose.stderr and "RuntimeError: injected" in verbose.stderr
