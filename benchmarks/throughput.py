@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from wheels import download  # noqa: E402 - shared with scripts/corpus.py
 TRANSFORMERS = "5.23.0"
 TORCHFIX = "0.7.0"
 TORCH = "2.13.0"  # the CPU build on this machine's disk; any other spec pulls a CUDA build
@@ -145,17 +147,6 @@ def nearest_version(package: str, wanted: str) -> Optional[str]:
     if below:
         return max(below)[1]
     return min(above)[1] if above else None
-
-
-def download(spec: str, into: Path) -> tuple:
-    """``pip download --no-deps spec -d into``: (the wheel's path or None, pip's output)."""
-    into.mkdir(parents=True, exist_ok=True)
-    before = set(into.glob("*.whl"))
-    done = quiet([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", spec, "-d", str(into)])
-    name, _, version = spec.partition("==")
-    wanted = re.compile(rf"^{re.escape(name).replace('_', '[-_]')}-{re.escape(version)}-.*\.whl$", re.IGNORECASE)
-    wheels = [w for w in into.glob("*.whl") if wanted.match(w.name)] or sorted(set(into.glob("*.whl")) - before)
-    return (wheels[0] if done.returncode == 0 and wheels else None), done.stdout + done.stderr
 
 
 def corpus(cache: Path, wanted: str) -> tuple:

@@ -3,6 +3,7 @@ relative, absolute and package imports, builder functions and module objects."""
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,22 @@ def test_imports_that_lead_nowhere_stay_silent(tmp_path):
     document = json.loads(result.stdout)
     assert document["findings"] == []
     assert [e["path"] for e in document["errors"]] == []  # broken.py: no framework import, not checked
+
+
+PROJECTS = Path(__file__).resolve().parent.parent / "fixtures" / "projects"
+TRAINING_FILES = {  # the file that applies the loss, alone on the command line (as pre-commit passes it)
+    "torch_package_relative": "classifier/train.py",
+    "keras_compile_elsewhere": "train.py",
+    "regression_data_module": "train.py",
+    "lightning_head_builder": "module.py",
+    "hf_style_loss_fct": "trainer.py",
+}
+
+
+@pytest.mark.parametrize("project", sorted(TRAINING_FILES))
+def test_checking_only_the_training_file_still_finds_the_head_in_the_model_file(project):
+    root = PROJECTS / project
+    marked = {(str(p.relative_to(root)), n) for p in root.rglob("*.py")
+              for n, line in enumerate(p.read_text().splitlines(), 1) if "# expect:" in line}
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", TRAINING_FILES[project], cwd=root))
+    assert {(f["path"], f["line"]) for f in found} == marked
