@@ -49,7 +49,13 @@ MAX_CLIMB = 4  # directories above the importing file, when no root marker is fo
 # Directories holding installed packages: the libraries there are not the project's
 # own modules, even when the checked file is itself installed code.
 NOT_ROOTS = ("site-packages", "dist-packages")
-MAX_LOADS = 40  # modules run for one checked file: a guard against import fan-out
+# Guards against import fan-out (real code bases import dozens of large internal
+# modules from every file): what one checked file may load, and the largest module
+# followed (a user's models.py is far smaller; a framework's internals are not
+# where its heads are). Past them an import is unknown, and rules stay silent.
+MAX_LOADS = 16
+MAX_LOADED_BYTES = 400_000
+MAX_MODULE_BYTES = 150_000
 # Parsed modules kept per process: a libcst tree takes about 200 times its source
 # in memory, so the bound is on their sources' total size.
 KEPT_SOURCE_CHARS = 1_500_000
@@ -173,7 +179,8 @@ class Project:
         key = os.path.realpath(path)
         if check is not None and key in check.loaded:
             return check.loaded[key]
-        if check is not None and len(check.loaded) >= MAX_LOADS:
+        if check is not None and not self._affordable(check, path):
+            check.deps[os.path.normpath(path)] = file_digest(path)
             return None
         if key in self._trees:
             self._trees.move_to_end(key)
@@ -186,6 +193,15 @@ class Project:
             if loaded is not None:
                 check.loaded[key] = loaded
         return loaded
+
+    @staticmethod
+    def _affordable(check: Check, path: str) -> bool:
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            return True  # load() finds out and says None
+        spent = sum(len(loaded.source.text) for loaded in check.loaded.values())
+        return len(check.loaded) < MAX_LOADS and size <= MAX_MODULE_BYTES and spent + size <= MAX_LOADED_BYTES
 
     def _keep(self, key: str, loaded: Optional[Loaded]) -> None:
         self._trees[key] = loaded
