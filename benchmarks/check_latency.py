@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT / "fixtures" / "torch" / "seq_softmax_crossentropy.py"
+DEFAULT = ROOT / "fixtures" / "torch" / "seq_softmax_crossentropy.py"  # one finding (and its fix)
+CLEAN = ROOT / "fixtures" / "torch" / "clean_log_softmax_crossentropy.py"  # the usual commit: nothing to report
 HEADLINT = Path(sys.executable).with_name("headlint")
 
 
@@ -40,6 +41,7 @@ def main() -> None:
     floor = timed([sys.executable, "-c", "import libcst"], args.repeat)
     python = timed([sys.executable, "-c", "pass"], args.repeat)
     check = timed([str(HEADLINT), "check", "--no-cache", args.file], args.repeat)
+    clean = timed([str(HEADLINT), "check", "--no-cache", str(CLEAN)], args.repeat)
     with tempfile.TemporaryDirectory() as cache:
         warm_command = [str(HEADLINT), "check", "--cache-dir", cache, args.file]
         subprocess.run(warm_command, capture_output=True, check=False)
@@ -49,6 +51,7 @@ def main() -> None:
     print(f"python -c pass           {python * 1000:7.0f} ms")
     print(f"python -c 'import libcst' {floor * 1000:6.0f} ms  (the floor)")
     print(f"headlint check (cold)    {check * 1000:7.0f} ms  ({check / floor:.2f}x the floor)")
+    print(f"headlint check (clean)   {clean * 1000:7.0f} ms  ({clean / floor:.2f}x the floor; cold, {CLEAN.name})")
     print(f"headlint check (warm)    {warm * 1000:7.0f} ms  ({warm / floor:.2f}x the floor; served from the cache)")
     print(f"headlint check --confirm {confirm * 1000:7.0f} ms  (imports the finding's framework)")
 
