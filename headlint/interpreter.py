@@ -95,8 +95,7 @@ class Scope:
             if name in scope.vars:
                 found = scope.vars[name]
                 if isinstance(found, Lazy):
-                    scope.vars[name] = UNKNOWN  # an import cycle resolves to unknown
-                    found = scope.vars[name] = found.resolve()
+                    found = scope.vars[name] = found.get()
                 return found
             for module in scope.stars:
                 if isinstance(module, ModuleV):  # ``from .layers import *``
@@ -690,9 +689,9 @@ class Interpreter:
         if isinstance(callee, Qual):
             return frameworks.call_qualified(callee.name, site)
         if isinstance(callee, Function):
-            return self.call_function(callee, site.args, site.kwargs, site.ctx)
+            return self.call_function(callee, site.args, site.kwargs, site.ctx, site.node)
         if isinstance(callee, BoundMethod):
-            return self.call_function(callee.function, [callee.instance] + site.args, site.kwargs, site.ctx)
+            return self.call_function(callee.function, [callee.instance] + site.args, site.kwargs, site.ctx, site.node)
         if isinstance(callee, ClassV):
             return self.instantiate(callee, site.args, site.kwargs, site.ctx)
         if isinstance(callee, Instance):
@@ -732,10 +731,13 @@ class Interpreter:
             return UNKNOWN
         return frameworks.call_method(receiver, name, site)
 
-    def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx) -> Value:
-        key = (fn.node, tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference)
+    def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx, site=None) -> Value:
+        """``site``: the call's node. Calls are memoised per call site: two calls of
+        ``make_trunk()`` must not return the same (mutable) model, or a layer added
+        to one would appear in the other."""
+        key = (fn.node, id(site), tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference)
         if key in self._memo:
-            return self._memo[key]
+            return self._memo[key][0]
         imported = _root(fn.scope) is not self.globals
         if fn.node in self._active or self._depth >= MAX_DEPTH or self._calls >= MAX_CALLS:
             return UNKNOWN
@@ -760,7 +762,9 @@ class Interpreter:
             self._depth -= 1
             self._imported_depth -= imported
             self._active.discard(fn.node)
-        self._memo[key] = result
+        # the arguments are kept with the result: the key holds their ids, and an id
+        # is unique only while its object lives
+        self._memo[key] = (result, args, kwargs)
         return result
 
     def _no_grad_decorated(self, fn: Function) -> bool:

@@ -117,6 +117,7 @@ class ModelV(Value):
     items: Optional[list] = None  # Sequential layers
     outputs_value: Optional[Value] = None  # functional Keras outputs
     forward: Optional[Callable[[], Value]] = None  # computes a module's output
+    instance: Optional["Instance"] = None  # for a module class: the instance it models
     classifier_evidence: list = field(default_factory=list)
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
@@ -186,12 +187,22 @@ class Transformer(Value):
     result: TargetFact
 
 
-@dataclass(eq=False)
 class Lazy(Value):
     """A name imported from one of the project's own modules (project.py): resolved
-    on first use, so that imports a file never uses cost nothing."""
+    on first use, so that imports a file never uses cost nothing. Resolved once:
+    every copy of a scope (the branches of an ``if``) then sees the same value."""
 
-    resolve: Callable[[], Value]
+    __slots__ = ("_resolve", "_value")
+
+    def __init__(self, resolve: Callable[[], Value]):
+        self._resolve = resolve
+        self._value: Optional[Value] = None
+
+    def get(self) -> Value:
+        if self._value is None:
+            self._value = UNKNOWN  # an import cycle resolves to unknown
+            self._value = self._resolve()
+        return self._value
 
 
 @dataclass(eq=False)
@@ -213,8 +224,14 @@ def fact_of(value: Value) -> TargetFact:
     return value.fact if value is not None else UNKNOWN_FACT
 
 
+def _same_loss(a: Loss, b: Loss) -> bool:
+    return (a.kind, a.framework, a.applies, a.expects, a.from_logits) == (b.kind, b.framework, b.applies, b.expects, b.from_logits)
+
+
 def join(a: Value, b: Value) -> Value:
     """Two possible values of one name: keep what both agree on."""
+    a = a.get() if isinstance(a, Lazy) else a
+    b = b.get() if isinstance(b, Lazy) else b
     if a is b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -232,6 +249,8 @@ def join(a: Value, b: Value) -> Value:
         )
     if isinstance(a, Const) and isinstance(b, Const) and a.value == b.value:
         return a
+    if isinstance(a, LossObj) and isinstance(b, LossObj) and _same_loss(a.loss, b.loss):
+        return a  # ``CrossEntropyLoss()`` or ``CrossEntropyLoss(weight=w)``: the same loss to the rules
     if isinstance(a, (Tensor, Seq, Const)) and isinstance(b, (Tensor, Seq, Const)):
         return Tensor(fact=targets.join(a.fact, b.fact))
     return UNKNOWN

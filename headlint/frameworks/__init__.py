@@ -84,7 +84,21 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
+    if model.instance is not None and (len(site.args) > 1 or site.kwargs):
+        # ``model(x, labels=y)``: a forward that computes its own loss from the
+        # arguments (Hugging Face style) is followed with them, for its loss events
+        call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
     return common.model_output(model, site.interp)
+
+
+def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
+    """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
+    from ..values import Function
+
+    method = instance.cls.lookup(name)
+    if not isinstance(method, Function):
+        return UNKNOWN
+    return site.interp.call_function(method, [instance, *args], kwargs, site.ctx, site.node)
 
 
 def call_method(receiver: Value, name: str, site) -> Value:
@@ -129,5 +143,6 @@ def module_model(instance: Instance, interp) -> ModelV:
         return interp.call_function(method, [instance, Tensor()], {}, Ctx())
 
     model.forward = forward
+    model.instance = instance
     interp.events.models.append(model)
     return model

@@ -54,6 +54,12 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
     if name == "fit":
         target = site.arg("y", 1)
         model.fits.append(target if target is not None else UNKNOWN)
+        if model.instance is not None:
+            # fit() runs the subclass's own train_step on (x, y) batches
+            from . import call_method_of
+
+            batch = Seq([site.arg("x", 0) or UNKNOWN, target if target is not None else UNKNOWN])
+            call_method_of(model.instance, "train_step", [batch], {}, site)
         return UNKNOWN
     if name in ("predict", "predict_on_batch"):
         return model_output(model, site.interp)
