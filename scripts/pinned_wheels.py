@@ -246,8 +246,14 @@ def headlint_result(run: Run) -> dict:
 
 
 def versions_line(root: Path) -> str:
-    """headlint's version (and the repo's commit), libcst, click, Python."""
+    """headlint's version (and the commit of the checkout it is imported from, else
+    of ``root``), libcst, click, Python."""
+    import importlib.util
     from importlib import metadata
+
+    spec = importlib.util.find_spec("headlint")
+    if spec is not None and spec.origin:
+        root = Path(spec.origin).resolve().parents[1]  # the checkout of an editable install
 
     def version(name: str) -> str:
         try:
@@ -259,7 +265,7 @@ def versions_line(root: Path) -> str:
     git = quiet(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], timeout=30)
     if git.returncode == 0:
         dirty = quiet(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "headlint"], timeout=30)
-        state = f", repo {git.stdout.strip()}{' + uncommitted changes to headlint/' if dirty.stdout.strip() else ''}"
+        state = f", {root} at {git.stdout.strip()}{' + uncommitted changes to headlint/' if dirty.stdout.strip() else ''}"
     return (
         f"headlint {version('headlint')}{state}; libcst {version('libcst')}; click {version('click')}; "
         f"Python {sys.version.split()[0]} ({sys.executable})"
