@@ -39,114 +39,47 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from wheels import download  # noqa: E402 - shared with scripts/corpus.py
 TRANSFORMERS = "5.23.0"
 TORCHFIX = "0.7.0"
 TORCH = "2.13.0"  # the CPU build on this machine's disk; any other spec pulls a CUDA build
 MODELING = re.compile(r"^modeling_.*\.py$")
-START = time.perf_counter()
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from pinned_wheels import (
+    Run,
+    detect_options,
+    download,
+    headlint_args,
+    headlint_command,
+    headlint_result,
+    measured,
+    nearest_version,
+    prefiltered,
+    progress,
+    quiet,
+    tail,
+    unpack,
+)
+from pinned_wheels import versions_line as _versions_line
 
 
-def progress(message: str) -> None:
-    print(f"[{time.perf_counter() - START:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- children
-
-
-@dataclass
-class Run:
-    wall: float
-    cpu: float
-    rss_mb: float  # max RSS of the largest single process (the child or a waited-for worker)
-    rc: int
-    stdout: str
-    stderr: str
-    timed_out: bool = False
-
-
-def measured(command: list, cwd: Optional[str] = None, timeout: Optional[float] = None, env=None) -> Run:
-    """Run ``command`` with its output in files; wall time, CPU time and max RSS
-    of exactly this child (and the children it waited for) from ``os.wait4``."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True)
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # the child and its workers
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, kill) if timeout else None
-        if timer:
-            timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            if timer:
-                timer.cancel()
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            wall,
-            usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024,  # KiB on Linux
-            process.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            killed.is_set(),
-        )
-
-
-def quiet(command: list, timeout: float = 900, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
-
-
-def tail(text: str, lines: int = 6) -> str:
-    return "\n".join("      " + line for line in text.strip().splitlines()[-lines:])
+def versions_line() -> str:
+    return _versions_line(ROOT)
 
 
 # --------------------------------------------------------------------------- corpus
 
 
-def _version_key(version: str) -> Optional[tuple]:
-    if not re.fullmatch(r"\d+(\.\d+)*", version):
-        return None  # pre-releases, dev and post releases are not candidates
-    return tuple(int(part) for part in version.split("."))
-
-
-def nearest_version(package: str, wanted: str) -> Optional[str]:
-    """The greatest final release not above ``wanted``, else the least above it."""
-    listing = quiet([sys.executable, "-m", "pip", "index", "versions", package], timeout=300)
-    match = re.search(r"Available versions:\s*(.+)", listing.stdout)
-    if not match:
-        return None
-    target = _version_key(wanted)
-    found = [(key, v) for v in (s.strip() for s in match.group(1).split(",")) if (key := _version_key(v))]
-    below = [item for item in found if item[0] <= target]
-    above = [item for item in found if item[0] > target]
-    if below:
-        return max(below)[1]
-    return min(above)[1] if above else None
+def is_modeling_file(member: str) -> bool:
+    return MODELING.match(member.rsplit("/", 1)[-1]) is not None
 
 
 def corpus(cache: Path, wanted: str) -> tuple:
@@ -171,13 +104,8 @@ def corpus(cache: Path, wanted: str) -> tuple:
                     sys.exit(f"throughput: cannot download transformers=={version}:\n{tail(output)}")
         if not (root / ".complete").exists():
             progress(f"unpacking modeling_*.py from {wheel.name}")
-            shutil.rmtree(root, ignore_errors=True)
-            with zipfile.ZipFile(wheel) as archive:
-                members = [m for m in archive.namelist() if MODELING.match(m.rsplit("/", 1)[-1])]
-                for member in members:
-                    archive.extract(member, root)
-            (root / ".complete").write_text(f"{len(members)}\n")
-    files = sorted(p for p in root.rglob("*.py") if MODELING.match(p.name))
+            unpack(wheel, root, is_modeling_file)
+    files = sorted(p for p in root.rglob("*.py") if is_modeling_file(p.name))
     return root, files, version, note
 
 
@@ -208,24 +136,6 @@ def sample(files: list, root: Path, into: Path, count: int) -> Path:
         shutil.copyfile(source, target)
     (into / ".complete").write_text(f"{count}\n")
     return into
-
-
-def prefiltered(files: list) -> tuple:
-    """How many files headlint's own pre-filter lets through (headlint.source)."""
-    try:
-        from headlint.source import mentions_framework
-
-        how = "headlint.source.mentions_framework"
-    except ImportError:
-        pattern = re.compile(
-            rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning)\b", re.M
-        )
-
-        def mentions_framework(data: bytes) -> bool:
-            return pattern.search(data) is not None
-
-        how = "a copy of headlint's pre-filter regex (headlint not importable here)"
-    return sum(1 for f in files if mentions_framework(f.read_bytes())), how
 
 
 # --------------------------------------------------------------------------- bare parse
@@ -265,71 +175,6 @@ def bare_parse(files: list, scratch: Path) -> tuple:
     run = measured([sys.executable, "-c", BARE, str(listing)])
     inner = json.loads(run.stdout) if run.rc == 0 else {}
     return run, inner
-
-
-# --------------------------------------------------------------------------- headlint
-
-
-def headlint_command() -> Path:
-    here = Path(sys.executable).with_name("headlint")
-    if here.exists():
-        return here
-    found = shutil.which("headlint")
-    if found:
-        progress(f"no headlint next to {sys.executable}; using {found}")
-        return Path(found)
-    sys.exit(f"throughput: no headlint command next to {sys.executable}: run this with the Python "
-             "of the environment headlint is installed in (e.g. .venv/bin/python)")
-
-
-@dataclass
-class Options:
-    jobs_flag: Optional[str] = None
-    no_cache: bool = False
-    cache_dir: bool = False
-    cache: bool = False  # some cache option exists
-    notes: list = field(default_factory=list)
-
-
-def detect_options(headlint: Path) -> Options:
-    help_text = quiet([str(headlint), "check", "--help"], timeout=60).stdout
-    found = Options()
-    if re.search(r"(?<![\w-])--jobs\b", help_text):
-        found.jobs_flag = "--jobs"
-    elif re.search(r"(?<![\w-])-j\b", help_text):
-        found.jobs_flag = "-j"
-    found.no_cache = bool(re.search(r"(?<![\w-])--no-cache\b", help_text))
-    found.cache_dir = bool(re.search(r"(?<![\w-])--cache-dir\b", help_text))
-    found.cache = found.no_cache or found.cache_dir or bool(re.search(r"(?<![\w-])--cache\b", help_text))
-    return found
-
-
-def headlint_args(headlint: Path, options: Options, jobs: int, path: Path, cache_dir: Optional[Path], use_cache: bool) -> list:
-    command = [str(headlint), "check", "--output-format", "json", "-q"]
-    if options.jobs_flag:
-        command += [options.jobs_flag, str(jobs)]
-    if options.no_cache and not use_cache:
-        command.append("--no-cache")
-    if options.cache_dir and cache_dir is not None:
-        command += ["--cache-dir", str(cache_dir)]
-    return command + [str(path)]
-
-
-def headlint_result(run: Run) -> dict:
-    """files_checked, findings, errors, and any other count the JSON document has."""
-    try:
-        document = json.loads(run.stdout)
-    except ValueError:
-        return {"unreadable": True}
-    counts = {
-        "files_checked": document.get("files_checked"),
-        "findings": len(document.get("findings", [])),
-        "errors": len(document.get("errors", [])),
-    }
-    for key, value in document.items():  # fields a later headlint may add (files_parsed, ...)
-        if key.startswith("files_") and key != "files_checked" and isinstance(value, int):
-            counts[key] = value
-    return counts
 
 
 # --------------------------------------------------------------------------- torchfix
@@ -410,26 +255,6 @@ def line(label: str, runs: list, files: int, extra: str = "") -> str:
         f"{label:<34} wall {wall:7.1f} s{spread(runs, 'wall')} ({files / wall:6.1f} files/s)"
         f"   cpu {cpu:7.1f} s{spread(runs, 'cpu')} ({files / cpu:6.1f} files/s)"
         f"   max RSS {max(r.rss_mb for r in runs):6.0f} MB{extra}"
-    )
-
-
-def versions_line() -> str:
-    from importlib import metadata
-
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
-    state = ""
-    git = quiet(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], timeout=30)
-    if git.returncode == 0:
-        dirty = quiet(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "headlint"], timeout=30)
-        state = f", repo {git.stdout.strip()}{' + uncommitted changes to headlint/' if dirty.stdout.strip() else ''}"
-    return (
-        f"headlint {version('headlint')}{state}; libcst {version('libcst')}; click {version('click')}; "
-        f"Python {sys.version.split()[0]} ({sys.executable})"
     )
 
 
