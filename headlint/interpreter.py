@@ -89,6 +89,9 @@ class Scope:
         self.parent = parent
         self.stars: list = []  # modules star-imported here
 
+    def defines(self, name: str) -> bool:
+        return name in self.vars
+
     def lookup(self, name: str) -> Optional[Value]:
         scope: Optional[Scope] = self
         while scope is not None:
@@ -107,7 +110,110 @@ class Scope:
                 if _known(qual):
                     return Qual(qual)
             scope = scope.parent
+            if isinstance(scope, ModuleScope):
+                return scope.lookup(name)  # it runs what binds the name first
         return None
+
+
+class ModuleScope(Scope):
+    """The top level of an imported module, run statement by statement on demand:
+    looking a name up runs the statements that bind it (and the calls made on it
+    at the top level, ``model.add(...)``), so importing one class from a module
+    never runs the rest of it, nor loads what the rest imports."""
+
+    __slots__ = ("_interp", "_pending", "_done")
+
+    def __init__(self, interp: "Interpreter", body):
+        super().__init__()
+        self._interp = interp
+        self._pending: dict = {}  # name -> statements binding or extending it, in order
+        self._done: set = set()
+        for stmt in body:
+            for name in _bound_names(stmt):
+                self._pending.setdefault(name, []).append(stmt)
+            receiver = _called_on(stmt)
+            if receiver is not None and receiver in self._pending:
+                self._pending[receiver].append(stmt)
+            if _star_import(stmt):
+                self._run(stmt)
+
+    def defines(self, name: str) -> bool:
+        return name in self.vars or name in self._pending
+
+    def lookup(self, name: str) -> Optional[Value]:
+        for stmt in self._pending.pop(name, ()):
+            self._run(stmt)
+        return super().lookup(name)
+
+    def _run(self, stmt) -> None:
+        if id(stmt) not in self._done:
+            self._done.add(id(stmt))
+            self._interp.exec_block([stmt], self, Ctx())
+
+
+def _bound_names(stmt) -> set:
+    """The names a top-level statement binds (inside an if / try / with / for too)."""
+    names: set = set()
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        names.add(stmt.name.value)
+    elif isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    names |= _target_names(target.target)
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                names |= _target_names(small.target)
+            elif isinstance(small, cst.Import):
+                names |= {a.asname.name.value if a.asname else _dotted(a.name).split(".")[0] for a in small.names}
+            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                names |= {a.asname.name.value if a.asname else _dotted(a.name) for a in small.names}
+    elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+        if isinstance(stmt, cst.For):
+            names |= _target_names(stmt.target)
+        for child in _blocks(stmt):
+            for inner in child:
+                names |= _bound_names(inner)
+    return names
+
+
+def _blocks(stmt) -> list:
+    blocks = [stmt.body.body]
+    orelse = getattr(stmt, "orelse", None)
+    while orelse is not None:
+        blocks.append(orelse.body.body)
+        orelse = getattr(orelse, "orelse", None) if isinstance(orelse, cst.If) else None
+    blocks += [handler.body.body for handler in getattr(stmt, "handlers", ())]
+    final = getattr(stmt, "finalbody", None)
+    if final is not None:
+        blocks.append(final.body.body)
+    return blocks
+
+
+def _target_names(target) -> set:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return {n for el in target.elements for n in _target_names(el.value)}
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return set()
+
+
+def _called_on(stmt) -> Optional[str]:
+    """``model.add(...)`` at the top level: the name it is called on."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)):
+        return None
+    call = stmt.body[0].value
+    node = call.func if isinstance(call, cst.Call) else None
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _star_import(stmt) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) for small in stmt.body
+    )
 
 
 def _known(qual: str) -> bool:
@@ -218,7 +324,7 @@ class Interpreter:
         base = project.resolve(self.path, module, level)
         if base is not None:
             found = self.module_scope(base)
-            if found is not None and name in found.vars:
+            if found is not None and found.defines(name):
                 return found.lookup(name)
             if found is not None and not base.endswith("__init__.py"):
                 return found.lookup(name) or UNKNOWN  # star imports of that module
@@ -240,8 +346,8 @@ class Interpreter:
 
     def module_scope(self, path: str) -> Optional[Scope]:
         """The top-level scope of one of the project's modules, run once per checked
-        file (project.py says why); None for a module still being run (an import
-        cycle) or one that cannot be parsed."""
+        file (project.py says why), lazily (ModuleScope); None for a module that
+        cannot be parsed."""
         import os
 
         check = self.project.current
@@ -253,10 +359,8 @@ class Interpreter:
         loaded = self.project.load(path)
         if loaded is None:
             return None
-        check.scopes[key] = None
         sub = Interpreter(loaded.module, self.project, path)
-        sub.exec_block(loaded.module.body, sub.globals, Ctx())
-        check.scopes[key] = sub.globals
+        sub.globals = check.scopes[key] = ModuleScope(sub, loaded.module.body)
         return sub.globals
 
     # ---- statements ----------------------------------------------------------
@@ -403,7 +507,12 @@ class Interpreter:
                 self.functions.append(fn)
             elif isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    imported = _unresolved_import(small, scope)
+                    if imported is not None:
+                        # ``config_class = BertConfig``: kept unresolved until used, so a
+                        # class attribute nobody reads never loads the module it names
+                        body_scope.vars[small.targets[0].target.value] = imported
+                    elif isinstance(small, (cst.Assign, cst.AnnAssign)):
                         self.exec_small(small, body_scope, ctx)
         cls.attrs.update({k: v for k, v in body_scope.vars.items() if k not in cls.attrs})
         return cls
@@ -465,11 +574,19 @@ class Interpreter:
             return Qual("builtins." + node.value)
         return UNKNOWN
 
+    # int() and float() read Python's numeric literals (libcst's evaluated_value
+    # runs ast.literal_eval, a parse per number)
     def eval_Integer(self, node, scope, ctx) -> Value:
-        return Const(node.evaluated_value, node)
+        try:
+            return Const(int(node.value, 0), node)
+        except ValueError:
+            return Const(node.evaluated_value, node)
 
     def eval_Float(self, node, scope, ctx) -> Value:
-        return Const(node.evaluated_value, node)
+        try:
+            return Const(float(node.value), node)
+        except ValueError:
+            return Const(node.evaluated_value, node)
 
     def eval_SimpleString(self, node, scope, ctx) -> Value:
         body = node.value[len(node.prefix) + len(node.quote) : -len(node.quote)]
@@ -497,6 +614,8 @@ class Interpreter:
             if name in base.attrs:
                 return base.attrs[name]
             found = base.cls.lookup(name)
+            if isinstance(found, Lazy):
+                found = found.get()
             if isinstance(found, Function):
                 return BoundMethod(base, found)
             if found is not None:
@@ -504,7 +623,7 @@ class Interpreter:
             return UNKNOWN
         if isinstance(base, ClassV):
             found = base.lookup(name)
-            return found if found is not None else UNKNOWN
+            return found.get() if isinstance(found, Lazy) else found if found is not None else UNKNOWN
         if isinstance(base, Tensor) and name in ("T", "data", "values", "mT"):
             return base
         return UNKNOWN
@@ -844,6 +963,20 @@ _BINOPS = {
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
 }
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:
+    """``name = Imported`` (one plain name bound to a not yet resolved import)."""
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None
+    if not isinstance(small.value, cst.Name):
+        return None
+    while scope is not None:
+        if small.value.value in scope.vars:
+            found = scope.vars[small.value.value]
+            return found if isinstance(found, Lazy) else None
+        scope = scope.parent
+    return None
 
 
 def _root(scope: Scope) -> Scope:

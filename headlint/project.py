@@ -54,8 +54,8 @@ NOT_ROOTS = ("site-packages", "dist-packages")
 # followed (a user's models.py is far smaller; a framework's internals are not
 # where its heads are). Past them an import is unknown, and rules stay silent.
 MAX_LOADS = 16
-MAX_LOADED_BYTES = 400_000
-MAX_MODULE_BYTES = 150_000
+MAX_LOADED_BYTES = 200_000
+MAX_MODULE_BYTES = 100_000
 # Parsed modules kept per process: a libcst tree takes about 200 times its source
 # in memory, so the bound is on their sources' total size.
 KEPT_SOURCE_CHARS = 1_500_000
