@@ -437,7 +437,7 @@ class Interpreter:
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):
-            return base  # indexing keeps both the activation and the facts
+            return base.reshaped()  # indexing keeps both the activation and the facts
         return UNKNOWN
 
     def eval_Tuple(self, node, scope, ctx) -> Value:

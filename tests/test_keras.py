@@ -191,3 +191,17 @@ model.compile(loss={"cls": keras.losses.CategoricalCrossentropy(from_logits=True
 model.fit(x, {"cls": y_cls, "reg": y_reg})
 """
     ) == [("HL001", 9)]
+
+
+def test_a_reshape_after_a_one_unit_dense_hides_its_unit_count():
+    # (batch, time, 1) scores flattened to (batch, time): a softmax over time steps
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(20, 8))
+scores = layers.Dense(1)(inputs)
+weights = layers.Softmax()(layers.Flatten()(scores))
+model = keras.Model(inputs, weights)
+reshaped = keras.Sequential([layers.Dense(1), layers.Reshape((4,)), layers.Activation("softmax")])
+reshaped.compile(loss="categorical_crossentropy")
+"""
+    ) == []

@@ -347,3 +347,36 @@ def test_an_unknown_star_argument_hides_what_comes_after_it():
         loss = nn.CrossEntropyLoss()(model(x), y)
         """
     ) == []
+
+
+def test_a_reshape_after_a_one_unit_layer_hides_its_unit_count():
+    # Multiple choice: one score per (example, choice), viewed as (batch, 4 choices).
+    # The softmax then runs over the 4 choices (HL001 with the cross-entropy), not one unit.
+    assert lint(
+        """
+        import torch
+        from torch import nn
+
+        class MultipleChoice(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.score = nn.Linear(64, 1)
+
+            def forward(self, h):
+                return self.score(h).view(-1, 4).softmax(-1)
+
+        model = MultipleChoice()
+        loss = nn.CrossEntropyLoss()(model(h), y)
+        """
+    ) == [("HL001", 11)]
+    for reshape in ("squeeze(-1)", "flatten(1)", "permute(0, 2, 1)"):
+        assert codes(
+            f"""
+            import torch.nn.functional as F
+            from torch import nn
+
+            scorer = nn.Linear(64, 1)
+            weights = F.softmax(scorer(h).{reshape}, dim=-1)
+            model = nn.Sequential(nn.Linear(64, 1), nn.Flatten(0), nn.Softmax(dim=-1))
+            """
+        ) == []

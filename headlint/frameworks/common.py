@@ -193,7 +193,9 @@ def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
         act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
         return apply_activation(value, act)
     if isinstance(obj, PassObj):
-        return value if isinstance(value, Tensor) else Tensor()
+        if not isinstance(value, Tensor):
+            return Tensor()
+        return value.reshaped() if obj.reshapes else value
     if isinstance(obj, ModelV):
         return model_output(obj, interp)
     if isinstance(obj, Instance) and obj.model is not None:
