@@ -205,3 +205,47 @@ reshaped = keras.Sequential([layers.Dense(1), layers.Reshape((4,)), layers.Activ
 reshaped.compile(loss="categorical_crossentropy")
 """
     ) == []
+
+
+def test_multi_output_compile_dict_reports_the_raw_binary_head_only():
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(16,))
+h = layers.Dense(32, activation="relu")(inputs)
+churn = layers.Dense(1, name="churn")(h)
+spend = layers.Dense(1, name="spend")(h)
+model = keras.Model(inputs, [churn, spend])
+model.compile(loss={"churn": "binary_crossentropy", "spend": "mse"}, optimizer="adam")
+model.fit(x, {"churn": y_churn, "spend": y_spend})
+"""
+    ) == [("HL007", 9)]
+
+
+def test_from_logits_true_in_a_lambda_on_a_sigmoid_output():
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")])
+model.compile(loss=lambda y, p: keras.losses.binary_crossentropy(y, p, from_logits=True), optimizer="adam")
+"""
+    )] == ["HL005"]
+
+
+@pytest.mark.parametrize("loss", ['"sparse_categorical_crossentropy"', "keras.losses.CategoricalCrossentropy()"])
+def test_one_unit_with_a_categorical_loss(loss):
+    assert [c for c, _ in keras_lint(
+        f"""
+model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1)])
+model.compile(loss={loss}, optimizer="adam")
+"""
+    )] == ["HL010"]
+
+
+def test_raw_scores_with_an_activation_layer_after_them_are_not_raw():
+    assert keras_lint(
+        """
+model = keras.Sequential([layers.Dense(10), layers.Activation("softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+binary = keras.Sequential([layers.Dense(1), layers.Activation(tf.nn.sigmoid)])
+binary.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    ) == []
