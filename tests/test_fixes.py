@@ -594,6 +594,10 @@ NEW_UNUSUAL = {
     "hl006-softmax-function-in-an-attribute": one_change(
         TORCH_FORWARD, "        self.fc2 = nn.Linear(64, 5)\n", "        self.fc2 = nn.Linear(64, 5)\n        self.softmax = F.softmax\n"
     ).replace("return F.softmax(self.fc2(x), dim=1)", "return self.softmax(self.fc2(x), dim=1)").replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"),
+    "hl006-softmax-bound-to-a-name-in-forward": one_change(
+        TORCH_FORWARD, "        return F.softmax(self.fc2(x), dim=1)  # class scores\n",
+        "        probs = F.softmax(self.fc2(x), dim=1)\n        self.entropy = -(probs * probs.log()).sum()\n        return probs\n",
+    ).replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"),
     "hl006-one-unit-scores": one_change(NLL_ON_SCORES, "nn.Linear(20, 5)", "nn.Linear(20, 1)"),
     "hl007-loss-shared-with-a-sigmoid-model": one_change(TORCH_ONE_UNIT, ", nn.Softmax(dim=1)", "")
     + "probs = nn.Sequential(nn.Linear(32, 1), nn.Sigmoid())\nother = criterion(probs(x), y)\n",

@@ -15,7 +15,7 @@ Fixes (``fix`` below): on a softmax output, the softmax becomes ``log_softmax``
 spelled the same way (``F.softmax`` -> ``F.log_softmax``, ``nn.Softmax`` ->
 ``nn.LogSoftmax``, ``x.softmax`` -> ``x.log_softmax``), with the same dim; safe when
 the softmax is written inside the loss call (only the loss sees it), unsafe when
-it is the model's output. On raw scores, ``nn.NLLLoss`` -> ``nn.CrossEntropyLoss``
+it is the model's output (returned, or the last item of an ``nn.Sequential``). On raw scores, ``nn.NLLLoss`` -> ``nn.CrossEntropyLoss``
 and ``F.nll_loss`` -> ``F.cross_entropy`` (same parameters, same order): safe.
 """
 
@@ -100,6 +100,8 @@ def _log_softmax(head: Head, syntax) -> Optional[Fix]:
     elif act.spelling != "Tensor.softmax" and (attr.value != "softmax" or not _imported_module(call.func.value, syntax)):
         return None  # ``self.softmax(x)`` with ``self.softmax = F.softmax``: not a module's function
     safe = _inside_the_loss_call(call, head, syntax)
+    if not safe and act.spelling != "torch.nn.Softmax" and not isinstance(syntax.parent(call), cst.Return):
+        return None  # ``probs = F.softmax(...)`` may be read as probabilities further on
     why = (
         "only the loss sees it" if safe
         else "the model then outputs log-probabilities: apply .exp() where its outputs are used as probabilities"
