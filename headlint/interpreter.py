@@ -416,8 +416,10 @@ class Interpreter:
         if isinstance(base, ClassV):
             found = base.lookup(name)
             return found if found is not None else UNKNOWN
-        if isinstance(base, Tensor) and name in ("T", "data", "values", "mT"):
+        if isinstance(base, Tensor) and name in ("data", "values"):
             return base
+        if isinstance(base, Tensor) and name in ("T", "mT"):
+            return base.reshaped()  # a transpose: the units are no longer the last axis
         return UNKNOWN
 
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:

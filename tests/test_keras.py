@@ -249,3 +249,21 @@ binary = keras.Sequential([layers.Dense(1), layers.Activation(tf.nn.sigmoid)])
 binary.compile(loss="binary_crossentropy", optimizer="adam")
 """
     ) == []
+
+
+def test_an_unpacked_argument_may_hold_the_activation():
+    assert keras_lint(
+        """
+head_cfg = load_config()["head"]
+model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, **head_cfg)])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+other = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(*get_args())])
+other.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    ) == []
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, activation=None, **extra)])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    )] == ["HL007"]

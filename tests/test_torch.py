@@ -443,6 +443,8 @@ def test_a_one_unit_score_is_fine_once_viewed_as_choices_but_not_squeezed_into_n
 
         scorer = nn.Sequential(nn.Linear(64, 1))
         loss = nn.CrossEntropyLoss()(scorer(pairs).view(-1, 4), answer)
+        ranker = nn.Sequential(nn.Linear(64, 1))
+        listwise = nn.CrossEntropyLoss()(ranker(candidates).T, best)  # (1, candidates)
         one = nn.CrossEntropyLoss()(scorer(pairs), answer)
         """
     ) == ["HL010"]

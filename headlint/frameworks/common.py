@@ -136,6 +136,9 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         return LayerObj(record, Activation("identity", name="no activation", node=site.node, spelling=site.qual))
     act_pos = spec.params.index(spec.activation_param) if spec.activation_param in spec.params else None
     act_value = site.arg(spec.activation_param, act_pos)
+    if act_value is None and any(getattr(arg, "star", "") for arg in getattr(site.node, "args", ())):
+        # ``Dense(1, **head_cfg)``: the activation may be in what is unpacked
+        return LayerObj(record, Activation("other", node=site.node))
     kind = activation_kind(act_value)
     act_node = site.arg_node(spec.activation_param, act_pos) or site.node
     if kind is None:
