@@ -696,3 +696,9 @@ def test_keras_one_unit_categorical_loss_is_zero(kb, kind):
         # TensorFlow's fused softmax op returns gradient softmax - labels = 1 - y: the
         # weights move although the loss is 0 for every example
         assert m["weight_gradient_max_abs"] > 0 and "moves no loss" in ev.summary
+
+
+def test_one_unit_categorical_with_an_activation_torch_cannot_build_is_still_measured():
+    ev = confirm("HL010", new_torch_head("HL010", act="other"), "cpu")
+    assert ev.status == "confirmed", ev.summary
+    assert ev.defaults == ("no activation stands in for 'other' (one class: the loss is the same)",)

@@ -26,7 +26,7 @@ from . import imports, verdicts
 from .defaults import CLASSES, REGRESSION_UNITS, SAMPLES, Choices
 from .imports import KerasBundle
 from .keras_heads import (
-    SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
+    ACTIVATION_NAMES, SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
     train_eager,
 )
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
@@ -462,6 +462,10 @@ def one_unit_categorical(kb: KerasBundle, head: Head, choices: Choices, caught) 
     d = choices.in_features(head)
     crit = criterion(kb, head, choices)
     kind = _kind(head, "identity")
+    if kind not in ACTIVATION_NAMES and kind != "softmax":
+        # over one class the loss is 0 whatever the activation: none stands in
+        choices.note(f"no activation stands in for {kind!r} (one class: the loss is the same)")
+        kind = "identity"
     if kind == "identity":
         model = sequential(kb, d, dense(kb, 1))
         way = None

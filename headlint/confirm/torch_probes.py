@@ -366,7 +366,13 @@ _PER_EXAMPLE = {"nn.CrossEntropyLoss": lambda F: F.cross_entropy, "nn.NLLLoss": 
 
 def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
     d = choices.in_features(head)
-    act = activation(torch, _activation_kind(head, "identity"), 1)
+    kind = _activation_kind(head, "identity")
+    try:
+        act = activation(torch, kind, 1)
+    except ProbeUnavailable:
+        # over one class the loss is 0 whatever the activation: none stands in
+        choices.note(f"no activation stands in for {kind!r} (one class: the loss is the same)")
+        act = activation(torch, "identity", 1)
     crit = criterion(torch, head, choices)
     layer = linear(torch, d, 1, device)
     params = list(layer.parameters())
