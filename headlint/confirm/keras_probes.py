@@ -391,8 +391,6 @@ def double_sigmoid(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
 def _labels(rng, x, units: int, target: str):
     """Separable labels for ``units`` outputs, in the form the loss takes, and the
     class of each example (for accuracy)."""
-    import numpy as np
-
     scores = x @ rng.standard_normal((x.shape[1], units))
     if target == "binary":
         y = (scores > 0).astype("float32")
