@@ -266,8 +266,9 @@ def list_rules():
     """List every rule: code, name and what it reports."""
     from .rules import RULES
 
+    width = max(len(rule.name) for rule in RULES.values())
     for rule in RULES.values():
-        click.echo(f"{rule.code}  {rule.name:<24} {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
 
 
 def run():

@@ -624,8 +624,10 @@ class Interpreter:
         if isinstance(base, ClassV):
             found = base.lookup(name)
             return found.get() if isinstance(found, Lazy) else found if found is not None else UNKNOWN
-        if isinstance(base, Tensor) and name in ("T", "data", "values", "mT"):
+        if isinstance(base, Tensor) and name in ("data", "values"):
             return base
+        if isinstance(base, Tensor) and name in ("T", "mT"):
+            return base.reshaped()  # a transpose: the units are no longer the last axis
         return UNKNOWN
 
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
@@ -645,7 +647,7 @@ class Interpreter:
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):
-            return base  # indexing keeps both the activation and the facts
+            return base.reshaped()  # indexing keeps both the activation and the facts
         return UNKNOWN
 
     def eval_Tuple(self, node, scope, ctx) -> Value:

@@ -13,6 +13,10 @@ from typing import Any, Callable, Optional
 
 from .records import Activation, Framework, Layer, Loss, TargetFact, UNKNOWN_FACT
 from . import targets
+from . import vocabulary as V
+
+# The layer arguments that give its unit count (``out_features``, ``units``, ...).
+_UNIT_ARGS = frozenset(spec.units_param for spec in V.LAYERS.values())
 
 
 class Value:
@@ -57,6 +61,15 @@ class Tensor(Value):
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)
 
+    def reshaped(self) -> "Tensor":
+        """After a view, reshape or index: the activation and the layer stay, but
+        the layer's unit count no longer says what the last axis holds."""
+        layer = self.layer
+        if layer is None or layer.units is None:
+            return self
+        args = tuple(arg for arg in layer.args if arg[0] not in _UNIT_ARGS)
+        return replace(self, layer=replace(layer, units=None, args=args))
+
 
 @dataclass(eq=False)
 class Seq(Value):
@@ -95,6 +108,8 @@ class ActObj(Value):
 @dataclass(eq=False)
 class PassObj(Value):
     """Dropout, Flatten, Reshape: the last activation stays what it was."""
+
+    reshapes: bool = False  # Flatten, Reshape: the unit count is lost
 
 
 @dataclass(eq=False)

@@ -481,3 +481,12 @@ INFERENCE_METHODS = frozenset(
         "validation_step", "test_step", "evaluate", "score", "sample", "generate",
     }
 )
+
+
+# --- shapes ----------------------------------------------------------------------
+
+# After these the last axis of an output may no longer hold the layer's units
+# (``scores.view(-1, n_choices)``, ``Flatten()`` on ``(batch, time, 1)``): the
+# activation and the layer are still known, the unit count is not.
+RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose"})
+RESHAPE_LAYERS = frozenset({"torch.nn.Flatten", "torch.nn.Unflatten", "keras.layers.Flatten", "keras.layers.Reshape"})

@@ -161,8 +161,13 @@ def test_explain_prints_the_rule_page():
 
 
 def test_rules_and_version():
+    from headlint.rules import RULES
+
     listing = headlint("rules").stdout.splitlines()
-    assert [line.split()[0] for line in listing] == ["HL001", "HL002", "HL003", "HL004"]
+    assert [line.split()[0] for line in listing] == list(RULES)
+    assert listing[0].startswith("HL001  double-softmax  ")
+    # the summaries start in one column, however long the names
+    assert len({line.index(rule.summary) for line, rule in zip(listing, RULES.values())}) == 1
     assert headlint("--version").stdout.strip().startswith("headlint, version ")
 
 

@@ -101,3 +101,22 @@ def test_a_run_without_findings_imports_no_framework(tmp_path):
 def test_only_the_framework_of_the_findings_is_imported(tmp_path):
     (tmp_path / "train.py").write_text(TORCH_BUG)
     assert frameworks_imported("check", "--confirm", "-q", tmp_path) == (1, ["torch"])
+
+
+def test_new_rules_are_confirmed_from_the_command(tmp_path):
+    (tmp_path / "train.py").write_text(
+        """import torch
+from torch import nn
+
+double = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())
+raw = nn.Sequential(nn.Linear(16, 1))
+one = nn.Sequential(nn.Linear(16, 1))
+loss = nn.BCEWithLogitsLoss()(double(x), y) + nn.BCELoss()(raw(x), y) + nn.CrossEntropyLoss()(one(x), c)
+"""
+    )
+    result = headlint("check", "--confirm", "--device", "cpu", "--output-format", "json", "train.py", cwd=tmp_path)
+    assert result.returncode == 1
+    evidence = evidence_of(result)
+    assert sorted(evidence) == ["HL005", "HL007", "HL010"]
+    assert all(e["status"] == "confirmed" for e in evidence.values()), evidence
+    assert evidence["HL007"]["measurements"]["raises"] == 1.0

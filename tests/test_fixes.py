@@ -482,3 +482,142 @@ def test_every_fix_on_the_fixtures_parses_and_removes_its_finding(fixture):
         fixed = sum(1 for f in result.fixed if f.code == code)
         assert sum(1 for f in after.findings if f.code == code) == sum(1 for f in before.findings if f.code == code) - fixed
     assert all(f.fix is None for f in after.findings)  # everything offered was applied
+
+
+# --- HL005, HL006, HL007 ----------------------------------------------------------------
+
+TORCH_DOUBLE_SIGMOID = '''\
+import torch
+import torch.nn as nn
+
+model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())
+criterion = nn.BCEWithLogitsLoss(reduction="sum")  # summed over the batch
+loss = criterion(model(x), y)
+'''
+
+NLL_ON_SOFTMAX_IN_THE_CALL = '''\
+import torch.nn.functional as F
+from torch import nn
+
+net = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 5))
+loss = F.nll_loss(F.softmax(net(x), dim=1), y)
+'''
+
+NLL_ON_SCORES = '''\
+import torch
+from torch import nn
+
+model = nn.Sequential(nn.Linear(20, 5))
+criterion = nn.NLLLoss(torch.ones(5), ignore_index=-1)
+loss = criterion(model(x), y)
+'''
+
+BCE_ON_SCORES = '''\
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+model = nn.Sequential(nn.Linear(20, 1))
+loss = F.binary_cross_entropy(model(x), y, reduction="mean")
+'''
+
+KERAS_RAW_FROM_LOGITS_FALSE = '''\
+from tensorflow import keras
+
+model = keras.Sequential([keras.layers.Dense(1)])
+model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=False), optimizer="adam")
+'''
+
+
+@pytest.mark.parametrize(
+    "text,old,new,code",
+    [
+        (TORCH_DOUBLE_SIGMOID, "nn.BCEWithLogitsLoss(", "nn.BCELoss(", "HL005"),
+        (one_change(KERAS_FROM_LOGITS, 'Dense(10, activation="softmax")', 'Dense(1, activation="sigmoid")').replace(
+            "SparseCategoricalCrossentropy", "BinaryCrossentropy"), "from_logits=True", "from_logits=False", "HL005"),
+        (NLL_ON_SOFTMAX_IN_THE_CALL, "F.softmax(", "F.log_softmax(", "HL006"),
+        (NLL_ON_SCORES, "nn.NLLLoss(", "nn.CrossEntropyLoss(", "HL006"),
+        (BCE_ON_SCORES, "F.binary_cross_entropy(", "F.binary_cross_entropy_with_logits(", "HL007"),
+        (one_change(TORCH_ONE_UNIT, ", nn.Softmax(dim=1)", ""), "nn.BCELoss(", "nn.BCEWithLogitsLoss(", "HL007"),
+        (KERAS_RAW_FROM_LOGITS_FALSE, "from_logits=False", "from_logits=True", "HL007"),
+    ],
+)
+def test_safe_loss_side_fixes(tmp_path, text, old, new, code):
+    path = write(tmp_path, "train.py", text)
+    result = headlint("check", "--fix", "train.py", cwd=tmp_path)
+    assert path.read_text() == one_change(text, old, new)
+    assert result.returncode == 0, result.stdout
+    assert f"Fixed 1 finding ({code}: 1)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "before,after",
+    [
+        ("return F.softmax(self.fc2(x), dim=1)", "return F.log_softmax(self.fc2(x), dim=1)"),
+        ("return torch.softmax(self.fc2(x), 1)", "return torch.log_softmax(self.fc2(x), 1)"),
+        ("return self.fc2(x).softmax(dim=1)", "return self.fc2(x).log_softmax(dim=1)"),
+    ],
+)
+def test_nll_on_the_models_softmax_becomes_log_softmax_as_an_unsafe_fix(tmp_path, before, after):
+    text = one_change(TORCH_FORWARD, "return F.softmax(self.fc2(x), dim=1)", before).replace(
+        "nn.CrossEntropyLoss()", "nn.NLLLoss()"
+    )
+    path = write(tmp_path, "net.py", text)
+    safe = headlint("check", "--fix", "net.py", cwd=tmp_path)
+    assert safe.returncode == 1 and path.read_text() == text
+    assert "1 unsafe fix available with --unsafe-fixes." in safe.stdout
+    result = headlint("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert path.read_text() == one_change(text, before, after)
+
+
+def test_nll_on_a_sequential_softmax_becomes_log_softmax(tmp_path):
+    text = TORCH_SEQUENTIAL.replace("nn.CrossEntropyLoss()", "nn.NLLLoss()")
+    path = write(tmp_path, "model.py", text)
+    result = headlint("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert path.read_text() == one_change(text, "nn.Softmax(dim=1),  # the softmax", "nn.LogSoftmax(dim=1),  # the softmax")
+
+
+NEW_UNUSUAL = {
+    "hl005-pos-weight": one_change(TORCH_DOUBLE_SIGMOID, 'reduction="sum"', "pos_weight=torch.tensor([3.0])"),
+    "hl005-imported-name": one_change(
+        TORCH_DOUBLE_SIGMOID, "import torch.nn as nn\n", "import torch.nn as nn\nfrom torch.nn import BCEWithLogitsLoss\n"
+    ).replace("nn.BCEWithLogitsLoss(", "BCEWithLogitsLoss("),
+    "hl005-tf-op": "import tensorflow as tf\nfrom tensorflow import keras\n\n"
+    'model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])\n'
+    "with tf.GradientTape() as tape:\n"
+    "    loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=model(x))\n",
+    "hl006-softmax-module-in-an-attribute": one_change(
+        TORCH_FORWARD, "        self.fc2 = nn.Linear(64, 5)\n", "        self.fc2 = nn.Linear(64, 5)\n        self.softmax = nn.Softmax(dim=1)\n"
+    ).replace("return F.softmax(self.fc2(x), dim=1)", "return self.softmax(self.fc2(x))").replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"),
+    "hl006-softmax-function-in-an-attribute": one_change(
+        TORCH_FORWARD, "        self.fc2 = nn.Linear(64, 5)\n", "        self.fc2 = nn.Linear(64, 5)\n        self.softmax = F.softmax\n"
+    ).replace("return F.softmax(self.fc2(x), dim=1)", "return self.softmax(self.fc2(x), dim=1)").replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"),
+    "hl006-softmax-bound-to-a-name-in-forward": one_change(
+        TORCH_FORWARD, "        return F.softmax(self.fc2(x), dim=1)  # class scores\n",
+        "        probs = F.softmax(self.fc2(x), dim=1)\n        self.entropy = -(probs * probs.log()).sum()\n        return probs\n",
+    ).replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"),
+    "hl006-one-unit-scores": one_change(NLL_ON_SCORES, "nn.Linear(20, 5)", "nn.Linear(20, 1)"),
+    "hl007-loss-shared-with-a-sigmoid-model": one_change(TORCH_ONE_UNIT, ", nn.Softmax(dim=1)", "")
+    + "probs = nn.Sequential(nn.Linear(32, 1), nn.Sigmoid())\nother = criterion(probs(x), y)\n",
+    "hl007-keras-string-loss": "from tensorflow import keras\n\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+    'model.compile(loss="binary_crossentropy", optimizer="adam")\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_UNUSUAL))
+def test_no_new_fix_when_the_syntax_is_unusual(tmp_path, name):
+    text = NEW_UNUSUAL[name]
+    findings = check_text(text, "u.py").findings
+    assert findings, "the case must be a finding"
+    assert all(f.fix is None for f in findings), [(f.code, f.fix) for f in findings]
+    path = write(tmp_path, "u.py", text)
+    headlint("check", "--fix", "--unsafe-fixes", "u.py", cwd=tmp_path)
+    assert path.read_text() == text
+
+
+def test_hl010_offers_no_fix():
+    text = "import torch\nfrom torch import nn\n\nmodel = nn.Sequential(nn.Linear(8, 1))\nloss = nn.CrossEntropyLoss()(model(x), y)\n"
+    (finding,) = check_text(text, "t.py").findings
+    assert finding.code == "HL010" and finding.fix is None

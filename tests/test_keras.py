@@ -191,3 +191,79 @@ model.compile(loss={"cls": keras.losses.CategoricalCrossentropy(from_logits=True
 model.fit(x, {"cls": y_cls, "reg": y_reg})
 """
     ) == [("HL001", 9)]
+
+
+def test_a_reshape_after_a_one_unit_dense_hides_its_unit_count():
+    # (batch, time, 1) scores flattened to (batch, time): a softmax over time steps
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(20, 8))
+scores = layers.Dense(1)(inputs)
+weights = layers.Softmax()(layers.Flatten()(scores))
+model = keras.Model(inputs, weights)
+reshaped = keras.Sequential([layers.Dense(1), layers.Reshape((4,)), layers.Activation("softmax")])
+reshaped.compile(loss="categorical_crossentropy")
+"""
+    ) == []
+
+
+def test_multi_output_compile_dict_reports_the_raw_binary_head_only():
+    assert keras_lint(
+        """
+inputs = keras.Input(shape=(16,))
+h = layers.Dense(32, activation="relu")(inputs)
+churn = layers.Dense(1, name="churn")(h)
+spend = layers.Dense(1, name="spend")(h)
+model = keras.Model(inputs, [churn, spend])
+model.compile(loss={"churn": "binary_crossentropy", "spend": "mse"}, optimizer="adam")
+model.fit(x, {"churn": y_churn, "spend": y_spend})
+"""
+    ) == [("HL007", 9)]
+
+
+def test_from_logits_true_in_a_lambda_on_a_sigmoid_output():
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")])
+model.compile(loss=lambda y, p: keras.losses.binary_crossentropy(y, p, from_logits=True), optimizer="adam")
+"""
+    )] == ["HL005"]
+
+
+@pytest.mark.parametrize("loss", ['"sparse_categorical_crossentropy"', "keras.losses.CategoricalCrossentropy()"])
+def test_one_unit_with_a_categorical_loss(loss):
+    assert [c for c, _ in keras_lint(
+        f"""
+model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1)])
+model.compile(loss={loss}, optimizer="adam")
+"""
+    )] == ["HL010"]
+
+
+def test_raw_scores_with_an_activation_layer_after_them_are_not_raw():
+    assert keras_lint(
+        """
+model = keras.Sequential([layers.Dense(10), layers.Activation("softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+binary = keras.Sequential([layers.Dense(1), layers.Activation(tf.nn.sigmoid)])
+binary.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    ) == []
+
+
+def test_an_unpacked_argument_may_hold_the_activation():
+    assert keras_lint(
+        """
+head_cfg = load_config()["head"]
+model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, **head_cfg)])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+other = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(*get_args())])
+other.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    ) == []
+    assert [c for c, _ in keras_lint(
+        """
+model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, activation=None, **extra)])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+    )] == ["HL007"]

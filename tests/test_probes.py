@@ -537,3 +537,168 @@ def test_a_conv_output_layer_gets_a_dense_stand_in():
     ev = confirm("HL003", head, "cpu")
     assert ev.status == "confirmed"
     assert "a dense layer stands in for the conv layer nn.Conv2d(16, 1, 3)" in ev.defaults
+
+
+# --- HL005, HL006, HL007, HL010 --------------------------------------------------------------
+
+NLL = Loss("nll", T, None, "log_probabilities", name="nn.NLLLoss")
+
+
+def new_torch_head(code, units=1, act="identity", loss=None):
+    losses = {
+        "HL005": Loss("bce_with_logits", T, "sigmoid", "logits", name="nn.BCEWithLogitsLoss"),
+        "HL006": NLL,
+        "HL007": Loss("bce", T, None, "probabilities", name="nn.BCELoss"),
+        "HL010": Loss("cross_entropy", T, "softmax", "logits", name="nn.CrossEntropyLoss"),
+    }
+    layer = Layer("linear", units, f"nn.Linear(64, {units})", args=(("in_features", 64), ("out_features", units)))
+    return Head(T, "Net", layer, Activation(act, 1 if "softmax" in act else None, "softmax" in act), loss or losses[code])
+
+
+@pytest.fixture(scope="module")
+def new_torch_evidence():
+    heads = {
+        "HL005": new_torch_head("HL005", act="sigmoid"),
+        "HL006": new_torch_head("HL006", 10, "softmax"),
+        "HL006 raw": new_torch_head("HL006", 10),
+        "HL007": new_torch_head("HL007"),
+        "HL010": new_torch_head("HL010", act="sigmoid"),
+    }
+    return {key: confirm(key[:5], head, "cpu") for key, head in heads.items()}
+
+
+def test_new_torch_probes_confirm(new_torch_evidence):
+    for key, ev in new_torch_evidence.items():
+        assert (ev.status, ev.framework, ev.device) == ("confirmed", "torch", "cpu"), (key, ev.summary)
+        assert ev.defaults == ()  # every size was a literal
+
+
+def test_torch_double_sigmoid_floor_is_the_analytic_one(new_torch_evidence):
+    m = measured(new_torch_evidence["HL005"])
+    # p in [0, 1] read as a logit: ln 2 per negative, ln(1 + 1/e) = 0.313 per positive
+    assert 0.45 < m["analytic_floor_with_sigmoid"] < 0.56
+    assert m["loss_floor_with_sigmoid"] == pytest.approx(m["analytic_floor_with_sigmoid"], abs=0.03)
+    assert m["loss_floor_without_sigmoid"] < 0.05
+    assert 3 < m["logit_gradient_ratio"] < 8
+    assert new_torch_evidence["HL005"].summary.startswith("loss cannot go below 0.5")
+
+
+def test_torch_nll_on_probabilities_vanishes_when_confidently_wrong(new_torch_evidence):
+    m = measured(new_torch_evidence["HL006"])
+    # d(-p_y)/dz_y = -p_y (1 - p_y), p_y = 1 / (e^8 + 9): 3.3e-4, vs 1 - p_y on log-probabilities
+    assert m["target_logit_gradient_on_probabilities"] == pytest.approx(3.34e-4, rel=0.01)
+    assert m["target_logit_gradient_on_log_probabilities"] == pytest.approx(1.0, abs=1e-3)
+    assert m["cross_entropy_on_probabilities"] > 0.3 > 0.05 > m["cross_entropy_on_log_probabilities"]
+    assert m["accuracy_on_probabilities"] < m["accuracy_on_log_probabilities"] == 1.0
+
+
+def test_torch_nll_on_raw_scores_has_no_floor(new_torch_evidence):
+    ev = new_torch_evidence["HL006 raw"]
+    m = measured(ev)
+    assert m["loss_after_300_steps"] < m["loss_after_100_steps"] < -10  # NLL of log-probabilities is >= 0
+    assert m["accuracy"] < 0.9 and m["accuracy_with_cross_entropy"] == 1.0
+    assert "still falling" in ev.summary
+
+
+def test_torch_bce_on_raw_outputs_raises(new_torch_evidence):
+    ev = new_torch_evidence["HL007"]
+    assert 0.3 < measured(ev)["outputs_outside_0_1_share"] < 0.7
+    assert ev.summary.endswith("the loss raises RuntimeError: all elements of input should be between 0 and 1")
+
+
+@pytest.mark.parametrize("act,loss", [("identity", None), ("sigmoid", None), ("log_softmax", NLL)])
+def test_torch_one_unit_cross_entropy_is_exactly_zero(act, loss):
+    ev = confirm("HL010", new_torch_head("HL010", act=act, loss=loss), "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    assert m["loss_max"] == 0.0 and m["weight_gradient_max_abs"] == 0.0 and m["label_1_fails"] == 1.0
+    assert ev.summary == (
+        "the loss is exactly 0 for all 256 random inputs; gradient to the weights is exactly 0; "
+        "a label of 1 fails: IndexError: Target 1 is out of bounds."
+    )
+
+
+def test_torch_hl010_probe_never_puts_a_bad_label_on_the_gpu():
+    if not torch.cuda.is_available():
+        pytest.skip("torch sees no GPU on this machine")
+    for code, head in (("HL010", new_torch_head("HL010")), ("HL007", new_torch_head("HL007"))):
+        ev = confirm(code, head, "cuda")
+        assert (ev.status, ev.device) == ("confirmed", "cuda"), ev.summary
+    assert torch.zeros(1, device="cuda").item() == 0.0  # the CUDA context still works
+
+
+# Keras: the loss where it meets the output, as for HL001
+
+BCE_FROM_LOGITS = Loss(
+    "binary_crossentropy", K, "sigmoid", "logits", True, "BinaryCrossentropy(from_logits=True)", (("from_logits", True),)
+)
+
+
+def keras_new_head(units, act, spelling, loss, link_kind="compile"):
+    return Head(
+        K, "Net", Layer("dense", units, f"Dense({units})", args=(("units", units),)),
+        Activation(act, spelling=spelling), loss, link=Link(node=None, kind=link_kind),
+    )
+
+
+@pytest.fixture(scope="module")
+def keras_sigmoid_evidence(kb):
+    heads = {
+        "keras_compile": keras_new_head(1, "sigmoid", "keras.activations.sigmoid", BCE_FROM_LOGITS),
+        "raw_call": keras_new_head(1, "sigmoid", "tensorflow.math.sigmoid", BCE_FROM_LOGITS, "call"),
+        "tf_op": keras_new_head(1, "sigmoid", "keras.activations.sigmoid", Loss(
+            "sigmoid_cross_entropy_with_logits", K, "sigmoid", "logits", name="tf.nn.sigmoid_cross_entropy_with_logits")),
+    }
+    return {key: confirm("HL005", head, "cpu") for key, head in heads.items()}
+
+
+def test_keras_sigmoid_in_fit_is_neutralised_for_from_logits_true(keras_sigmoid_evidence):
+    ev = keras_sigmoid_evidence["keras_compile"]
+    m = measured(ev)
+    assert ev.status == "refuted" and "_get_logits" in ev.summary
+    assert m["loss_floor_with_sigmoid"] == pytest.approx(m["loss_floor_without_sigmoid"], abs=1e-3)
+    assert m["keras_logits_warnings"] == 1.0
+    assert ev.summary.endswith("(measured: fit() with Keras' sigmoid)")
+
+
+def test_keras_raw_sigmoid_in_an_eager_loop_and_the_tf_op_are_double_sigmoids(keras_sigmoid_evidence):
+    for key in ("raw_call", "tf_op"):
+        ev = keras_sigmoid_evidence[key]
+        m = measured(ev)
+        assert ev.status == "confirmed", ev.summary
+        assert m["loss_floor_with_sigmoid"] > 0.45 > 0.05 > m["loss_floor_without_sigmoid"]
+        assert m["keras_logits_warnings"] == 0.0
+    assert keras_sigmoid_evidence["raw_call"].summary.endswith("(measured: eager custom loop with raw tf.math.sigmoid)")
+
+
+@pytest.mark.parametrize("units,kind", [(1, "binary_crossentropy"), (10, "sparse_categorical_crossentropy")])
+def test_keras_raw_outputs_are_clipped_by_probability_losses(kb, units, kind):
+    loss = Loss(kind, K, None, "probabilities", False, repr(kind))
+    ev = confirm("HL007", keras_new_head(units, "identity", "", loss), "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    assert m["no_gradient_output_share"] > 0.3  # clipped: exactly zero gradient
+    assert m["accuracy_with_from_logits_true"] == 1.0
+    if units == 10:  # renormalised and clipped scores barely train
+        assert m["accuracy"] < 0.7
+
+
+@pytest.mark.parametrize("kind", ["categorical_crossentropy", "sparse_categorical_crossentropy"])
+def test_keras_one_unit_categorical_loss_is_zero(kb, kind):
+    loss = Loss(kind, K, None, "probabilities", False, repr(kind))
+    ev = confirm("HL010", keras_new_head(1, "sigmoid", "keras.activations.sigmoid", loss), "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    assert m["loss_max"] == 0.0
+    if kind.startswith("sparse"):
+        assert m["label_1_fails"] == 1.0 and "outside the valid range of [0, 1)." in ev.summary
+    else:
+        # TensorFlow's fused softmax op returns gradient softmax - labels = 1 - y: the
+        # weights move although the loss is 0 for every example
+        assert m["weight_gradient_max_abs"] > 0 and "moves no loss" in ev.summary
+
+
+def test_one_unit_categorical_with_an_activation_torch_cannot_build_is_still_measured():
+    ev = confirm("HL010", new_torch_head("HL010", act="other"), "cpu")
+    assert ev.status == "confirmed", ev.summary
+    assert ev.defaults == ("no activation stands in for 'other' (one class: the loss is the same)",)

@@ -92,3 +92,120 @@ def test_every_message_names_the_fix():
     for code, h, fix in cases:
         (finding,) = RULES[code].check(h)
         assert fix in finding.message
+
+
+# --- HL005, HL006, HL007, HL010 ------------------------------------------------------------
+
+BCE_LOGITS = Loss("bce_with_logits", Framework.TORCH, "sigmoid", "logits", None, "nn.BCEWithLogitsLoss")
+KERAS_BCE = Loss("binary_crossentropy", Framework.KERAS, None, "probabilities", False, "'binary_crossentropy'")
+KERAS_BCE_LOGITS = Loss("binary_crossentropy", Framework.KERAS, "sigmoid", "logits", True, "BinaryCrossentropy(from_logits=True)")
+KERAS_BCE_UNKNOWN = Loss("binary_crossentropy", Framework.KERAS, None, "unknown", None, "BinaryCrossentropy")
+KERAS_SPARSE = Loss("sparse_categorical_crossentropy", Framework.KERAS, None, "probabilities", False, "'sparse_categorical_crossentropy'")
+TF_SIGMOID_OP = Loss("sigmoid_cross_entropy_with_logits", Framework.KERAS, "sigmoid", "logits", None, "tf.nn.sigmoid_cross_entropy_with_logits")
+DENSE1 = Layer("dense", 1, "Dense(1)")
+DENSE10 = Layer("dense", 10, "Dense(10)")
+
+
+def test_hl005_sigmoid_into_a_loss_that_applies_sigmoid():
+    for loss in (BCE_LOGITS, KERAS_BCE_LOGITS, TF_SIGMOID_OP):
+        assert fired("HL005", head("sigmoid", loss, LINEAR1)) == ["HL005"]
+    assert fired("HL005", head("sigmoid", BCE, LINEAR1)) == []  # the probability loss: right
+    assert fired("HL005", head("identity", BCE_LOGITS, LINEAR1)) == []  # logits: right
+    assert fired("HL005", head("softmax", BCE_LOGITS)) == []  # another mistake, not this one
+    assert fired("HL005", head("sigmoid", KERAS_BCE_UNKNOWN, DENSE1, framework=Framework.KERAS)) == []
+
+
+def test_hl006_one_rule_two_messages():
+    (on_softmax,) = RULES["HL006"].check(head("softmax", NLL))
+    (on_scores,) = RULES["HL006"].check(head("identity", NLL))
+    assert "softmax output" in on_softmax.message and "log_softmax instead of softmax" in on_softmax.message
+    assert "raw output of nn.Linear(64, 10)" in on_scores.message and "no lower bound" in on_scores.message
+
+
+def test_hl006_quiet_on_log_probabilities_and_unknown_outputs():
+    assert fired("HL006", head("log_softmax", NLL)) == []
+    assert fired("HL006", head("softmax", CE)) == []  # HL001's
+    assert fired("HL006", head("sigmoid", NLL)) == []
+    assert fired("HL006", Head(Framework.TORCH, "Net", None, None, NLL)) == []  # nothing known
+    # identity with no layer behind it is not a known raw output
+    assert fired("HL006", Head(Framework.TORCH, "Net", None, Activation("identity"), NLL)) == []
+
+
+def test_hl006_leaves_a_one_unit_softmax_to_hl004_but_not_raw_scores():
+    assert fired("HL006", head("softmax", NLL, LINEAR1)) == []
+    assert fired("HL004", head("softmax", NLL, LINEAR1)) == ["HL004"]
+    assert fired("HL006", head("identity", NLL, LINEAR1)) == ["HL006"]  # -z: unbounded, whatever the units
+
+
+def test_hl007_needs_a_known_raw_output():
+    assert fired("HL007", head("identity", BCE, LINEAR1)) == ["HL007"]
+    assert fired("HL007", head("identity", KERAS_BCE, DENSE1, framework=Framework.KERAS)) == ["HL007"]
+    assert fired("HL007", head("identity", KERAS_SPARSE, DENSE10, framework=Framework.KERAS)) == ["HL007"]
+    for act in ("sigmoid", "softmax", "other", "relu"):
+        assert fired("HL007", head(act, BCE, LINEAR1)) == []
+    assert fired("HL007", Head(Framework.TORCH, "Net", None, None, BCE)) == []  # unknown output
+    assert fired("HL007", Head(Framework.TORCH, "Net", None, Activation("identity"), BCE)) == []  # no layer
+    assert fired("HL007", head("identity", BCE_LOGITS, LINEAR1)) == []
+    assert fired("HL007", head("identity", KERAS_BCE_UNKNOWN, DENSE1, framework=Framework.KERAS)) == []  # from_logits=flag
+
+
+def test_hl007_leaves_one_unit_class_losses_to_hl010():
+    keras_one = head("identity", KERAS_SPARSE, DENSE1, framework=Framework.KERAS)
+    assert fired("HL007", keras_one) == [] and fired("HL010", keras_one) == ["HL010"]
+
+
+def test_hl010_whatever_the_activation_but_not_twice_with_hl004():
+    for act in ("identity", "sigmoid", "log_softmax", "tanh"):
+        assert fired("HL010", head(act, CE, LINEAR1)) == ["HL010"], act
+    assert fired("HL010", head("identity", KERAS_SPARSE, DENSE1, framework=Framework.KERAS)) == ["HL010"]
+    # a one-unit softmax over the unit axis: HL004 speaks, once
+    assert fired("HL010", head("softmax", CE, LINEAR1)) == []
+    assert fired("HL004", head("softmax", CE, LINEAR1)) == ["HL004"]
+    # one of several outputs: PyTorch's class axis may be time in (batch, time, 1)
+    assert fired("HL010", head("identity", CE, LINEAR1, single=False)) == []
+    keras_multi = head("sigmoid", KERAS_SPARSE, DENSE1, framework=Framework.KERAS, single=False)
+    assert fired("HL010", keras_multi) == ["HL010"]  # Keras: always the last axis
+    # a softmax over another axis: HL004 is silent, and the loss still sees one class
+    other_axis = Head(Framework.KERAS, "M", DENSE1, Activation("softmax", 1, True), KERAS_SPARSE)
+    assert fired("HL004", other_axis) == [] and fired("HL010", other_axis) == ["HL010"]
+
+
+def test_hl010_quiet_on_two_units_binary_losses_and_unknown_counts():
+    assert fired("HL010", head("identity", CE)) == []
+    assert fired("HL010", head("sigmoid", BCE, LINEAR1)) == []
+    assert fired("HL010", head("identity", BCE_LOGITS, LINEAR1)) == []
+    assert fired("HL010", head("identity", CE, Layer("linear", None, "nn.Linear(64, n)"))) == []
+    # NLL normalises nothing: on raw scores it is HL006's (-z), after log_softmax it is 0
+    assert fired("HL010", head("identity", NLL, LINEAR1)) == []
+    assert fired("HL010", head("log_softmax", NLL, LINEAR1)) == ["HL010"]
+
+
+def test_hl010_keras_loss_over_another_axis_is_not_judged():
+    other_axis = Loss("categorical_crossentropy", Framework.KERAS, None, "probabilities", False, "CategoricalCrossentropy", (("axis", 1),))
+    assert fired("HL010", head("sigmoid", other_axis, DENSE1, framework=Framework.KERAS)) == []
+
+
+def test_new_rules_point_at_the_activation_or_else_the_layer():
+    act_node, layer_node = object(), object()
+    sigmoid = Activation("sigmoid", node=act_node)
+    raw = Activation("identity", node=layer_node)
+    layer = Layer("linear", 1, "nn.Linear(64, 1)", node=layer_node)
+    (f,) = RULES["HL005"].check(Head(Framework.TORCH, "Net", layer, sigmoid, BCE_LOGITS))
+    assert f.node is act_node
+    (f,) = RULES["HL007"].check(Head(Framework.TORCH, "Net", layer, raw, BCE))
+    assert f.node is layer_node
+    (f,) = RULES["HL010"].check(Head(Framework.TORCH, "Net", layer, sigmoid, CE))
+    assert f.node is act_node
+
+
+def test_new_messages_name_the_fix_and_the_loss():
+    cases = [
+        ("HL005", head("sigmoid", BCE_LOGITS, LINEAR1), "nn.BCELoss"),
+        ("HL006", head("softmax", NLL), "log_softmax"),
+        ("HL007", head("identity", BCE, LINEAR1), "nn.BCEWithLogitsLoss"),
+        ("HL007", head("identity", KERAS_BCE, DENSE1, framework=Framework.KERAS), "from_logits=True"),
+        ("HL010", head("identity", CE, LINEAR1), "one unit per class"),
+    ]
+    for code, h, fix in cases:
+        (finding,) = RULES[code].check(h)
+        assert fix in finding.message and h.loss.name in finding.message and "{loss_at}" in finding.message

@@ -347,3 +347,104 @@ def test_an_unknown_star_argument_hides_what_comes_after_it():
         loss = nn.CrossEntropyLoss()(model(x), y)
         """
     ) == []
+
+
+def test_a_reshape_after_a_one_unit_layer_hides_its_unit_count():
+    # Multiple choice: one score per (example, choice), viewed as (batch, 4 choices).
+    # The softmax then runs over the 4 choices (HL001 with the cross-entropy), not one unit.
+    assert lint(
+        """
+        import torch
+        from torch import nn
+
+        class MultipleChoice(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.score = nn.Linear(64, 1)
+
+            def forward(self, h):
+                return self.score(h).view(-1, 4).softmax(-1)
+
+        model = MultipleChoice()
+        loss = nn.CrossEntropyLoss()(model(h), y)
+        """
+    ) == [("HL001", 11)]
+    for reshape in ("squeeze(-1)", "flatten(1)", "permute(0, 2, 1)"):
+        assert codes(
+            f"""
+            import torch.nn.functional as F
+            from torch import nn
+
+            scorer = nn.Linear(64, 1)
+            weights = F.softmax(scorer(h).{reshape}, dim=-1)
+            model = nn.Sequential(nn.Linear(64, 1), nn.Flatten(0), nn.Softmax(dim=-1))
+            """
+        ) == []
+
+
+def test_sigmoid_applied_outside_the_model_meets_a_logits_loss():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        model = nn.Sequential(nn.Linear(10, 1))
+        criterion = nn.BCEWithLogitsLoss()
+        loss = criterion(torch.sigmoid(model(x)), y)
+        fine = nn.BCELoss()(model(x).sigmoid(), y)
+        """
+    ) == ["HL005"]
+
+
+def test_a_raw_output_stays_raw_through_shape_methods_but_not_through_a_clamp():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+
+        model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+        bce = nn.BCELoss()
+        loss = bce(model(x).squeeze(1), y)
+        clamped = bce(model(x).clamp(0, 1), y)
+        """
+    ) == [("HL007", 5)]
+
+
+def test_an_unknown_last_module_is_never_a_raw_output():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        model = nn.Sequential(nn.Linear(10, 1), make_head())
+        loss = nn.BCELoss()(model(x), y) + nn.NLLLoss()(model(x), c) + nn.CrossEntropyLoss()(model(x), c)
+        """
+    ) == []
+
+
+def test_softmax_written_into_the_nll_call():
+    assert lint(
+        """
+        import torch.nn.functional as F
+        from torch import nn
+
+        net = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 5))
+        loss = F.nll_loss(F.softmax(net(x), dim=1), y)
+        ok = F.nll_loss(F.log_softmax(net(x), dim=1), y)
+        """
+    ) == [("HL006", 6)]
+
+
+def test_a_one_unit_score_is_fine_once_viewed_as_choices_but_not_squeezed_into_nothing():
+    assert codes(
+        """
+        import torch
+        from torch import nn
+
+        scorer = nn.Sequential(nn.Linear(64, 1))
+        loss = nn.CrossEntropyLoss()(scorer(pairs).view(-1, 4), answer)
+        ranker = nn.Sequential(nn.Linear(64, 1))
+        listwise = nn.CrossEntropyLoss()(ranker(candidates).T, best)  # (1, candidates)
+        one = nn.CrossEntropyLoss()(scorer(pairs), answer)
+        """
+    ) == ["HL010"]

@@ -26,7 +26,7 @@ from . import imports, verdicts
 from .defaults import CLASSES, REGRESSION_UNITS, SAMPLES, Choices
 from .imports import KerasBundle
 from .keras_heads import (
-    SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
+    ACTIVATION_NAMES, SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
     train_eager,
 )
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
@@ -317,9 +317,201 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
     return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad, note)
 
 
+# --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
+
+
+def _binary_floor(negatives: float) -> float:
+    """-ln(1 - sigmoid(0)) = ln 2 for a negative, -ln sigmoid(1) for a positive (torch_probes)."""
+    return negatives * math.log(2) + (1 - negatives) * math.log(1 + math.exp(-1))
+
+
+def double_sigmoid(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    """HL001's experiment with a sigmoid: the loss as the source builds it against
+    the same loss on the logits, trained the way the source trains."""
+    import numpy as np
+
+    ops = kb.keras.ops
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    crit = criterion(kb, head, choices)
+    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+    way = route(kb, head, choices, _kind(head, "sigmoid"))
+
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    y = (x @ rng.standard_normal((d, units)) > 0).astype("float32")  # separable 0/1 labels
+
+    with_sigmoid = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, raw=bool(way.raw)))
+    without = sequential(kb, d, dense(kb, units))
+    without.set_weights(with_sigmoid.get_weights())
+    layer, act = with_sigmoid.layers[0], with_sigmoid.layers[1]
+
+    z = layer(x)
+    (g_with,) = gradients(kb, lambda logits: crit.mean(kb, y, act(logits)), [z], way.graph)
+    (g_without,) = gradients(kb, lambda logits: ref.mean(kb, y, logits), [z], way.graph)
+    ratio = float(np.linalg.norm(g_without) / np.linalg.norm(g_with)) if np.linalg.norm(g_with) > 0 else math.inf
+
+    if way.eager:
+        xt, yt = ops.convert_to_tensor(x), ops.convert_to_tensor(y)
+        train_eager(
+            kb,
+            [lambda: crit.fn(yt, act(layer(xt))), lambda: ref.fn(yt, without.layers[0](xt))],
+            with_sigmoid.trainable_variables + without.trainable_variables,
+            CLASSIFIER_STEPS, CLASSIFIER_LR,
+        )
+    else:
+        fit(kb, with_sigmoid, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    floor_with = evaluate(kb, lambda: crit.mean(kb, y, with_sigmoid(x)), way.graph)
+    floor_without = evaluate(kb, lambda: ref.mean(kb, y, without(x)), way.graph)
+
+    warned = _logits_warnings(caught)
+    reason = None
+    name = head.loss.name or crit.name
+    if kb.backend == "tensorflow" and warned:
+        seen = f"the Sigmoid op of {way.raw} in {way.loop}'s graph" if way.raw and way.graph else "the logits behind the sigmoid output"
+        reason = (
+            f"keras on tensorflow computes {name} from {seen} "
+            "(keras/src/backend/tensorflow/nn.py, _get_logits) and only warns"
+        )
+    elif kb.backend:
+        reason = f"keras on {kb.backend} does not reproduce the double sigmoid"
+    smoothing = crit.fn.get_config().get("label_smoothing", 0.0) if hasattr(crit.fn, "get_config") else 0.0
+    analytic = _binary_floor(float((y == 0).mean())) if not smoothing else None
+    return verdicts.double_sigmoid(
+        floor_with, floor_without, ratio, analytic, CLASSIFIER_STEPS,
+        neutralised_by=reason, extra=(("keras_logits_warnings", float(min(warned, 1))),),
+        path=way.describe(),
+    )
+
+
+# --- HL007: raw output into a loss that expects probabilities ------------------------------
+
+
+def _labels(rng, x, units: int, target: str):
+    """Separable labels for ``units`` outputs, in the form the loss takes, and the
+    class of each example (for accuracy)."""
+    scores = x @ rng.standard_normal((x.shape[1], units))
+    if target == "binary":
+        y = (scores > 0).astype("float32")
+        return y, y
+    classes = scores.argmax(axis=1)
+    return _targets(classes, units, target), classes
+
+
+def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    d = choices.in_features(head)
+    crit = criterion(kb, head, choices)
+    units = choices.units(head, 1 if crit.target == "binary" else CLASSES)
+    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)  # the loss on logits
+
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    y, truth = _labels(rng, x, units, crit.target)
+    raw = sequential(kb, d, dense(kb, units))
+    reference = sequential(kb, d, dense(kb, units))
+    reference.set_weights(raw.get_weights())
+
+    # Per example, at the start: does the loss send any gradient back to its outputs?
+    # (Nothing looks behind a raw Dense output: fit() and an eager loop alike.)
+    out = raw(x)
+    (g,) = gradients(kb, lambda o: crit.mean(kb, y, o), [out], graph=True)
+    silent = np.all(g.reshape(SAMPLES, -1) == 0, axis=1)  # examples: no gradient to any output
+    wrong = ~_correct(_np(kb, out), truth, crit.target, threshold=0.5)
+
+    fit(kb, raw, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    fit(kb, reference, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    return verdicts.probability_loss_clipped(
+        SAMPLES, float((g == 0).mean()), float((silent & wrong).mean()),
+        float(_correct(_np(kb, raw(x)), truth, crit.target, 0.5).mean()),
+        float(_correct(_np(kb, reference(x)), truth, crit.target, 0.0).mean()),
+        CLASSIFIER_STEPS,
+    )
+
+
+def _correct(out, truth, target: str, threshold: float):
+    """Per example: every binary output on the right side of ``threshold`` (0.5 for
+    probabilities, 0 for logits), or the right class ranked first."""
+    if target == "binary":
+        return ((out > threshold) == (truth > 0.5)).all(axis=1)
+    return out.argmax(axis=1) == truth
+
+
+# --- HL010: a crossentropy over classes on a single unit -----------------------------------
+
+
+def _first_line(exc: BaseException) -> str:
+    """The message TensorFlow puts after its op name ``{{function_node ...}}``."""
+    text = str(exc).strip()
+    if "}}" in text:
+        text = text.split("}}", 1)[1]
+    lines = text.strip().splitlines()
+    if not lines:
+        return type(exc).__name__
+    sentence = lines[0].strip().split(". ", 1)[0].rstrip(".")  # not the 256 label values that follow
+    return f"{type(exc).__name__}: {sentence}."
+
+
+def one_unit_categorical(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    d = choices.in_features(head)
+    crit = criterion(kb, head, choices)
+    kind = _kind(head, "identity")
+    if kind not in ACTIVATION_NAMES and kind != "softmax":
+        # over one class the loss is 0 whatever the activation: none stands in
+        choices.note(f"no activation stands in for {kind!r} (one class: the loss is the same)")
+        kind = "identity"
+    if kind == "identity":
+        model = sequential(kb, d, dense(kb, 1))
+        way = None
+    else:
+        way = route(kb, head, choices, kind)
+        model = sequential(kb, d, dense(kb, 1), activation_layer(kb, way.kind, raw=bool(way.raw)))
+    graph = way.graph if way is not None else True
+    x = _rng().standard_normal((SAMPLES, d)).astype("float32")
+
+    # The labels a one-class loss can take: class 0 (index), or what binary labels
+    # become as one-hot rows of one column (0 or 1: both sum to at most one class).
+    if crit.target == "index":
+        y = np.zeros((SAMPLES,), dtype="int32")
+    else:
+        y = _rng().integers(0, 2, (SAMPLES, 1)).astype("float32")
+    terms = _np(kb, _terms(kb, crit, y, model(x)))
+    grads = gradients(kb, lambda *_: crit.mean(kb, y, model(x)), model.trainable_variables, graph)
+    weight_grad = max(float(np.abs(g).max()) for g in grads)
+
+    error = None
+    if crit.target == "index":
+        try:
+            _np(kb, crit.fn(np.ones((SAMPLES,), dtype="int32"), model(x)))
+        except Exception as exc:  # noqa: BLE001 - the backend's own error is the evidence
+            error = _first_line(exc)
+    note = ""
+    if weight_grad > 0:
+        note = (
+            f"keras on {kb.backend} still sends the weights a gradient ({weight_grad:.2g}) that moves "
+            "no loss: the fused softmax op's gradient assumes labels that sum to 1"
+        )
+    return verdicts.one_unit_categorical(SAMPLES, float(np.abs(terms).max()), weight_grad, error, note)
+
+
+def _terms(kb: KerasBundle, crit, y, out):
+    """The loss of each example (the Keras loss function, unreduced)."""
+    fn = crit.fn
+    if hasattr(fn, "fn") and hasattr(fn, "_fn_kwargs"):  # a keras.losses.Loss wrapping a function
+        return fn.fn(y, out, **fn._fn_kwargs)
+    return fn(y, out)
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
     "HL003": nonneg_signed,
     "HL004": one_unit_softmax,
+    "HL005": double_sigmoid,
+    "HL007": logits_into_probability_loss,
+    "HL010": one_unit_categorical,
 }

@@ -246,9 +246,159 @@ def one_unit_softmax(torch, head: Head, device: str, choices: Choices) -> verdic
     return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad)
 
 
+# --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
+
+
+def _binary_floor(negatives: float) -> float:
+    """The best a probability p in [0, 1] read as a logit can score: p = 0 for a
+    negative costs -ln(1 - sigmoid(0)) = ln 2, p = 1 for a positive -ln sigmoid(1)."""
+    return negatives * math.log(2) + (1 - negatives) * math.log(1 + math.exp(-1))
+
+
+def double_sigmoid(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    sigmoid = activation(torch, _activation_kind(head, "sigmoid"), 1)
+    crit = criterion(torch, head, choices)
+
+    # 0/1 labels from a random linear map: separable, so the logits' loss can approach 0.
+    x = torch.randn(SAMPLES, d, device=device)
+    y = (x @ torch.randn(d, units, device=device) > 0).float()
+
+    start = linear(torch, d, units, device)
+    z = start(x).detach().requires_grad_(True)
+    (g_with,) = torch.autograd.grad(crit.mean(sigmoid(z), y), z)
+    (g_without,) = torch.autograd.grad(crit.mean(z, y), z)
+    ratio = (g_without.norm() / g_with.norm()).item() if g_with.norm() > 0 else math.inf
+
+    floor_with = _fit(torch, _clone(torch, start), sigmoid, crit, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    floor_without = _fit(torch, _clone(torch, start), lambda t: t, crit, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    analytic = _binary_floor((y == 0).float().mean().item())
+    return verdicts.double_sigmoid(floor_with, floor_without, ratio, analytic, CLASSIFIER_STEPS)
+
+
+# --- HL006: NLL on softmax probabilities or on raw scores ---------------------------------
+
+WRONG_LOGIT = 8.0  # a confidently wrong prediction: logit 8 on one wrong class, 0 elsewhere
+
+
+def _accuracy(scores, labels) -> float:
+    return (scores.argmax(dim=1) == labels).float().mean().item()
+
+
+def nll_on_probabilities(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    F = torch.nn.functional
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES)
+    crit = criterion(torch, head, choices)
+    x = torch.randn(SAMPLES, d, device=device)
+    labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
+    start = linear(torch, d, classes, device)
+
+    if _activation_kind(head, "softmax") != "softmax":  # raw scores
+        # one run, read after 100 and after 300 steps (the fit is deterministic)
+        losses = []
+        for steps in (100, CLASSIFIER_STEPS):
+            trained = _clone(torch, start)
+            losses.append((steps, _fit(torch, trained, lambda t: t, crit, x, labels, steps, CLASSIFIER_LR)))
+        reference = _clone(torch, start)
+        _fit(torch, reference, lambda t: t, criterion(torch, head, choices, kind="cross_entropy"), x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        with torch.no_grad():
+            scores = trained(x)
+            return verdicts.nll_on_scores(losses, _accuracy(scores, labels), _accuracy(reference(x), labels), scores.abs().mean().item())
+
+    dim = choices.softmax_axis(head, "torch")
+    softmax = activation(torch, "softmax", dim)
+    z = torch.zeros(1, classes, device=device)
+    z[0, 1 % classes] = WRONG_LOGIT
+    z.requires_grad_(True)
+    target = torch.zeros(1, dtype=torch.long, device=device)
+    (g_prob,) = torch.autograd.grad(crit.mean(softmax(z), target), z)
+    (g_log,) = torch.autograd.grad(crit.mean(F.log_softmax(z, dim=1), target), z)
+
+    on_probs, on_logs = _clone(torch, start), _clone(torch, start)
+    _fit(torch, on_probs, softmax, crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    _fit(torch, on_logs, lambda t: F.log_softmax(t, dim=1), crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    with torch.no_grad():
+        trained = {
+            "steps": float(CLASSIFIER_STEPS),
+            "accuracy_on_probabilities": _accuracy(on_probs(x), labels),
+            "accuracy_on_log_probabilities": _accuracy(on_logs(x), labels),
+            "cross_entropy_on_probabilities": F.cross_entropy(on_probs(x), labels).item(),
+            "cross_entropy_on_log_probabilities": F.cross_entropy(on_logs(x), labels).item(),
+        }
+    return verdicts.nll_on_probabilities(WRONG_LOGIT, g_prob[0, 0].item(), g_log[0, 0].item(), trained)
+
+
+# --- HL007: raw output into a loss that expects probabilities ------------------------------
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def logits_into_probability_loss(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    crit = criterion(torch, head, choices)
+    x = torch.randn(SAMPLES, d, device=device)
+    y = torch.randint(0, 2, (SAMPLES, units), device=device).float()
+    with torch.no_grad():
+        out = linear(torch, d, units, device)(x)
+    outside = ((out < 0) | (out > 1)).float().mean().item()
+    # On the CPU even when measuring on a GPU: there the range check is a
+    # device-side assert, which leaves the CUDA context unusable for the process.
+    error = None
+    try:
+        crit.module(out.cpu(), y.cpu())
+    except RuntimeError as exc:
+        error = _first_line(exc)
+    return verdicts.probability_loss_raises(SAMPLES, outside, error)
+
+
+# --- HL010: a crossentropy over classes on a single unit -----------------------------------
+
+
+# the losses HL010 meets, per example
+_PER_EXAMPLE = {"nn.CrossEntropyLoss": lambda F: F.cross_entropy, "nn.NLLLoss": lambda F: F.nll_loss}
+
+
+def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    kind = _activation_kind(head, "identity")
+    try:
+        act = activation(torch, kind, 1)
+    except ProbeUnavailable:
+        # over one class the loss is 0 whatever the activation: none stands in
+        choices.note(f"no activation stands in for {kind!r} (one class: the loss is the same)")
+        act = activation(torch, "identity", 1)
+    crit = criterion(torch, head, choices)
+    layer = linear(torch, d, 1, device)
+    params = list(layer.parameters())
+    x = torch.randn(SAMPLES, d, device=device)
+    out = act(layer(x))
+    zeros = torch.zeros(SAMPLES, dtype=torch.long, device=device)  # the only class there is
+    per_example = _PER_EXAMPLE[crit.name](torch.nn.functional)
+    terms = per_example(out, zeros, reduction="none")
+    grads = torch.autograd.grad(crit.mean(out, zeros), params)
+    weight_grad = max(g.abs().max().item() for g in grads)
+    # a label of 1, on the CPU (a GPU would hit a device-side assert)
+    error = None
+    try:
+        crit.module(out.detach().cpu(), torch.ones(SAMPLES, dtype=torch.long))
+    except (IndexError, RuntimeError) as exc:
+        error = _first_line(exc)
+    return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error)
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
     "HL003": nonneg_signed,
     "HL004": one_unit_softmax,
+    "HL005": double_sigmoid,
+    "HL006": nll_on_probabilities,
+    "HL007": logits_into_probability_loss,
+    "HL010": one_unit_categorical,
 }

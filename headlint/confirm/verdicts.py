@@ -202,3 +202,158 @@ def one_unit_softmax(
         f"output is 1.0 for {ones} of {samples} random inputs; largest output gradient {_g(output_grad)}",
         measurements,
     )
+
+
+# --- HL005 ------------------------------------------------------------------------
+
+
+def double_sigmoid(
+    floor_with: float,
+    floor_without: float,
+    grad_ratio: float,
+    analytic_floor: Optional[float],
+    steps: int,
+    neutralised_by: Optional[str] = None,
+    extra: tuple = (),
+    path: str = "",
+) -> Outcome:
+    """As double_softmax, for a sigmoid met by a loss that applies sigmoid: the floor
+    gap after training decides (same FLOOR_GAP)."""
+    measured = f" (measured: {path})" if path else ""
+    measurements = [
+        ("steps", float(steps)),
+        ("loss_floor_with_sigmoid", floor_with),
+        ("loss_floor_without_sigmoid", floor_without),
+        ("logit_gradient_ratio", grad_ratio),
+        *extra,
+    ]
+    if analytic_floor is not None:
+        measurements.insert(3, ("analytic_floor_with_sigmoid", analytic_floor))
+    grads = (
+        "no gradient reaches the logits" if math.isinf(grad_ratio) else f"logit gradients {grad_ratio:.1f}x smaller"
+    )
+    if floor_with - floor_without > FLOOR_GAP:
+        return Outcome(
+            "confirmed",
+            f"loss cannot go below {floor_with:.3f} with the sigmoid vs {floor_without:.3f} without; {grads}{measured}",
+            measurements,
+        )
+    why = neutralised_by or "the framework does not reproduce the double sigmoid"
+    if not math.isinf(grad_ratio) and abs(grad_ratio - 1) < 0.05:
+        grads = "logit gradients are the same"
+    return Outcome(
+        "refuted",
+        f"{why}: the loss reaches {floor_with:.3f} with the sigmoid and {floor_without:.3f} without; {grads}{measured}",
+        measurements,
+    )
+
+
+# --- HL006 ------------------------------------------------------------------------
+
+
+def nll_on_probabilities(wrong_logit: float, prob_grad: float, log_grad: float, trained: dict) -> Outcome:
+    """NLL on softmax probabilities: d(-p[target])/d(target logit) at a confidently
+    wrong point, against the log_softmax's; ``trained``: what 300 steps of each
+    reach (accuracy, true cross-entropy), reported, not judged."""
+    measurements = [
+        ("wrong_logit", wrong_logit),
+        ("target_logit_gradient_on_probabilities", abs(prob_grad)),
+        ("target_logit_gradient_on_log_probabilities", abs(log_grad)),
+        ("gradient_ratio", abs(log_grad) / abs(prob_grad) if prob_grad else float("inf")),
+        *trained.items(),
+    ]
+    text = (
+        f"with logit {wrong_logit:g} on a wrong class, the target's logit gets gradient {_g(prob_grad)} "
+        f"vs {_g(log_grad)} with log_softmax; after {int(trained['steps'])} steps accuracy "
+        f"{_pct(trained['accuracy_on_probabilities'])} vs {_pct(trained['accuracy_on_log_probabilities'])}, "
+        f"cross-entropy {trained['cross_entropy_on_probabilities']:.3f} vs {trained['cross_entropy_on_log_probabilities']:.3f}"
+    )
+    if abs(prob_grad) < VANISHING * abs(log_grad):
+        return Outcome("confirmed", text, measurements)
+    return Outcome("refuted", f"the gradient does not vanish: {text}", measurements)
+
+
+def nll_on_scores(losses: list, accuracy: float, reference_accuracy: float, scale: float) -> Outcome:
+    """NLL on raw scores: ``losses`` is [(step, loss), ...] along training. A loss
+    below 0 is impossible on log-probabilities (each is <= 0, so -log p >= 0), and
+    one still falling by the same amount is unbounded."""
+    (first_step, first), (last_step, last) = losses[0], losses[-1]
+    measurements = [
+        *((f"loss_after_{step}_steps", value) for step, value in losses),
+        ("accuracy", accuracy),
+        ("accuracy_with_cross_entropy", reference_accuracy),
+        ("mean_abs_score", scale),
+    ]
+    text = (
+        f"the loss is {first:.1f} after {first_step} steps and {last:.1f} after {last_step}, still falling "
+        f"(NLL of log-probabilities is never below 0); mean |score| {scale:.1f}; "
+        f"accuracy {_pct(accuracy)} vs {_pct(reference_accuracy)} with cross-entropy"
+    )
+    if last < 0 and last < first - 1.0:
+        return Outcome("confirmed", text, measurements)
+    return Outcome("refuted", f"the loss has a floor: {text}", measurements)
+
+
+# --- HL007 ------------------------------------------------------------------------
+
+
+def probability_loss_raises(samples: int, outside: float, error: Optional[str]) -> Outcome:
+    """PyTorch: raw outputs outside [0, 1] and whether the probability loss refuses them."""
+    measurements = [("samples", float(samples)), ("outputs_outside_0_1_share", outside), ("raises", float(error is not None))]
+    share = f"{_pct(outside)} of {samples} raw outputs of a freshly initialised layer are outside [0, 1]"
+    if outside > 0 and error:
+        return Outcome("confirmed", f"{share}; the loss raises {error}", measurements)
+    return Outcome("refuted", f"{share}; the loss accepted them", measurements)
+
+
+# Accuracy this much below the same model trained on logits counts as harm.
+ACCURACY_GAP = 0.05
+
+
+def probability_loss_clipped(
+    samples: int, no_gradient: float, wrong_no_gradient: float, accuracy: float, reference_accuracy: float, steps: int,
+) -> Outcome:
+    """Keras: raw outputs clipped by a from_logits=False crossentropy. ``no_gradient``:
+    the share of outputs whose gradient is exactly 0 at the start;
+    ``wrong_no_gradient``: the share of examples wrongly classified that get none at
+    all. Confirmed when such examples exist or the training run falls behind."""
+    measurements = [
+        ("samples", float(samples)),
+        ("no_gradient_output_share", no_gradient),
+        ("wrong_and_no_gradient_share", wrong_no_gradient),
+        ("steps", float(steps)),
+        ("accuracy", accuracy),
+        ("accuracy_with_from_logits_true", reference_accuracy),
+    ]
+    text = (
+        f"at initialisation {_pct(no_gradient)} of the raw outputs get exactly zero gradient (clipped), and "
+        f"{_pct(wrong_no_gradient)} of {samples} examples are wrongly classified with no gradient at all; "
+        f"after {steps} steps accuracy {_pct(accuracy)} vs {_pct(reference_accuracy)} with from_logits=True"
+    )
+    if wrong_no_gradient > 0 or reference_accuracy - accuracy > ACCURACY_GAP:
+        return Outcome("confirmed", text, measurements)
+    return Outcome("refuted", f"every wrong output gets a gradient and training keeps up: {text}", measurements)
+
+
+# --- HL010 ------------------------------------------------------------------------
+
+# A loss this small is 0 (Keras' clip leaves 1e-7-sized terms).
+ZERO_LOSS = 1e-6
+
+
+def one_unit_categorical(samples: int, max_loss: float, weight_grad: float, label_error: Optional[str], note: str = "") -> Outcome:
+    """The loss over the one class on ``samples`` random inputs (labels it can
+    score), the gradient it sends to the weights, and what a label of 1 does."""
+    measurements = [
+        ("samples", float(samples)),
+        ("loss_max", max_loss),
+        ("weight_gradient_max_abs", weight_grad),
+        ("label_1_fails", float(label_error is not None)),
+    ]
+    text = f"the loss is {max_loss:.2g} for all {samples} random inputs" if max_loss else f"the loss is exactly 0 for all {samples} random inputs"
+    text += "; gradient to the weights is exactly 0" if weight_grad == 0 else f" ({note})" if note else ""
+    if label_error:
+        text += f"; a label of 1 fails: {label_error}"
+    if max_loss < ZERO_LOSS:
+        return Outcome("confirmed", text, measurements)
+    return Outcome("refuted", f"the loss is not constant: {text}", measurements)

@@ -58,7 +58,7 @@ def call_qualified(qual: str, site) -> Value:
     if qual in V.LAYERS:
         return common.layer(V.LAYERS[qual], site)
     if qual in V.PASS_THROUGH:
-        return PassObj()
+        return PassObj(qual in V.RESHAPE_LAYERS)
     if qual in V.INPUTS:
         return Tensor()
     if qual in V.LOSS_CLASSES:

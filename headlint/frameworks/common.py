@@ -136,6 +136,9 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         return LayerObj(record, Activation("identity", name="no activation", node=site.node, spelling=site.qual))
     act_pos = spec.params.index(spec.activation_param) if spec.activation_param in spec.params else None
     act_value = site.arg(spec.activation_param, act_pos)
+    if act_value is None and any(getattr(arg, "star", "") for arg in getattr(site.node, "args", ())):
+        # ``Dense(1, **head_cfg)``: the activation may be in what is unpacked
+        return LayerObj(record, Activation("other", node=site.node))
     kind = activation_kind(act_value)
     act_node = site.arg_node(spec.activation_param, act_pos) or site.node
     if kind is None:
@@ -193,7 +196,9 @@ def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
         act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
         return apply_activation(value, act)
     if isinstance(obj, PassObj):
-        return value if isinstance(value, Tensor) else Tensor()
+        if not isinstance(value, Tensor):
+            return Tensor()
+        return value.reshaped() if obj.reshapes else value
     if isinstance(obj, ModelV):
         return model_output(obj, interp)
     if isinstance(obj, Instance) and obj.model is not None:

@@ -201,6 +201,7 @@ def method(receiver: Value, name: str, site) -> Value | None:
             args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
         fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
         if name in V.SHAPE_METHODS and (rule == "keep" or receiver.model is not None):
-            return receiver.derived(fact=fact)
+            kept = receiver.derived(fact=fact)
+            return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact)
     return None

@@ -42,6 +42,10 @@ def _load() -> dict:
         hl002_sigmoid_mse,
         hl003_relu_signed_regression,
         hl004_one_unit_softmax,
+        hl005_double_sigmoid,
+        hl006_nll_on_probabilities,
+        hl007_logits_into_probability_loss,
+        hl010_one_unit_categorical,
     )
 
     rules = [
@@ -49,6 +53,10 @@ def _load() -> dict:
         hl002_sigmoid_mse.RULE,
         hl003_relu_signed_regression.RULE,
         hl004_one_unit_softmax.RULE,
+        hl005_double_sigmoid.RULE,
+        hl006_nll_on_probabilities.RULE,
+        hl007_logits_into_probability_loss.RULE,
+        hl010_one_unit_categorical.RULE,
     ]
     return {rule.code: rule for rule in rules}
 

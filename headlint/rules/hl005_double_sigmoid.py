@@ -1,0 +1,84 @@
+"""HL005 double-sigmoid: a sigmoid output fed to a loss that applies sigmoid itself.
+
+``nn.BCEWithLogitsLoss``, ``F.binary_cross_entropy_with_logits``, Keras binary
+crossentropy with ``from_logits=True`` and ``tf.nn.sigmoid_cross_entropy_with_logits``
+take logits and apply the sigmoid again: a probability p in (0, 1) becomes
+sigmoid(p) in (0.5, 0.73), so the loss of a negative cannot go below ln 2 and every
+gradient shrinks. See rules/HL005.md.
+
+Fixes (``fix`` below, safe): Keras ``from_logits=True`` -> ``from_logits=False``;
+PyTorch ``nn.BCEWithLogitsLoss(...)`` -> ``nn.BCELoss(...)`` and
+``F.binary_cross_entropy_with_logits(...)`` -> ``F.binary_cross_entropy(...)`` (the
+loss then takes the sigmoid output for the probability it is; the model's
+outputs do not change).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..records import Finding, Fix, Framework, Head
+from . import Rule, related_loss
+from .outputs import where
+
+
+def check(head: Head):
+    act, loss = head.activation, head.loss
+    if act is None or loss is None or act.kind != "sigmoid" or loss.applies != "sigmoid":
+        return
+    if loss.from_logits:
+        fix = "remove the sigmoid (activation=None) or set from_logits=False"
+    elif loss.framework is Framework.KERAS:
+        fix = "pass the logits, not the sigmoid output"
+    else:
+        fix = "return the logits and apply sigmoid only to make predictions (or use nn.BCELoss)"
+    yield Finding(
+        "HL005",
+        f"sigmoid output is fed to {loss.name} ({{loss_at}}), which applies sigmoid itself: "
+        f"every prediction is squeezed into (0.5, 0.73), so the loss of a negative cannot go below 0.69 "
+        f"and gradients shrink; {fix}",
+        where(head),
+        related_loss(head),
+        head,
+    )
+
+
+# --- the fix --------------------------------------------------------------------------
+
+# The logits loss and its probability twin: the same parameters in the same order
+# ([input, target,] weight, size_average, reduce, reduction), but no pos_weight.
+_TORCH_TWINS = {
+    "BCEWithLogitsLoss": ("BCELoss", 4),
+    "binary_cross_entropy_with_logits": ("binary_cross_entropy", 6),
+}
+_KERAS_FIX = "set from_logits=False (the output already is a probability)"
+
+
+def fix(finding: Finding, syntax) -> Optional[Fix]:
+    """Keras: ``from_logits=True`` -> ``False``, as HL001 does for a softmax. PyTorch:
+    the loss becomes its probability twin, when its name is written as an attribute
+    (``nn.BCEWithLogitsLoss``, ``F.binary_cross_entropy_with_logits``) and it has no
+    ``pos_weight`` (BCELoss has none). Safe: the model is unchanged, and the loss
+    becomes the binary cross-entropy of the probability it outputs."""
+    from .hl001_double_softmax import _from_logits_false
+
+    head = finding.head
+    act, loss = head.activation, head.loss
+    if act is None or loss is None or act.node is None or loss.node is None:
+        return None
+    if loss.from_logits is True:
+        fixed = _from_logits_false(act, loss, syntax)
+        return Fix(_KERAS_FIX, True, fixed.edits) if fixed is not None else None
+    if loss.framework is Framework.TORCH:
+        return _probability_twin(loss, syntax)
+    return None
+
+
+def _probability_twin(loss, syntax) -> Optional[Fix]:
+    from .renames import rename_call
+
+    why = "the loss then reads the sigmoid output as the probability it is"
+    return rename_call(loss.node, syntax, _TORCH_TWINS, why, forbidden=("pos_weight",))
+
+
+RULE = Rule("HL005", "double-sigmoid", "sigmoid output fed to a loss that applies sigmoid itself", check, fix)
