@@ -59,6 +59,18 @@ class LossEvent:
 
 
 @dataclass(eq=False)
+class PenaltyEvent:
+    """A penalty on a tensor's values: a Keras activity regularizer, ``add_loss``, or
+    a term added to a loss (frameworks/penalties.py)."""
+
+    penalty: object  # records.Penalty
+    pred: Value  # the tensor it penalises
+    node: cst.CSTNode
+    inference: bool
+    framework: object = None  # records.Framework, when the tensor's model does not say
+
+
+@dataclass(eq=False)
 class CompileEvent:
     model: ModelV
     loss: Value
@@ -70,6 +82,7 @@ class CompileEvent:
 class Events:
     losses: list = field(default_factory=list)
     models: list = field(default_factory=list)  # every ModelV created
+    penalties: list = field(default_factory=list)  # PenaltyEvent
 
 
 # --- scopes and context ---------------------------------------------------------
@@ -416,7 +429,9 @@ class Interpreter:
         if isinstance(base, ClassV):
             found = base.lookup(name)
             return found if found is not None else UNKNOWN
-        if isinstance(base, Tensor) and name in ("T", "data", "values", "mT"):
+        if isinstance(base, Tensor) and name in ("T", "mT"):
+            return base.derived(rank=None) if base.rank is not None else base  # the axes swap
+        if isinstance(base, Tensor) and name in ("data", "values"):
             return base
         return UNKNOWN
 
@@ -437,7 +452,8 @@ class Interpreter:
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):
-            return base  # indexing keeps both the activation and the facts
+            # indexing keeps both the activation and the facts, not the rank
+            return base.derived(rank=None) if base.rank is not None else base
         return UNKNOWN
 
     def eval_Tuple(self, node, scope, ctx) -> Value:
@@ -496,6 +512,11 @@ class Interpreter:
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
+        from .frameworks import penalties
+
+        penalised = penalties.arith(op, left, right, node, self)
+        if penalised is not None:
+            return penalised
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 if op in ("+", "-", "*", "//") and all(

@@ -26,7 +26,7 @@ from ..values import (
     Tensor,
     Value,
 )
-from . import common, data
+from . import common, data, penalties
 from . import keras as keras_adapter
 from . import torch as torch_adapter
 
@@ -46,6 +46,7 @@ def knows(qual: str) -> bool:
         or qual in V.INPUTS
         or qual in _HANDLERS
         or data.knows(qual)
+        or penalties.knows(qual)
     )
 
 
@@ -58,9 +59,9 @@ def call_qualified(qual: str, site) -> Value:
     if qual in V.LAYERS:
         return common.layer(V.LAYERS[qual], site)
     if qual in V.PASS_THROUGH:
-        return PassObj()
+        return PassObj(rank=common.fixed_rank(site) or common.input_rank(site))
     if qual in V.INPUTS:
-        return Tensor()
+        return Tensor(rank=common.input_rank(site))
     if qual in V.LOSS_CLASSES:
         return common.loss_object(V.LOSS_CLASSES[qual], site)
     if qual in V.LOSS_FUNCTIONS:
@@ -68,6 +69,8 @@ def call_qualified(qual: str, site) -> Value:
         return common.record_loss(common.loss(spec, site), spec.pred, spec.target, site)
     if qual in _HANDLERS:
         return _HANDLERS[qual](site)
+    if qual in V.L1_REGULARIZERS:
+        return penalties.regularizer(qual, site)
     handled = data.call(qual, site)
     return handled if handled is not None else UNKNOWN
 
