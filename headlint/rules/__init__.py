@@ -42,6 +42,7 @@ def _load() -> dict:
         hl002_sigmoid_mse,
         hl003_relu_signed_regression,
         hl004_one_unit_softmax,
+        hl008_softmax_over_wrong_axis,
     )
 
     rules = [
@@ -49,6 +50,7 @@ def _load() -> dict:
         hl002_sigmoid_mse.RULE,
         hl003_relu_signed_regression.RULE,
         hl004_one_unit_softmax.RULE,
+        hl008_softmax_over_wrong_axis.RULE,
     ]
     return {rule.code: rule for rule in rules}
 
