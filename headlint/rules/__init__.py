@@ -43,6 +43,7 @@ def _load() -> dict:
         hl003_relu_signed_regression,
         hl004_one_unit_softmax,
         hl008_softmax_over_wrong_axis,
+        hl009_l1_on_softmax,
     )
 
     rules = [
@@ -51,6 +52,7 @@ def _load() -> dict:
         hl003_relu_signed_regression.RULE,
         hl004_one_unit_softmax.RULE,
         hl008_softmax_over_wrong_axis.RULE,
+        hl009_l1_on_softmax.RULE,
     ]
     return {rule.code: rule for rule in rules}
 
