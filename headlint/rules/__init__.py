@@ -44,6 +44,7 @@ def _load() -> dict:
         hl004_one_unit_softmax,
         hl008_softmax_over_wrong_axis,
         hl009_l1_on_softmax,
+        hl011_range_mismatch,
     )
 
     rules = [
@@ -53,6 +54,7 @@ def _load() -> dict:
         hl004_one_unit_softmax.RULE,
         hl008_softmax_over_wrong_axis.RULE,
         hl009_l1_on_softmax.RULE,
+        hl011_range_mismatch.RULE,
     ]
     return {rule.code: rule for rule in rules}
 
