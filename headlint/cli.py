@@ -226,7 +226,8 @@ def list_rules():
     """List every rule: code, name and what it reports."""
     from .rules import RULES
 
-    for rule in RULES.values():
+    for code in sorted(RULES):  # by code, whatever order the registry lists them in
+        rule = RULES[code]
         click.echo(f"{rule.code}  {rule.name:<24} {rule.summary}")
 
 
