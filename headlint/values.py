@@ -111,6 +111,13 @@ class PassObj(Value):
 
 
 @dataclass(eq=False)
+class ShapeObj(Value):
+    """A layer whose output is new values of a known rank: ``LSTM(return_sequences=True)``."""
+
+    rank: Optional[int] = None
+
+
+@dataclass(eq=False)
 class LossObj(Value):
     """A loss object, or a loss function used as a value (``loss=keras.losses.mse``)."""
 

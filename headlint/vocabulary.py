@@ -505,6 +505,19 @@ RANK_LAYERS = {
     "keras.layers.Conv2D": (4, ()),
     "keras.layers.Conv3D": (5, ()),
 }
+# Keras layers whose output is new values of a rank they fix (no activation of their
+# input survives): (the parameter that decides it, the rank when it is True, when it
+# is False or absent). A wrapper (Bidirectional) has the rank of the layer it wraps.
+RANKED_LAYERS = {
+    "keras.layers.LSTM": ("return_sequences", 3, 2),
+    "keras.layers.GRU": ("return_sequences", 3, 2),
+    "keras.layers.SimpleRNN": ("return_sequences", 3, 2),
+    "keras.layers.GlobalAveragePooling1D": ("keepdims", None, 2),
+    "keras.layers.GlobalAveragePooling2D": ("keepdims", None, 2),
+    "keras.layers.GlobalMaxPooling1D": ("keepdims", None, 2),
+    "keras.layers.GlobalMaxPooling2D": ("keepdims", None, 2),
+}
+RANK_WRAPPERS = frozenset({"keras.layers.Bidirectional"})
 # Keras arguments declaring a layer's input: (parameter, how the rank follows):
 # "shape" a shape without the batch axis, "batch_shape" one with it, "dim" a feature count.
 INPUT_RANK_ARGS = (("shape", "shape"), ("input_shape", "shape"), ("batch_shape", "batch_shape"),

@@ -160,6 +160,27 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
     ) == expected
 
 
+@pytest.mark.parametrize(
+    "middle, expected",
+    [
+        ("layers.LSTM(16, return_sequences=True)", ["HL008"]),
+        ("layers.Bidirectional(layers.GRU(16, return_sequences=True))", ["HL008"]),
+        ("layers.SimpleRNN(16, return_sequences=False)", []),  # (batch, units): axis 1 is the last
+        ("layers.LSTM(16)", []),
+        ("layers.LSTM(16, return_sequences=flag)", []),  # not a literal: the rank is unknown
+        ("layers.GlobalAveragePooling1D()", []),
+        ("layers.GlobalMaxPooling1D(keepdims=True)", []),
+    ],
+)
+def test_keras_recurrent_and_pooling_ranks(middle, expected):
+    assert codes(
+        KERAS + f"""
+model = keras.Sequential([layers.Embedding(1000, 32), {middle}, layers.Dense(5), layers.Softmax(axis=1)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+"""
+    ) == expected
+
+
 def test_keras_convolutions_are_batched_and_segmentation_softmax_is_fine():
     assert codes(
         KERAS + """

@@ -23,6 +23,7 @@ from ..values import (
     LossObj,
     ModelV,
     PassObj,
+    ShapeObj,
     Tensor,
     Value,
 )
@@ -47,6 +48,8 @@ def knows(qual: str) -> bool:
         or qual in _HANDLERS
         or data.knows(qual)
         or penalties.knows(qual)
+        or qual in V.RANKED_LAYERS
+        or qual in V.RANK_WRAPPERS
     )
 
 
@@ -71,13 +74,15 @@ def call_qualified(qual: str, site) -> Value:
         return _HANDLERS[qual](site)
     if qual in V.L1_REGULARIZERS:
         return penalties.regularizer(qual, site)
+    if qual in V.RANKED_LAYERS or qual in V.RANK_WRAPPERS:
+        return common.ranked_layer(qual, site)
     handled = data.call(qual, site)
     return handled if handled is not None else UNKNOWN
 
 
 def call_object(callee: Value, site) -> Value:
     """A value produced by a framework call, called in turn."""
-    if isinstance(callee, (LayerObj, ActObj, PassObj)):
+    if isinstance(callee, (LayerObj, ActObj, PassObj, ShapeObj)):
         return common.apply_module(callee, site.arg(None, 0) or UNKNOWN, site.interp, site.node)
     if isinstance(callee, ModelV):
         return call_model(callee, site)

@@ -22,6 +22,7 @@ from ..values import (
     PassObj,
     Qual,
     Seq,
+    ShapeObj,
     Tensor,
     Value,
 )
@@ -171,6 +172,21 @@ def input_rank(site) -> Optional[int]:
     return None
 
 
+def ranked_layer(qual: str, site) -> ShapeObj:
+    """``LSTM(64, return_sequences=True)``, ``GlobalAveragePooling1D()``,
+    ``Bidirectional(LSTM(...))``: the rank of what they output, when the literals say it."""
+    if qual in V.RANK_WRAPPERS:
+        inner = site.arg("layer", 0)
+        return ShapeObj(inner.rank if isinstance(inner, ShapeObj) else None)
+    param, when_true, otherwise = V.RANKED_LAYERS[qual]
+    value = site.arg(param)
+    if value is None:
+        return ShapeObj(otherwise)
+    if isinstance(value, Const) and isinstance(value.value, bool):
+        return ShapeObj(when_true if value.value else otherwise)
+    return ShapeObj(None)
+
+
 def fixed_rank(site) -> Optional[int]:
     """The output rank a layer fixes whatever its input (vocabulary.RANK_LAYERS)."""
     row = V.RANK_LAYERS.get(getattr(site, "qual", ""))
@@ -235,6 +251,8 @@ def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     if isinstance(obj, PassObj):
         passed = value if isinstance(value, Tensor) else Tensor()
         return passed.derived(rank=obj.rank) if obj.rank is not None else passed
+    if isinstance(obj, ShapeObj):
+        return Tensor(rank=obj.rank)
     if isinstance(obj, Tensor) and obj.act is None and obj.model is None:
         return Tensor(rank=obj.rank)  # ``keras.Input(shape=...)`` opening a Sequential
     if isinstance(obj, ModelV):

@@ -81,7 +81,8 @@ def judge(head: Head) -> Optional[tuple]:
             if picked == 0:
                 return (
                     f"{name} without dim: for this {rank}-D output torch picks dim=0 (and warns), so it normalises "
-                    f"across the batch, not over the classes; pass dim=-1 for classes on the last axis", None,
+                    f"across the batch (the first axis), not over the classes; pass dim=-1 for classes on the last axis",
+                    None,
                 )
             return (
                 f"{name} without dim: torch picks dim=1 for this {rank}-D output only through a deprecated implicit "
