@@ -83,6 +83,27 @@ model = keras.Model(inputs, outputs)
     ) == [("HL009", 6)]
 
 
+@pytest.mark.parametrize(
+    "penalty, expected",
+    [
+        ("tf.reduce_mean(tf.reduce_sum(tf.abs(probs), axis=-1))", ["HL009"]),  # each row's L1 norm: 1
+        ("tf.reduce_mean(tf.reduce_sum(tf.abs(probs), axis=0))", []),  # a total per class
+        ("tf.norm(probs, ord=1)", ["HL009"]),
+        ("keras.ops.sum(keras.ops.absolute(probs))", ["HL009"]),
+    ],
+)
+def test_keras_l1_norms_in_a_custom_loop(penalty, expected):
+    assert codes(
+        KERAS + f"""
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(10, activation="softmax")])
+loss_fn = keras.losses.SparseCategoricalCrossentropy()
+with tf.GradientTape() as tape:
+    probs = model(x)
+    loss = loss_fn(y, probs) + 1e-3 * {penalty}
+"""
+    ) == expected
+
+
 def test_keras_add_loss_in_a_subclassed_model():
     assert codes(
         KERAS + """
@@ -120,6 +141,7 @@ for xb, yb in loader:
         ("loss = loss + 0.01 * probs.norm(1)", ["HL009"]),
         ("loss = loss + 0.01 * torch.linalg.vector_norm(probs, 1)", ["HL009"]),
         ("loss = loss + probs.abs().sum(dim=1).mean()", ["HL009"]),  # the softmax's own axis, then all
+        ("loss = loss + probs.abs().sum(dim=-1).mean()", []),  # -1 is dim 1 only if the rank is 2: unknown
         ("loss = 1e-3 * abs(probs).sum() + loss", ["HL009"]),
         ("loss = loss + probs.abs().sum(dim=0).max()", []),  # a total per class: not constant
         ("loss = loss + 0.01 * torch.linalg.norm(probs, 1)", []),  # a matrix norm: not constant

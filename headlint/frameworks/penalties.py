@@ -78,12 +78,19 @@ def _softmax_output(value) -> bool:
 
 def _over_the_softmax_axis(site, value: Tensor, axis_pos: int) -> Optional[bool]:
     """A reduction's axis argument: None when there is none (every element), True
-    when it is the softmax's own axis as written, False otherwise."""
+    when it is the softmax's own axis, False otherwise."""
     given = site.arg("dim", axis_pos) or site.arg("axis", axis_pos)
     if given is None:
         return None
-    source = value.l1[1]
-    return isinstance(given, Const) and source.act.axis_given and given.value == source.act.axis
+    act = value.l1[1].act
+    if not isinstance(given, Const) or not isinstance(given.value, int) or not isinstance(act.axis, int):
+        return False  # torch's implicit dim, or an axis that is not a literal
+    if given.value == act.axis:
+        return True
+    rank = act.rank  # dim=-1 and dim=1 are the same axis of a 2-D output
+    if rank is None or not (-rank <= given.value < rank and -rank <= act.axis < rank):
+        return False
+    return given.value % rank == act.axis % rank
 
 
 def _step(value: Tensor, name: str, site, axis_pos: int, shown: str) -> Optional[Tensor]:
