@@ -187,3 +187,19 @@ def test_keras_sigmoid_with_categorical_crossentropy(kb):
     assert ev.status == "confirmed"
     assert m["mean_output_row_sum"] > 1.5  # predict() returns sigmoids, not a distribution
     assert "trains it exactly like a softmax" in ev.summary
+
+
+def test_cuda_probes():
+    if not torch.cuda.is_available():
+        pytest.skip("torch sees no GPU on this machine")
+    heads = {
+        "HL008": torch_softmax(0, True, 2, "log_softmax", "torch.nn.functional.log_softmax", NLL),
+        "HL009": Head(T, "Net", LINEAR, Activation("softmax", 1, True, rank=2),
+                      penalties=(Penalty("l1", "p.abs().sum()", "loss term", 1.0),)),
+        "HL011": Head(T, "Net", Layer("linear", 1, args=(("in_features", 32), ("out_features", 1))),
+                      Activation("tanh"), Loss("bce", T, None, "probabilities", name="nn.BCELoss")),
+    }
+    for code, head in heads.items():
+        ev = confirm(code, head, "cuda")
+        assert (ev.status, ev.device) == ("confirmed", "cuda"), (code, ev.summary)
+    assert "the loss is evaluated on cpu" in " ".join(confirm("HL011", heads["HL011"], "cuda").defaults)

@@ -165,14 +165,17 @@ def arith(op: Optional[str], left: Value, right: Value, node, interp) -> Optiona
         other = right if term is left else left
         if isinstance(other, Tensor) and (other.l1 is not None or other.loss is not None):
             return None
-        step, source, text, factor = term.l1
+        _, source, text, factor = term.l1
         number = other.value if isinstance(other, Const) and _is_number(other.value) else None
         shown = repr(number) if number is not None else "lam"
-        code = f"{shown} * {text}" if op == "*" else f"{text} / {shown}"
-        if number is None or factor is None or (op == "/" and number == 0):
-            factor = None  # not a literal
-        else:
-            factor = factor * number if op == "*" else factor / number
+        if op == "*":
+            code = f"{shown} * {text}"
+            factor = factor * number if number is not None and factor is not None else None
+        elif term is left:
+            code = f"{text} / {shown}"
+            factor = factor / number if number and factor is not None else None
+        else:  # lam / term: the reciprocal of a constant is a constant too
+            code, factor = f"{shown} / {text}", None
         return Tensor(l1=(TERM, source, code, factor))
     if op in ("+", "-") and any(isinstance(v, Tensor) and v.loss is not None for v in sides):
         loss = next(v.loss for v in sides if isinstance(v, Tensor) and v.loss is not None)
