@@ -132,6 +132,26 @@ class Net(nn.Module):
     ) == expected
 
 
+def test_a_reshape_after_layers_headlint_does_not_know():
+    # nn.MaxPool2d is not in the vocabulary: x is unknown, but view(-1, n) makes it 2-D
+    text = TORCH + """
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv = nn.Conv2d(3, 16, 5)
+        self.fc = nn.Linear(16 * 5 * 5, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv(x)))
+        x = x.{reshape}
+        return F.softmax(self.fc(x))
+"""
+    assert codes(text.format(reshape="view(-1, 16 * 5 * 5)")) == ["HL008"]
+    assert codes(text.format(reshape="flatten(1)")) == ["HL008"]
+    assert codes(text.format(reshape="view(torch.float32)")) == []  # one argument: maybe a dtype view
+
+
 KERAS = "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n"
 
 

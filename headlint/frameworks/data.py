@@ -206,6 +206,12 @@ def method(receiver: Value, name: str, site) -> Value | None:
     if isinstance(receiver, Seq) and name == "append":
         receiver.items.append(site.arg(None, 0) or UNKNOWN)
         return Const(None)
+    if receiver is UNKNOWN and V.RANK_METHODS.get(name) in ("sizes", "flatten"):
+        # ``x.view(-1, 16 * 5 * 5)`` after layers headlint does not know: the sizes alone
+        # give the rank (one size is left alone: numpy's ``a.view(np.float32)`` is a dtype)
+        rank = _rank_after(V.RANK_METHODS[name], None, site, 0)
+        if rank is not None and rank >= 2:
+            return Tensor(rank=rank)
     if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
