@@ -382,8 +382,6 @@ def _train_on_the_axis(kb, head, choices, way, build, model, x, classes, rank):
     """Train with the source's softmax and with one over the classes (the loss's
     axis), from the same start; the loss as Keras computes it, and the share of
     examples (positions) whose output ranks the right class first."""
-    import numpy as np
-
     try:
         crit = criterion(kb, head, choices)
     except ProbeUnavailable:
@@ -484,8 +482,6 @@ def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
 
 
 def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Outcome:
-    import numpy as np
-
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(kb, head, choices)

@@ -129,7 +129,7 @@ def check(head: Head):
 def fix(finding: Finding, syntax) -> Optional[Fix]:
     """An implicit dim torch resolves to 1 -> ``dim=1`` (safe). A literal axis ->
     the right one (unsafe: what the model outputs changes): ``dim=0`` on a 2-D
-    PyTorch output -> 1, a Keras softmax axis -> the batch-free / the loss's axis.
+    PyTorch output -> 1, a Keras softmax axis -> -1 (off the batch) or the loss's axis.
     Only on the call that applies the softmax itself (``nn.Softmax(...)`` as an
     ``nn.Sequential`` item, ``F.softmax(x, ...)``, ``layers.Softmax(axis=...)``), with
     plain arguments; a softmax module held in an attribute is left to a person."""
@@ -163,7 +163,6 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     value = cst.Integer(str(target)) if target >= 0 else cst.UnaryOperation(cst.Minus(), cst.Integer(str(-target)))
     shown = syntax.code(arg.value).strip()
     return Fix(f"use {param}={target} instead of {param}={shown} (the output changes)", False, ((arg.value, value),))
-
 
 
 def _axis_param(spelling: str) -> Optional[tuple]:
