@@ -104,6 +104,18 @@ with tf.GradientTape() as tape:
     ) == expected
 
 
+def test_keras_add_loss_on_a_functional_model():
+    assert codes(
+        KERAS + """
+inputs = keras.Input(shape=(8,))
+outputs = layers.Dense(10, activation="softmax")(inputs)
+model = keras.Model(inputs, outputs)
+model.add_loss(1e-4 * tf.reduce_sum(tf.abs(outputs)))
+model.add_loss(1e-4 * tf.reduce_sum(tf.square(outputs)))
+"""
+    ) == ["HL009"]
+
+
 def test_keras_add_loss_in_a_subclassed_model():
     assert codes(
         KERAS + """
