@@ -267,7 +267,8 @@ def list_rules():
     from .rules import RULES
 
     width = max(len(rule.name) for rule in RULES.values())
-    for rule in RULES.values():
+    for code in sorted(RULES):  # by code, whatever order the registry lists them in
+        rule = RULES[code]
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
 
 

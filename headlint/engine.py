@@ -346,8 +346,14 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
             continue
         related = tuple((r.label, where) for r in finding.related if (where := places.find(r.node)) is not None)
         candidates.append((finding, at, related))
-    # One finding per code and place; when several losses reach it, name the first.
-    candidates.sort(key=lambda c: (c[1][0].path != source.path, c[1][0].path, c[1][0].line, c[1][0].col, c[0].code, [s.line for _, (s, _) in c[2]]))
+    # One finding per code and place; when several losses reach it, name the first
+    # (and a finding that names its loss over the same one seen without it).
+    candidates.sort(
+        key=lambda c: (
+            c[1][0].path != source.path, c[1][0].path, c[1][0].line, c[1][0].col, c[0].code, not c[2],
+            [s.line for _, (s, _) in c[2]],
+        )
+    )
     seen: set = set()
     located: list = []
     for finding, (at, owner), related in candidates:

@@ -65,6 +65,18 @@ class LossEvent:
 
 
 @dataclass(eq=False)
+class PenaltyEvent:
+    """A penalty on a tensor's values: a Keras activity regularizer, ``add_loss``, or
+    a term added to a loss (frameworks/penalties.py)."""
+
+    penalty: object  # records.Penalty
+    pred: Value  # the tensor it penalises
+    node: cst.CSTNode
+    inference: bool
+    framework: object = None  # records.Framework, when the tensor's model does not say
+
+
+@dataclass(eq=False)
 class CompileEvent:
     model: ModelV
     loss: Value
@@ -76,6 +88,7 @@ class CompileEvent:
 class Events:
     losses: list = field(default_factory=list)
     models: list = field(default_factory=list)  # every ModelV created
+    penalties: list = field(default_factory=list)  # PenaltyEvent
 
 
 # --- scopes and context ---------------------------------------------------------
@@ -627,7 +640,9 @@ class Interpreter:
         if isinstance(base, Tensor) and name in ("data", "values"):
             return base
         if isinstance(base, Tensor) and name in ("T", "mT"):
-            return base.reshaped()  # a transpose: the units are no longer the last axis
+            # a transpose: the units are no longer the last axis, and the axes swap
+            swapped = base.reshaped()
+            return swapped.derived(rank=None) if swapped.rank is not None else swapped
         return UNKNOWN
 
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
@@ -647,7 +662,9 @@ class Interpreter:
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):
-            return base.reshaped()  # indexing keeps both the activation and the facts
+            # indexing keeps the activation and the facts, not the rank nor the unit count
+            reshaped = base.reshaped()
+            return reshaped.derived(rank=None) if reshaped.rank is not None else reshaped
         return UNKNOWN
 
     def eval_Tuple(self, node, scope, ctx) -> Value:
@@ -706,6 +723,11 @@ class Interpreter:
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
+        from .frameworks import penalties
+
+        penalised = penalties.arith(op, left, right, node, self)
+        if penalised is not None:
+            return penalised
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 if op in ("+", "-", "*", "//") and all(

@@ -8,6 +8,8 @@ model output also yields a head without a loss, for rules that need none (HL004)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import targets
 from . import vocabulary as V
 from .frameworks import common
@@ -44,6 +46,11 @@ def heads(interp: Interpreter) -> list:
             head = _head(output, None, UNKNOWN_FACT, None)
             if head is not None:
                 found.append(head)
+    for penalty in events.penalties:  # a penalty on a tensor: a head with no loss
+        head = _head(penalty.pred, None, UNKNOWN_FACT, None)
+        if head is not None and not penalty.inference:
+            merged = head.penalties + tuple(p for p in (penalty.penalty,) if p not in head.penalties)
+            found.append(replace(head, framework=head.framework or penalty.framework, penalties=merged))
     return found
 
 
@@ -62,6 +69,7 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
         targets=fact,
         classifier_evidence=evidence,
         single_output=pred.single,
+        penalties=pred.penalties,
     )
 
 

@@ -41,6 +41,10 @@ class TargetFact:
     # Where the fact was established (e.g. the ``torch.randn`` call), for messages.
     because: str = ""
     node: Any = field(default=None, compare=False, repr=False)
+    # One-hot rows (``to_categorical``, ``F.one_hot``): exactly one class per example,
+    # as a softmax models it. The number of classes; -1: one-hot, how many classes is
+    # not a literal; 0: not known to be one-hot.
+    onehot: int = 0
 
 
 UNKNOWN_FACT = TargetFact()
@@ -62,6 +66,9 @@ class Activation:
     # The canonical name of what applied it ("tensorflow.nn.softmax",
     # "keras.activations.softmax", "torch.nn.Softmax"): probes rebuild it faithfully.
     spelling: str = ""
+    # The rank of the tensor it applies to, when certain (2 for (batch, units));
+    # None: not known. The axis a softmax normalises over depends on it.
+    rank: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,19 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Penalty:
+    """A term that regularises an output's values: Keras
+    ``activity_regularizer=l1(1e-5)``, ``add_loss(...)``, or ``lam * p.abs().sum()``
+    added to the loss."""
+
+    kind: str  # l1
+    name: str  # as the user would recognise it: "activity_regularizer=l1(1e-05)"
+    where: str  # activity_regularizer | add_loss | loss term
+    coefficient: Optional[float] = None  # the literal factor; None: not a literal
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Head:
     """One output of one model, with the loss that trains it (if one is linked)."""
 
@@ -129,6 +149,8 @@ class Head:
     classifier_evidence: tuple = ()
     # False when the output is one element of a model returning several tensors
     single_output: bool = True
+    # Regularisers on the output's values (Penalty records)
+    penalties: tuple = ()
 
 
 # --- findings ----------------------------------------------------------------

@@ -71,7 +71,8 @@ def join(a: TargetFact, b: TargetFact) -> TargetFact:
         return a
     kind = a.kind if a.kind == b.kind else Kind.UNKNOWN
     sign = a.sign if a.sign == b.sign else Sign.UNKNOWN
-    return TargetFact(kind, sign, a.because if a.because == b.because else "")
+    onehot = a.onehot if a.onehot == b.onehot else 0
+    return TargetFact(kind, sign, a.because if a.because == b.because else "", onehot=onehot)
 
 
 def _arith_kind(a: TargetFact, b: TargetFact) -> Kind:
@@ -134,6 +135,8 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
         return a
     if rule == "label":
         return TargetFact(Kind.LABEL, a.sign if a.sign is not Sign.UNKNOWN else Sign.UNKNOWN, because or "an integer cast", node)
+    if rule == "cast":  # an integer cast: a label, and one-hot rows stay one-hot
+        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, a.onehot)
     if rule == "nonneg":
         kind = a.kind if a.kind is not Kind.LABEL else Kind.UNKNOWN
         return TargetFact(kind, Sign.NONNEG, because, node)
@@ -154,7 +157,7 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
     if rule == "astype":
         dtype = args[0] if args else None
         if isinstance(dtype, str) and ("int" in dtype or "bool" in dtype or "long" in dtype):
-            return transfer("label", a, because="an integer cast", node=node)
+            return transfer("cast", a, because="an integer cast", node=node)
         return a
     return UNKNOWN_FACT
 

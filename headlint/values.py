@@ -57,6 +57,13 @@ class Tensor(Value):
     model: Optional["ModelV"] = None  # the model whose output this is
     fact: TargetFact = UNKNOWN_FACT
     single: bool = True  # False: one element of a multi-output model
+    rank: Optional[int] = None  # number of axes, when certain
+    # The value of a loss call (the interpreter's LossEvent): a penalty added to it trains.
+    loss: Any = None
+    # This is part of the L1 norm of a softmax output (see frameworks/penalties.py):
+    # (step, the softmax output, the calls so far as written, the literal factor).
+    l1: Optional[tuple] = None
+    penalties: tuple = ()  # records.Penalty on these values (Keras activity_regularizer=)
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)
@@ -91,6 +98,9 @@ class LayerObj(Value):
 
     layer: Layer
     act: Activation  # Keras ``activation=``; identity for torch layers
+    penalty: Any = None  # Keras ``activity_regularizer=``: a records.Penalty
+    in_rank: Optional[int] = None  # Keras ``input_shape=`` / ``input_dim=``: the input's rank
+    out_rank: Optional[int] = None  # fixed output rank (Keras convolutions); None: the input's
 
 
 @dataclass(eq=False)
@@ -103,6 +113,7 @@ class ActObj(Value):
     display: str
     node: Any = None
     spelling: str = ""  # canonical name of the constructor
+    penalty: Any = None  # Keras ``activity_regularizer=``: a records.Penalty
 
 
 @dataclass(eq=False)
@@ -110,6 +121,14 @@ class PassObj(Value):
     """Dropout, Flatten, Reshape: the last activation stays what it was."""
 
     reshapes: bool = False  # Flatten, Reshape: the unit count is lost
+    rank: Optional[int] = None  # the output's rank when the layer fixes it (Flatten: 2)
+
+
+@dataclass(eq=False)
+class ShapeObj(Value):
+    """A layer whose output is new values of a known rank: ``LSTM(return_sequences=True)``."""
+
+    rank: Optional[int] = None
 
 
 @dataclass(eq=False)
@@ -261,6 +280,7 @@ def join(a: Value, b: Value) -> Value:
             layer=a.layer if same_act and a.layer == b.layer else None,
             model=a.model if a.model is b.model else None,
             fact=targets.join(a.fact, b.fact),
+            rank=a.rank if a.rank == b.rank else None,
         )
     if isinstance(a, Const) and isinstance(b, Const) and a.value == b.value:
         return a

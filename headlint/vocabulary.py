@@ -344,6 +344,16 @@ DATA_SOURCES = {
     "keras.utils.to_categorical": ("label", "nonneg"),
     "torch.nn.functional.one_hot": ("label", "nonneg"),
     "tensorflow.one_hot": ("label", "nonneg"),
+    "keras.ops.one_hot": ("label", "nonneg"),
+}
+
+# Sources of one-hot rows (one class per example): the parameter giving the number
+# of classes, and its position (HL011 tells one-hot multi-class targets from multi-label).
+ONE_HOT = {
+    "keras.utils.to_categorical": ("num_classes", 1),
+    "torch.nn.functional.one_hot": ("num_classes", 1),
+    "tensorflow.one_hot": ("depth", 1),
+    "keras.ops.one_hot": ("num_classes", 1),
 }
 
 # Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)`` draw like
@@ -427,7 +437,7 @@ TENSOR_METHODS = {
         "contiguous", "view", "view_as", "reshape_as", "flatten", "ravel", "to_numpy",
         "type_as", "permute", "transpose", "values", "sum", "max",
     )},
-    **{name: "label" for name in ("long", "int", "bool", "byte")},
+    **{name: "cast" for name in ("long", "int", "bool", "byte")},
     "astype": "astype",
     "type": "astype",
     "clamp_min": "clip_min",
@@ -490,3 +500,77 @@ INFERENCE_METHODS = frozenset(
 # activation and the layer are still known, the unit count is not.
 RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose"})
 RESHAPE_LAYERS = frozenset({"torch.nn.Flatten", "torch.nn.Unflatten", "keras.layers.Flatten", "keras.layers.Reshape"})
+
+
+# --- ranks (HL008): how many axes a tensor has, where the code makes it certain ------
+
+# Layers whose output rank does not depend on their input: (rank, parameters that
+# change it when given). Keras layers are always batched, so a Keras convolution's
+# output has a fixed rank; a PyTorch one keeps its input's (it also takes unbatched input).
+RANK_LAYERS = {
+    "torch.nn.Flatten": (2, ("start_dim", "end_dim")),
+    "keras.layers.Flatten": (2, ()),
+    "keras.layers.Conv1D": (3, ()),
+    "keras.layers.Conv2D": (4, ()),
+    "keras.layers.Conv3D": (5, ()),
+}
+# Keras layers whose output is new values of a rank they fix (no activation of their
+# input survives): (the parameter that decides it, the rank when it is True, when it
+# is False or absent). A wrapper (Bidirectional) has the rank of the layer it wraps.
+RANKED_LAYERS = {
+    "keras.layers.LSTM": ("return_sequences", 3, 2),
+    "keras.layers.GRU": ("return_sequences", 3, 2),
+    "keras.layers.SimpleRNN": ("return_sequences", 3, 2),
+    "keras.layers.GlobalAveragePooling1D": ("keepdims", None, 2),
+    "keras.layers.GlobalAveragePooling2D": ("keepdims", None, 2),
+    "keras.layers.GlobalMaxPooling1D": ("keepdims", None, 2),
+    "keras.layers.GlobalMaxPooling2D": ("keepdims", None, 2),
+}
+RANK_WRAPPERS = frozenset({"keras.layers.Bidirectional"})
+# Keras arguments declaring a layer's input: (parameter, how the rank follows):
+# "shape" a shape without the batch axis, "batch_shape" one with it, "dim" a feature count.
+INPUT_RANK_ARGS = (("shape", "shape"), ("input_shape", "shape"), ("batch_shape", "batch_shape"),
+                   ("batch_input_shape", "batch_shape"), ("input_dim", "dim"))
+# Tensor methods and functions that set or keep the rank: "sizes" (one size per axis:
+# ``x.view(x.size(0), -1)``), "flatten" (axes from start_dim on become one:
+# ``x.flatten(1)``), "keep" (the same axes). Anything else forgets the rank.
+RANK_METHODS = {
+    "view": "sizes", "reshape": "sizes", "flatten": "flatten",
+    **{name: "keep" for name in ("float", "double", "half", "to", "cuda", "cpu", "contiguous", "type_as")},
+}
+RANK_FUNCTIONS = {"torch.flatten": "flatten", "torch.reshape": "sizes"}
+# PyTorch's implicit softmax dim (``nn.Softmax()``, ``F.softmax(x)``): 0 for these
+# ranks, 1 for any other (torch/nn/functional.py, _get_softmax_dim), with a warning.
+TORCH_IMPLICIT_DIM_0 = frozenset({0, 1, 3})
+
+
+# --- regularisers and penalties (HL009) ---------------------------------------------
+
+# Keras regularizer constructors that carry an L1 factor: (its parameter, position,
+# default). A default of None: it differs between versions (``l1_l2`` is 0.01 in
+# tf.keras 2 and 0.0 in Keras 3), so only a literal factor is believed.
+L1_REGULARIZERS = {
+    "keras.regularizers.L1": ("l1", 0, 0.01),
+    "keras.regularizers.l1": ("l1", 0, 0.01),
+    "keras.regularizers.L1L2": ("l1", 0, 0.0),
+    "keras.regularizers.l1_l2": ("l1", 0, None),
+}
+# ``activity_regularizer="l1"``: Keras looks the name up and uses the default factor.
+L1_REGULARIZER_STRINGS = {"l1": 0.01, "L1": 0.01}
+
+# The L1 norm of a tensor written out, step by step: |x| elementwise, then a sum or
+# mean over every element (or over the softmax's own axis first). Function names
+# apply in the modules below; methods by name.
+L1_ABS = frozenset({"abs", "absolute"})
+L1_REDUCE = frozenset({"sum", "mean", "reduce_sum", "reduce_mean"})
+L1_MODULES = ("torch", "numpy", "tensorflow", "tensorflow.math", "keras.ops")
+# One call computing a vector L1 norm over every element: (order parameter, its
+# position). ``torch.linalg.norm`` and ``keras.ops.norm`` are left out: on a matrix
+# with ord=1 they compute the matrix norm, which is not constant.
+L1_NORMS = {
+    "torch.norm": ("p", 1),
+    "torch.linalg.vector_norm": ("ord", 1),
+    "tensorflow.norm": ("ord", 1),
+    "tensorflow.linalg.norm": ("ord", 1),
+    "Tensor.norm": ("p", 0),
+}

@@ -13,6 +13,7 @@ from importlib import resources
 import pytest
 
 from cli_helpers import HEADLINT, headlint
+from headlint.rules import RULES
 
 BUGGY = """import torch
 from torch import nn
@@ -119,9 +120,7 @@ def test_sarif_with_findings_related_locations_and_a_file_that_could_not_be_pars
     result = headlint("check", "--output-format", "sarif", ".", cwd=project)
     assert result.returncode == 2
     run = valid_sarif(result, sarif_validator)
-    from headlint.rules import RULES
-
-    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == list(RULES)
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == sorted(RULES)
     assert run["tool"]["driver"]["rules"][0]["name"] == "double-softmax"
 
     (finding,) = run["results"]
@@ -215,7 +214,6 @@ def test_evidence_that_is_not_finite_stays_valid_json():
     """A probe can measure an infinite ratio; JSON has no Infinity."""
     from headlint import report
     from headlint.records import Located, Span
-    from headlint.rules import RULES
 
     evidence = {"status": "confirmed", "summary": "s", "framework": "torch", "version": "2", "device": "cpu",
                 "backend": None, "measurements": {"ratio": float("inf"), "low": float("-inf"), "odd": float("nan")},

@@ -144,6 +144,8 @@ def activation_layer(kb: KerasBundle, kind: str, axis: int = -1, raw: bool = Fal
         return keras.layers.Activation(functools.partial(fn, axis=axis) if kind in _AXIS_KINDS else fn)
     if kind == "softmax":
         return keras.layers.Softmax(axis=axis)
+    if kind == "log_softmax" and axis != -1:
+        return keras.layers.Activation(functools.partial(keras.activations.log_softmax, axis=axis))
     if kind not in ACTIVATION_NAMES:
         raise ProbeUnavailable(f"no keras constructor for activation {kind!r}")
     return keras.layers.Activation(ACTIVATION_NAMES[kind])

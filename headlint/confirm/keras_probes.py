@@ -506,6 +506,254 @@ def _terms(kb: KerasBundle, crit, y, out):
     return fn(y, out)
 
 
+# --- HL008: softmax over the wrong axis -----------------------------------------------
+
+TIME_STEPS = 6  # the middle axis of a 3-D (batch, time, features) probe input
+COUPLED = 8  # the batch in which one example's output is watched while the others change
+
+
+def _normalised_axis(probs) -> "int | None":
+    import numpy as np
+
+    for axis in range(probs.ndim):
+        if np.abs(probs.sum(axis=axis) - 1).max() < verdicts.SUMS_TO_ONE:
+            return axis
+    return None
+
+
+def wrong_axis(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    keras = kb.keras
+    act = head.activation
+    rank = act.rank if act.rank in (2, 3) else 2
+    if act.rank != rank:
+        choices.note(f"rank=2 ({act.rank} in the record)")
+    axis = -1 if act.axis is None and not act.axis_given else act.axis
+    if not isinstance(axis, int) or not -rank <= axis < rank:
+        raise ProbeUnavailable(f"axis={axis!r} is not an axis of a {rank}-D output")
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    way = route(kb, head, choices, _kind(head, "softmax"))
+    shape = (d,) if rank == 2 else (TIME_STEPS, d)
+
+    def build(on_axis):
+        layer = activation_layer(kb, way.kind, on_axis, raw=bool(way.raw))
+        return keras.Sequential([keras.Input(shape), dense(kb, classes), layer])
+
+    model = build(axis)
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, *shape)).astype("float32")
+    log = way.kind == "log_softmax"
+    read = (lambda t: np.exp(_np(kb, t))) if log else (lambda t: _np(kb, t))
+    probs = read(model(x))
+    picked = _normalised_axis(probs)
+    alone = read(model(x[:1]))
+    small = x[:COUPLED].copy()
+    others = small.copy()
+    if picked == 0 or rank == 2:
+        others[1:] = rng.standard_normal(others[1:].shape)
+        moved = np.abs(read(model(others))[0] - read(model(small))[0]).max()
+    else:  # over time: the other time steps of example 0 change
+        others[0, 1:] = rng.standard_normal(others[0, 1:].shape)
+        moved = np.abs(read(model(others))[0, 0] - read(model(small))[0, 0]).max()
+    class_sums = probs.sum(axis=-1)
+    training, extra = "", ()
+    if head.loss is not None and picked != rank - 1:
+        training, extra = _train_on_the_axis(kb, head, choices, way, build, model, x, classes, rank)
+    return verdicts.wrong_axis(
+        rank, picked, float(class_sums.min()), float(class_sums.max()), float(moved),
+        float((alone == 1.0).mean()), False, training, extra,
+    )
+
+
+def _train_on_the_axis(kb, head, choices, way, build, model, x, classes, rank):
+    """Train with the source's softmax and with one over the classes (the loss's
+    axis), from the same start; the loss as Keras computes it, and the share of
+    examples (positions) whose output ranks the right class first."""
+    try:
+        crit = criterion(kb, head, choices)
+    except ProbeUnavailable:
+        return "", ()
+    rng = _rng()
+    labels = (x @ rng.standard_normal((x.shape[-1], classes))).argmax(axis=-1)
+    y = _targets(labels, classes, crit.target)
+    right = build(-1)
+    right.set_weights(model.get_weights())
+    results = []
+    for net in (model, right):
+        if way.eager:
+            xt, yt = kb.keras.ops.convert_to_tensor(x), kb.keras.ops.convert_to_tensor(y)
+            train_eager(kb, [lambda net=net: crit.fn(yt, net(xt))], net.trainable_variables, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        else:
+            fit(kb, net, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        loss = evaluate(kb, lambda net=net: crit.mean(kb, y, net(x)), way.graph)
+        accuracy = float((_np(kb, net(x)).argmax(axis=-1) == labels).mean())
+        results.append((loss, accuracy))
+    (loss, accuracy), (ref_loss, ref_accuracy) = results
+    where = "examples" if rank == 2 else "positions"
+    text = (
+        f"after {CLASSIFIER_STEPS} steps ({way.describe()}) {crit.name} is {loss:.3f} ({ref_loss:.3f} over the classes) "
+        f"and {verdicts._pct(accuracy)} of {where} rank the right class first ({verdicts._pct(ref_accuracy)})"
+    )
+    if kb.backend == "tensorflow" and abs(loss - ref_loss) < 1e-3 and not way.raw:
+        text += (
+            "; keras on tensorflow computes the loss from the logits behind its softmax, over the loss's axis "
+            "(keras/src/backend/tensorflow/nn.py, _get_logits): the training is not hurt, the outputs are"
+        )
+    extra = (("loss", loss), ("reference_loss", ref_loss), ("accuracy", accuracy), ("reference_accuracy", ref_accuracy))
+    return text, extra
+
+
+# --- HL009: an L1 penalty on a softmax output ---------------------------------------------
+
+PENALTY_BATCHES = 5
+PENALTY_STEPS = 100
+DEFAULT_COEFFICIENT = 0.01
+
+
+def l1_on_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    import numpy as np
+
+    keras = kb.keras
+    ops = keras.ops
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    penalty = next((p for p in head.penalties if p.kind == "l1"), None)
+    coefficient = penalty.coefficient if penalty is not None else None
+    if not (isinstance(coefficient, (int, float)) and not isinstance(coefficient, bool) and 0 < coefficient <= 1000):
+        choices.note(f"coefficient={DEFAULT_COEFFICIENT} (not a literal)")
+        coefficient = DEFAULT_COEFFICIENT
+    regularizer = keras.regularizers.L1(coefficient)
+    # activity_regularizer on the softmax layer: Keras adds l1 * sum(|p|) / batch to the loss
+    model = sequential(kb, d, dense(kb, classes, activation="softmax", activity_regularizer=regularizer))
+    on_logits = sequential(kb, d, dense(kb, classes, activity_regularizer=regularizer))
+    on_logits.set_weights(model.get_weights())
+
+    def penalty_of(net, batch):
+        net(batch)
+        return ops.sum(ops.stack(net.losses))
+
+    rng = _rng()
+    values = [float(_np(kb, penalty_of(model, rng.standard_normal((SAMPLES, d)).astype("float32")))) for _ in range(PENALTY_BATCHES)]
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda *_: penalty_of(model, x), model.trainable_variables))
+    reference = max(float(np.abs(g).max()) for g in gradients(kb, lambda *_: penalty_of(on_logits, x), on_logits.trainable_variables))
+
+    # The same training with and without the regularizer, from the same start.
+    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1).astype("int32")
+    plain = sequential(kb, d, dense(kb, classes, activation="softmax"))
+    plain.set_weights(model.get_weights())
+    loss = keras.losses.SparseCategoricalCrossentropy()
+    fit(kb, model, loss, x, labels, PENALTY_STEPS, CLASSIFIER_LR)
+    fit(kb, plain, loss, x, labels, PENALTY_STEPS, CLASSIFIER_LR)
+    change = max(float(np.abs(a - b).max()) for a, b in zip(model.get_weights(), plain.get_weights()))
+    gap = model.evaluate(x, labels, verbose=0) - plain.evaluate(x, labels, verbose=0)
+    return verdicts.l1_on_softmax(
+        coefficient, values[0], max(values) - min(values), PENALTY_BATCHES, grad, reference, change, PENALTY_STEPS,
+        loss_gap=float(gap),
+    )
+
+
+# --- HL011: an output range the loss cannot score ----------------------------------------
+
+
+def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    from ..rules import hl011_range_mismatch as rule
+
+    if rule.tanh_into_bce(head) is not None:
+        return _tanh_into_bce(kb, head, choices)
+    if rule.softmax_into_binary(head) is not None:
+        return _wrong_loss(kb, head, choices, "softmax", "categorical_crossentropy")
+    if rule.sigmoid_into_categorical(head) is not None:
+        return _wrong_loss(kb, head, choices, "softmax", head.loss.kind)
+    raise ProbeUnavailable("the head is none of HL011's pairs")
+
+
+def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    crit = criterion(kb, head, choices)
+    way = route(kb, head, choices, "tanh")
+    model = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, raw=bool(way.raw)))
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    y = (x @ rng.standard_normal((d, units)) > 0).astype("float32")  # separable labels
+    out = model(x)
+    negative = float((_np(kb, out) < 0).mean())
+    (grad,) = gradients(kb, lambda o: crit.mean(kb, y, o), [out], way.graph)
+    per_example = _np(kb, kb.keras.losses.binary_crossentropy(y[:, :1], out[:, :1]))
+    stuck = (y == 1) & (grad == 0)
+    clipped = float(per_example[stuck[:, 0]].max()) if stuck[:, 0].any() else None
+
+    sigmoid = sequential(kb, d, dense(kb, units), activation_layer(kb, "sigmoid"))
+    sigmoid.set_weights(model.get_weights())
+    fit(kb, model, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    fit(kb, sigmoid, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    after = _np(kb, model(x))
+    accuracy = float(((after > 0.5) == y).mean())
+    reference = float(((_np(kb, sigmoid(x)) > 0.5) == y).mean())
+    later = (
+        f"after {CLASSIFIER_STEPS} steps {verdicts._pct(accuracy)} are classified right ({verdicts._pct(reference)} "
+        f"with a sigmoid) and {verdicts._pct(float((after < 0).mean()))} of the outputs are still negative"
+    )
+    extra = (("accuracy", accuracy), ("sigmoid_accuracy", reference), ("negative_after_training", float((after < 0).mean())))
+    return verdicts.tanh_into_bce(
+        negative, int(out.shape[0]) * units, clipped_loss=clipped, dead_share=float(stuck.mean()), after=later, extra=extra,
+    )
+
+
+def _wrong_loss(kb: KerasBundle, head: Head, choices: Choices, right_kind: str, right_loss: str) -> verdicts.Outcome:
+    """The source's activation and loss vs ``right_kind`` with ``right_loss``, trained
+    from the same start; the predictions read as a distribution over the classes."""
+    import numpy as np
+
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=3)
+    crit = criterion(kb, head, choices)
+    ref = criterion(kb, head, choices, kind=right_loss, from_logits=False)
+    way = route(kb, head, choices, _kind(head, "softmax"))
+    model = sequential(kb, d, dense(kb, classes), activation_layer(kb, way.kind, raw=bool(way.raw)))
+    reference = sequential(kb, d, dense(kb, classes), activation_layer(kb, right_kind))
+    reference.set_weights(model.get_weights())
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)
+    start = _np(kb, model(x))
+    y, y_ref = _targets(labels, classes, crit.target), _targets(labels, classes, ref.target)
+    fit(kb, model, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    fit(kb, reference, ref.fn, x, y_ref, CLASSIFIER_STEPS, CLASSIFIER_LR)
+
+    def read(net):
+        p = _np(kb, net(x))
+        q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1.0)
+        return float((p.argmax(axis=1) == labels).mean()), float(-np.log(q[np.arange(len(labels)), labels]).mean()), p
+
+    accuracy, ce, p = read(model)
+    ref_accuracy, ref_ce, _ = read(reference)
+    onehot = np.eye(classes)[labels]
+    extra = (
+        ("binary_accuracy_at_start", float(((start > 0.5) == onehot).mean())),
+        ("categorical_accuracy_at_start", float((start.argmax(axis=1) == labels).mean())),
+    )
+    what = f"{way.kind} with {crit.name}"
+    trained_alike = abs(
+        evaluate(kb, lambda: crit.mean(kb, y, model(x)), True) - evaluate(kb, lambda: ref.mean(kb, y_ref, reference(x)), True)
+    ) < 1e-3
+    note = ""
+    if trained_alike and way.kind == "sigmoid":
+        # Keras' sigmoid caches its logits, and a categorical crossentropy on tensorflow uses them
+        note = (
+            f"keras on {kb.backend} trains it exactly like a softmax (the same loss: it computes the loss from the "
+            "logits behind the sigmoid, keras/src/backend/tensorflow/nn.py, _get_logits), but predict() returns the sigmoids"
+        )
+    return verdicts.wrong_loss_for_activation(
+        what, accuracy, ref_accuracy, ce, ref_ce, f"{right_kind} and {right_loss}", CLASSIFIER_STEPS,
+        float(p.sum(axis=1).mean()), f"keras on {kb.backend} trains it as well as {right_kind} with {right_loss}",
+        extra, note,
+    )
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
@@ -514,4 +762,7 @@ PROBES = {
     "HL005": double_sigmoid,
     "HL007": logits_into_probability_loss,
     "HL010": one_unit_categorical,
+    "HL008": wrong_axis,
+    "HL009": l1_on_softmax,
+    "HL011": range_mismatch,
 }

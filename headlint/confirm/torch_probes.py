@@ -392,6 +392,180 @@ def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> ve
     return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error)
 
 
+# --- HL008: softmax over the wrong axis -----------------------------------------------
+
+TIME_STEPS = 6  # the middle axis of a 3-D (batch, time, features) probe input
+COUPLED = 8  # the batch in which one example's output is watched while the others change
+
+
+def _written_softmax(torch, head: Head):
+    """The softmax as the source writes it: its dim, or none at all (torch then
+    chooses from the rank, and warns)."""
+    act = head.activation
+    fn = torch.nn.functional.log_softmax if act.kind == "log_softmax" else torch.nn.functional.softmax
+    if act.axis is None and not act.axis_given:
+        return lambda t: fn(t)
+    return lambda t: fn(t, dim=act.axis)
+
+
+def _normalised_axis(probs) -> "int | None":
+    for axis in range(probs.dim()):
+        sums = probs.sum(dim=axis)
+        if (sums - 1).abs().max().item() < verdicts.SUMS_TO_ONE:
+            return axis
+    return None
+
+
+def wrong_axis(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    act = head.activation
+    rank = act.rank if act.rank in (2, 3) else 2
+    if act.rank != rank:
+        choices.note(f"rank=2 ({act.rank} in the record)")
+    if act.axis_given and (not isinstance(act.axis, int) or not -rank <= act.axis < rank):
+        raise ProbeUnavailable(f"dim={act.axis!r} is not an axis of a {rank}-D output")
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    softmax = _written_softmax(torch, head)
+    layer = linear(torch, d, classes, device)
+    shape = (SAMPLES, d) if rank == 2 else (SAMPLES, TIME_STEPS, d)
+    x = torch.randn(*shape, device=device)
+
+    with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+        warnings.simplefilter("always")
+        out = softmax(layer(x))
+        probs = out.exp() if act.kind == "log_softmax" else out
+        alone = softmax(layer(x[:1]))
+        small = x[:COUPLED]  # a small batch, where each example weighs most
+        others = small.clone()
+        others[1:] = torch.randn_like(others[1:])
+        moved = (softmax(layer(others))[0] - softmax(layer(small))[0]).abs().max().item()
+    warned = any("Implicit dimension choice" in str(w.message) for w in caught)
+    alone = alone.exp() if act.kind == "log_softmax" else alone
+    picked = _normalised_axis(probs)
+    class_sums = probs.sum(dim=-1)
+    training, extra = "", ()
+    if rank == 2 and picked != rank - 1 and head.loss is not None:
+        training, extra = _train_on_the_axis(torch, head, choices, layer, x, classes, softmax)
+    return verdicts.wrong_axis(
+        rank, picked, class_sums.min().item(), class_sums.max().item(), moved,
+        (alone == 1.0).float().mean().item(), warned, training, extra,
+    )
+
+
+def _train_on_the_axis(torch, head: Head, choices: Choices, start, x, classes: int, softmax):
+    """Train with the source's softmax and with one over the classes, from the same
+    start: the loss and the share of examples classified right (argmax over classes)."""
+    try:
+        crit = criterion(torch, head, choices)
+    except ProbeUnavailable:
+        return "", ()
+    labels = (x @ torch.randn(x.shape[1], classes, device=x.device)).argmax(dim=1)
+    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).float()
+    log = head.activation.kind == "log_softmax"
+    right = (lambda t: torch.log_softmax(t, dim=1)) if log else (lambda t: torch.softmax(t, dim=1))
+    results = []
+    for act in (softmax, right):
+        layer = _clone(torch, start)
+        loss = _fit(torch, layer, act, crit, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        with torch.no_grad():  # the class each example's output ranks first
+            accuracy = (act(layer(x)).argmax(dim=1) == labels).float().mean().item()
+        results.append((loss, accuracy))
+    (loss, accuracy), (ref_loss, ref_accuracy) = results
+    text = (
+        f"after {CLASSIFIER_STEPS} steps with {crit.name} the loss is {loss:.3f} ({ref_loss:.3f} over the classes) "
+        f"and {verdicts._pct(accuracy)} of examples are classified right ({verdicts._pct(ref_accuracy)})"
+    )
+    return text, (("loss", loss), ("reference_loss", ref_loss), ("accuracy", accuracy), ("reference_accuracy", ref_accuracy))
+
+
+# --- HL009: an L1 penalty on a softmax output ---------------------------------------------
+
+PENALTY_BATCHES = 5
+PENALTY_STEPS = 100
+DEFAULT_COEFFICIENT = 0.01
+
+
+def penalty_coefficient(head: Head, choices: Choices) -> float:
+    penalty = next((p for p in head.penalties if p.kind == "l1"), None)
+    value = penalty.coefficient if penalty is not None else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1000:
+        return float(value)
+    choices.note(f"coefficient={DEFAULT_COEFFICIENT} (not a literal)")
+    return DEFAULT_COEFFICIENT
+
+
+def l1_on_softmax(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    coefficient = penalty_coefficient(head, choices)
+    layer = linear(torch, d, classes, device)
+    params = list(layer.parameters())
+
+    def penalty(t):  # the L1 norm of the softmax output, over every element
+        return coefficient * torch.softmax(t, dim=1).abs().sum()
+
+    values = [penalty(layer(torch.randn(SAMPLES, d, device=device))).item() for _ in range(PENALTY_BATCHES)]
+    x = torch.randn(SAMPLES, d, device=device)
+    grad = max(g.abs().max().item() for g in torch.autograd.grad(penalty(layer(x)), params))
+    on_logits = coefficient * layer(x).abs().sum()
+    reference = max(g.abs().max().item() for g in torch.autograd.grad(on_logits, params))
+
+    # The same training with and without the penalty, from the same start.
+    labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
+    nll = torch.nn.functional.nll_loss
+    with_penalty, without = _clone(torch, layer), _clone(torch, layer)
+    _adam(torch, with_penalty, lambda m: nll(torch.log_softmax(m(x), dim=1), labels) + penalty(m(x)), PENALTY_STEPS)
+    _adam(torch, without, lambda m: nll(torch.log_softmax(m(x), dim=1), labels), PENALTY_STEPS)
+    change = max((a - b).abs().max().item() for a, b in zip(with_penalty.parameters(), without.parameters()))
+    return verdicts.l1_on_softmax(
+        coefficient, values[0], max(values) - min(values), PENALTY_BATCHES, grad, reference, change, PENALTY_STEPS,
+    )
+
+
+def _adam(torch, layer, loss_of, steps: int, lr: float = CLASSIFIER_LR) -> None:
+    """Adam (torch.optim's update, written out as in _fit) on ``loss_of(layer)``."""
+    params = list(layer.parameters())
+    m = [torch.zeros_like(p) for p in params]
+    v = [torch.zeros_like(p) for p in params]
+    for step in range(1, steps + 1):
+        grads = torch.autograd.grad(loss_of(layer), params)
+        with torch.no_grad():
+            for p, g, m_i, v_i in zip(params, grads, m, v):
+                m_i.mul_(0.9).add_(g, alpha=0.1)
+                v_i.mul_(0.999).addcmul_(g, g, value=0.001)
+                p.addcdiv_(m_i, (v_i / (1 - 0.999**step)).sqrt_().add_(1e-8), value=-lr / (1 - 0.9**step))
+
+
+# --- HL011: an output range the loss cannot score ----------------------------------------
+
+
+def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    from ..rules.hl011_range_mismatch import tanh_into_bce
+
+    if tanh_into_bce(head) is None:
+        raise ProbeUnavailable("torch has no probe for this pair (only tanh into binary cross-entropy)")
+    d = choices.in_features(head)
+    units = choices.units(head, 1)
+    crit = criterion(torch, head, choices)
+    layer = linear(torch, d, units, device)
+    x = torch.randn(SAMPLES, d, device=device)
+    with torch.no_grad():
+        out = torch.tanh(layer(x))
+    y = torch.randint(0, 2, out.shape, device=device).float()
+    negative = (out < 0).float().mean().item()
+    error = ""
+    if device != "cpu":
+        # on CUDA the same check is a device-side assert, which ends the process's CUDA context
+        choices.note("the loss is evaluated on cpu (on cuda torch asserts on the device)")
+    try:
+        value = crit.mean(out.cpu(), y.cpu())
+        if not math.isfinite(value.item()):
+            error = f"nothing but returns {value.item()}"
+    except RuntimeError as exc:
+        error = f"RuntimeError: {str(exc).strip().splitlines()[0]}"
+    return verdicts.tanh_into_bce(negative, out.numel(), error)
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
@@ -401,4 +575,7 @@ PROBES = {
     "HL006": nll_on_probabilities,
     "HL007": logits_into_probability_loss,
     "HL010": one_unit_categorical,
+    "HL008": wrong_axis,
+    "HL009": l1_on_softmax,
+    "HL011": range_mismatch,
 }

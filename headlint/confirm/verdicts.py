@@ -357,3 +357,180 @@ def one_unit_categorical(samples: int, max_loss: float, weight_grad: float, labe
     if max_loss < ZERO_LOSS:
         return Outcome("confirmed", text, measurements)
     return Outcome("refuted", f"the loss is not constant: {text}", measurements)
+
+
+# --- HL008 ------------------------------------------------------------------------
+
+# A softmax is over the class axis when every group sums to 1 within this tolerance.
+SUMS_TO_ONE = 1e-4
+
+
+def wrong_axis(
+    rank: int,
+    picked: Optional[int],
+    class_sum_min: float,
+    class_sum_max: float,
+    coupling: float,
+    alone_ones: float,
+    warned: bool,
+    training: str = "",
+    extra: tuple = (),
+) -> Outcome:
+    """``picked``: the axis the softmax normalised over (None: no single one);
+    ``coupling``: how far one example's (or one time step's) output moves when the
+    others change; ``alone_ones``: the share of class probabilities equal to 1.0
+    for an example alone in its batch; ``training``: what training measured."""
+    measurements = [
+        ("rank", float(rank)),
+        ("normalised_axis", float(picked) if picked is not None else -1.0),
+        ("class_sum_min", class_sum_min),
+        ("class_sum_max", class_sum_max),
+        ("max_change_from_other_examples", coupling),
+        ("ones_for_a_single_example", alone_ones),
+        ("deprecation_warning", 1.0 if warned else 0.0),
+        *extra,
+    ]
+    right = picked == rank - 1 and class_sum_max - class_sum_min < SUMS_TO_ONE and abs(class_sum_max - 1) < SUMS_TO_ONE
+    if right:
+        if warned:
+            return Outcome(
+                "confirmed",
+                f"torch warns that the implicit dim is deprecated and picks dim={picked} for this {rank}-D output: "
+                f"the classes of each example sum to 1 (the same output as dim={picked}); for 3-D input it picks dim=0",
+                measurements,
+            )
+        return Outcome("refuted", f"the softmax is over the class axis ({picked}): every example's classes sum to 1", measurements)
+    where = f"axis {picked}" if picked is not None else "another axis"
+    text = (
+        f"normalised over {where} of the {rank}-D output: an example's class probabilities sum to "
+        f"{class_sum_min:.3g}..{class_sum_max:.3g} instead of 1"
+    )
+    if picked == 0:
+        text += f"; alone in its batch an example gets 1.0 for {_pct(alone_ones)} of its classes"
+    if coupling > SUMS_TO_ONE:
+        others = "the other examples of a batch of 8" if picked == 0 else "its other positions"
+        text += f"; its probabilities move by up to {coupling:.2g} when {others} change"
+    if warned:
+        text += " (torch warned: implicit dim)"
+    if training:
+        text += f"; {training}"
+    return Outcome("confirmed", text, measurements)
+
+
+# --- HL009 ------------------------------------------------------------------------
+
+# The penalty counts as a constant when it varies by less than this (relative) over
+# random batches, and as giving no gradient when its gradient is this much smaller
+# than the same penalty's on the logits.
+CONSTANT = 1e-5
+NO_GRADIENT_RATIO = 1e-4
+
+
+def l1_on_softmax(
+    coefficient: float,
+    value: float,
+    spread: float,
+    batches: int,
+    grad: float,
+    reference_grad: float,
+    weight_change: float,
+    steps: int,
+    loss_gap: Optional[float] = None,
+) -> Outcome:
+    measurements = [
+        ("coefficient", coefficient),
+        ("penalty_value", value),
+        ("penalty_spread_over_batches", spread),
+        ("batches", float(batches)),
+        ("penalty_gradient_max_abs", grad),
+        ("same_penalty_on_logits_gradient_max_abs", reference_grad),
+        ("max_weight_change_from_penalty", weight_change),
+        ("steps", float(steps)),
+    ]
+    if loss_gap is not None:
+        measurements.append(("training_loss_difference", loss_gap))
+    text = (
+        f"the penalty is {value:.6g} on each of {batches} random batches (spread {spread:.1e}); its gradient to the "
+        f"weights is at most {grad:.1e} vs {reference_grad:.2g} for the same penalty on the logits; "
+        f"after {steps} steps the weights differ from training without it by at most {weight_change:.1e}"
+    )
+    if loss_gap is not None:
+        text += f" and the reported loss by {loss_gap:.6g}"
+    constant = spread <= CONSTANT * max(abs(value), 1e-12)
+    if constant and reference_grad > 0 and grad <= NO_GRADIENT_RATIO * reference_grad:
+        return Outcome("confirmed", text, measurements)
+    return Outcome("refuted", f"the penalty is not a constant here: {text}", measurements)
+
+
+# --- HL011 ------------------------------------------------------------------------
+
+
+def tanh_into_bce(
+    negative: float,
+    samples: int,
+    error: str = "",
+    clipped_loss: Optional[float] = None,
+    dead_share: Optional[float] = None,
+    after: str = "",
+    extra: tuple = (),
+) -> Outcome:
+    """``error``: what the framework raised on the first batch; ``clipped_loss`` and
+    ``dead_share``: Keras' clipped loss of a positive with a negative output, and the
+    share of examples whose gradient is exactly 0 at the start."""
+    measurements = [("negative_output_share", negative), ("samples", float(samples)), *extra]
+    head = f"{_pct(negative)} of {samples} outputs are negative at the start"
+    if error:
+        measurements.append(("raised", 1.0))
+        return Outcome("confirmed", f"{head}; the loss raises {error}", measurements)
+    if clipped_loss is not None and dead_share:
+        measurements += [("clipped_loss", clipped_loss), ("zero_gradient_share", dead_share)]
+        text = (
+            f"{head}; each positive among them is clipped to a loss of {clipped_loss:.2f} with gradient exactly 0 "
+            f"({_pct(dead_share)} of the examples)"
+        )
+        return Outcome("confirmed", text + (f"; {after}" if after else ""), measurements)
+    return Outcome("refuted", f"{head}, and the loss takes them" + (f"; {after}" if after else ""), measurements)
+
+
+# A loss trains measurably worse than the right one when its final categorical
+# accuracy is this much lower, or its predictions' cross-entropy this much higher;
+# outputs whose sum per example is this far from 1 are not a distribution.
+ACCURACY_GAP = 0.02
+CE_GAP = 0.1
+ROW_SUM_GAP = 0.1
+
+
+def wrong_loss_for_activation(
+    what: str,
+    accuracy: float,
+    reference_accuracy: float,
+    ce: float,
+    reference_ce: float,
+    reference: str,
+    steps: int,
+    row_sum: float,
+    neutralised_by: str = "",
+    extra: tuple = (),
+    note: str = "",
+) -> Outcome:
+    """HL011's softmax + binary and sigmoid + categorical cases: training with the
+    source's pair vs the right one from the same start; ``note`` ends the summary."""
+    measurements = [
+        ("steps", float(steps)),
+        ("accuracy", accuracy),
+        ("reference_accuracy", reference_accuracy),
+        ("prediction_cross_entropy", ce),
+        ("reference_prediction_cross_entropy", reference_ce),
+        ("mean_output_row_sum", row_sum),
+        *extra,
+    ]
+    text = (
+        f"after {steps} steps {what} classifies {_pct(accuracy)} of examples right (cross-entropy of its "
+        f"predictions {ce:.3f}) vs {_pct(reference_accuracy)} ({reference_ce:.3f}) with {reference}; "
+        f"its outputs sum to {row_sum:.3g} per example"
+    )
+    text += f"; {note}" if note else ""
+    if reference_accuracy - accuracy > ACCURACY_GAP or ce - reference_ce > CE_GAP or abs(row_sum - 1) > ROW_SUM_GAP:
+        return Outcome("confirmed", text, measurements)
+    why = neutralised_by or "it trains as well as the right pair here"
+    return Outcome("refuted", f"{why}: {text}", measurements)

@@ -23,10 +23,11 @@ from ..values import (
     LossObj,
     ModelV,
     PassObj,
+    ShapeObj,
     Tensor,
     Value,
 )
-from . import common, data
+from . import common, data, penalties
 from . import keras as keras_adapter
 from . import torch as torch_adapter
 
@@ -46,6 +47,9 @@ def knows(qual: str) -> bool:
         or qual in V.INPUTS
         or qual in _HANDLERS
         or data.knows(qual)
+        or penalties.knows(qual)
+        or qual in V.RANKED_LAYERS
+        or qual in V.RANK_WRAPPERS
     )
 
 
@@ -58,9 +62,9 @@ def call_qualified(qual: str, site) -> Value:
     if qual in V.LAYERS:
         return common.layer(V.LAYERS[qual], site)
     if qual in V.PASS_THROUGH:
-        return PassObj(qual in V.RESHAPE_LAYERS)
+        return PassObj(qual in V.RESHAPE_LAYERS, rank=common.fixed_rank(site) or common.input_rank(site))
     if qual in V.INPUTS:
-        return Tensor()
+        return Tensor(rank=common.input_rank(site))
     if qual in V.LOSS_CLASSES:
         return common.loss_object(V.LOSS_CLASSES[qual], site)
     if qual in V.LOSS_FUNCTIONS:
@@ -68,13 +72,17 @@ def call_qualified(qual: str, site) -> Value:
         return common.record_loss(common.loss(spec, site), spec.pred, spec.target, site)
     if qual in _HANDLERS:
         return _HANDLERS[qual](site)
+    if qual in V.L1_REGULARIZERS:
+        return penalties.regularizer(qual, site)
+    if qual in V.RANKED_LAYERS or qual in V.RANK_WRAPPERS:
+        return common.ranked_layer(qual, site)
     handled = data.call(qual, site)
     return handled if handled is not None else UNKNOWN
 
 
 def call_object(callee: Value, site) -> Value:
     """A value produced by a framework call, called in turn."""
-    if isinstance(callee, (LayerObj, ActObj, PassObj)):
+    if isinstance(callee, (LayerObj, ActObj, PassObj, ShapeObj)):
         return common.apply_module(callee, site.arg(None, 0) or UNKNOWN, site.interp, site.node)
     if isinstance(callee, ModelV):
         return call_model(callee, site)

@@ -3,6 +3,7 @@ a call, applying layers to tensors, and running a model to its output."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from .. import targets
@@ -21,9 +22,11 @@ from ..values import (
     PassObj,
     Qual,
     Seq,
+    ShapeObj,
     Tensor,
     Value,
 )
+from . import penalties
 
 # Literal arguments worth keeping for confirmation probes.
 PROBE_ARGS = ("from_logits", "reduction", "label_smoothing", "ignore_index", "delta", "beta", "axis", "dim")
@@ -60,7 +63,9 @@ def apply_activation(value: Value, act: Activation) -> Tensor:
     linear_before = base.act is not None and base.act.kind == "identity"
     sign = _OUTPUT_SIGN.get(act.kind)
     fact = targets.with_sign(base.fact, sign) if sign else base.fact
-    return Tensor(act=act, layer=base.layer if linear_before else None, model=base.model, fact=fact)
+    if base.rank is not None:
+        act = replace(act, rank=base.rank)
+    return Tensor(act=act, layer=base.layer if linear_before else None, model=base.model, fact=fact, rank=base.rank)
 
 
 def axis_of(site, param: Optional[str], pos: Optional[int], default=None):
@@ -98,7 +103,8 @@ def activation_module(spec: V.ActivationModule, site) -> Value:
             return ActObj("other", None, False, spec.display, site.node, site.qual)
     axis, given = axis_of(site, spec.axis_param, spec.axis_pos, spec.default_axis)
     display = spec.display if spec.kind else f"{spec.display}({kind!r})"
-    return ActObj(kind, axis, given, _display(display, axis, given, spec.axis_param), site.node, site.qual)
+    shown = _display(display, axis, given, spec.axis_param)
+    return ActObj(kind, axis, given, shown, site.node, site.qual, penalties.activity_penalty(site))
 
 
 def literal_args(site, params: tuple) -> tuple:
@@ -132,8 +138,9 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         literal_args(site, spec.params),
         site.node,
     )
+    ranks = {"in_rank": input_rank(site), "out_rank": fixed_rank(site)}
     if spec.activation_param is None:
-        return LayerObj(record, Activation("identity", name="no activation", node=site.node, spelling=site.qual))
+        return LayerObj(record, Activation("identity", name="no activation", node=site.node, spelling=site.qual), **ranks)
     act_pos = spec.params.index(spec.activation_param) if spec.activation_param in spec.params else None
     act_value = site.arg(spec.activation_param, act_pos)
     if act_value is None and any(getattr(arg, "star", "") for arg in getattr(site.node, "args", ())):
@@ -141,15 +148,55 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         return LayerObj(record, Activation("other", node=site.node))
     kind = activation_kind(act_value)
     act_node = site.arg_node(spec.activation_param, act_pos) or site.node
+    penalty = penalties.activity_penalty(site)
     if kind is None:
-        return LayerObj(record, Activation("other", node=act_node))
+        return LayerObj(record, Activation("other", node=act_node), penalty, **ranks)
     axis = -1 if kind in ("softmax", "log_softmax") else None
     name = f"activation={act_value.value!r}" if isinstance(act_value, Const) else (
         f"activation={short(act_value.name)}" if isinstance(act_value, Qual) else "no activation"
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
-    return LayerObj(record, Activation(kind, axis, False, name, act_node, spelling))
+    return LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+
+
+def input_rank(site) -> Optional[int]:
+    """The rank a Keras layer or ``Input`` declares for its input (batch axis
+    included): ``shape=(784,)`` / ``input_shape=(None, 64)`` / ``input_dim=20``."""
+    for param, how in V.INPUT_RANK_ARGS:
+        value = site.arg(param, 0 if param == "shape" and getattr(site, "qual", "") in V.INPUTS else None)
+        if value is None:
+            continue
+        if how == "dim":
+            return 2
+        if isinstance(value, Seq) and all(not isinstance(item, Seq) for item in value.items):
+            return len(value.items) + (1 if how == "shape" else 0)
+        return None
+    return None
+
+
+def ranked_layer(qual: str, site) -> ShapeObj:
+    """``LSTM(64, return_sequences=True)``, ``GlobalAveragePooling1D()``,
+    ``Bidirectional(LSTM(...))``: the rank of what they output, when the literals say it."""
+    if qual in V.RANK_WRAPPERS:
+        inner = site.arg("layer", 0)
+        return ShapeObj(inner.rank if isinstance(inner, ShapeObj) else None)
+    param, when_true, otherwise = V.RANKED_LAYERS[qual]
+    value = site.arg(param)
+    if value is None:
+        return ShapeObj(otherwise)
+    if isinstance(value, Const) and isinstance(value.value, bool):
+        return ShapeObj(when_true if value.value else otherwise)
+    return ShapeObj(None)
+
+
+def fixed_rank(site) -> Optional[int]:
+    """The output rank a layer fixes whatever its input (vocabulary.RANK_LAYERS)."""
+    row = V.RANK_LAYERS.get(getattr(site, "qual", ""))
+    if row is None:
+        return None
+    rank, changers = row
+    return None if any(site.has(param, index) for index, param in enumerate(changers)) else rank
 
 
 def loss(spec: V.LossSpec, site=None, node=None) -> Loss:
@@ -183,22 +230,35 @@ def record_loss(record: Loss, pred: tuple, target: tuple, site) -> Tensor:
 
     pred_value = site.arg(*pred) or UNKNOWN
     target_value = site.arg(*target) or UNKNOWN
-    site.interp.events.losses.append(LossEvent(record, pred_value, target_value, site.node, site.ctx.inference))
-    return Tensor()
+    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference)
+    site.interp.events.losses.append(event)
+    return Tensor(loss=event)
 
 
 def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     """Call a layer-like object on a tensor: a Sequential item, or ``self.fc(x)``
     (then ``node`` is the call, where the finding points)."""
     if isinstance(obj, LayerObj):
-        return Tensor(act=obj.act, layer=obj.layer)
+        rank = obj.out_rank or (value.rank if isinstance(value, Tensor) else None) or obj.in_rank
+        act = replace(obj.act, rank=rank) if rank is not None else obj.act
+        output = Tensor(act=act, layer=obj.layer, rank=rank, penalties=(obj.penalty,) if obj.penalty else ())
+        penalties.record_activity(interp, output, obj.penalty)
+        return output
     if isinstance(obj, ActObj):
         act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
-        return apply_activation(value, act)
+        output = apply_activation(value, act)
+        if obj.penalty is not None:
+            output = output.derived(penalties=(obj.penalty,))
+        penalties.record_activity(interp, output, obj.penalty)
+        return output
     if isinstance(obj, PassObj):
-        if not isinstance(value, Tensor):
-            return Tensor()
-        return value.reshaped() if obj.reshapes else value
+        passed = value if isinstance(value, Tensor) else Tensor()
+        passed = passed.reshaped() if obj.reshapes else passed
+        return passed.derived(rank=obj.rank) if obj.rank is not None else passed
+    if isinstance(obj, ShapeObj):
+        return Tensor(rank=obj.rank)
+    if isinstance(obj, Tensor) and obj.act is None and obj.model is None:
+        return Tensor(rank=obj.rank)  # ``keras.Input(shape=...)`` opening a Sequential
     if isinstance(obj, ModelV):
         return model_output(obj, interp)
     if isinstance(obj, Instance) and obj.model is not None:

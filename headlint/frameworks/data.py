@@ -7,8 +7,11 @@ signed, ``(x > 0).float()`` is a label. The rows live in the vocabulary.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import targets
 from .. import vocabulary as V
+from . import penalties
 from ..values import (
     UNKNOWN,
     RNG,
@@ -66,7 +69,12 @@ def draw(kind: str, sign: str, qual: str, site) -> Tensor:
 
 def source(qual: str, site) -> Value:
     kind, sign = V.DATA_SOURCES[qual]
-    return draw(kind, sign, qual, site)
+    drawn = draw(kind, sign, qual, site)
+    if qual in V.ONE_HOT:
+        classes = _number(site.arg(*V.ONE_HOT[qual]))
+        count = classes if isinstance(classes, int) and classes > 0 else -1
+        return drawn.derived(fact=replace(drawn.fact, onehot=count, because=f"{qual.rsplit('.', 1)[-1]}()"))
+    return drawn
 
 
 def scaler(qual: str, site) -> Value:
@@ -130,6 +138,9 @@ def builtin(name: str, site) -> Value:
     if name == "next":
         return interp.element_of(first) if first is not None else UNKNOWN
     if name == "abs" and isinstance(first, Tensor):
+        penalised = penalties.builtin_abs(first, site)
+        if penalised is not None:
+            return penalised
         return Tensor(fact=targets.transfer("nonneg", first.fact, because="abs()"))
     return UNKNOWN
 
@@ -154,6 +165,11 @@ def call(qual: str, site) -> Value | None:
         return partial(site)
     if qual.startswith("builtins."):
         return builtin(qual[len("builtins."):], site)
+    penalised = penalties.call(qual, site)
+    if penalised is not None:
+        return penalised
+    if qual in V.RANK_FUNCTIONS:
+        return reshaped(V.RANK_FUNCTIONS[qual], site.arg(None, 0), site, 1)
     module, _, name = qual.rpartition(".")
     if module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE:
         return elementwise(V.ELEMENTWISE[name], qual, site)
@@ -171,6 +187,9 @@ def knows(qual: str) -> bool:
 
 def method(receiver: Value, name: str, site) -> Value | None:
     """Methods of data objects: scalers, generators, datasets, tensors' facts."""
+    penalised = penalties.method(receiver, name, site)
+    if penalised is not None:
+        return penalised
     if isinstance(receiver, Transformer):
         if name in ("fit_transform", "transform"):
             return Tensor(fact=receiver.result)
@@ -187,7 +206,13 @@ def method(receiver: Value, name: str, site) -> Value | None:
     if isinstance(receiver, Seq) and name == "append":
         receiver.items.append(site.arg(None, 0) or UNKNOWN)
         return Const(None)
-    if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "astype"):
+    if receiver is UNKNOWN and V.RANK_METHODS.get(name) in ("sizes", "flatten"):
+        # ``x.view(-1, 16 * 5 * 5)`` after layers headlint does not know: the sizes alone
+        # give the rank (one size is left alone: numpy's ``a.view(np.float32)`` is a dtype)
+        rank = _rank_after(V.RANK_METHODS[name], None, site, 0)
+        if rank is not None and rank >= 2:
+            return Tensor(rank=rank)
+    if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
@@ -200,8 +225,35 @@ def method(receiver: Value, name: str, site) -> Value | None:
             dtype = site.arg("dtype", 0)
             args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
         fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
+        rank = _rank_after(V.RANK_METHODS.get(name), receiver.rank, site, 0)
         if name in V.SHAPE_METHODS and (rule == "keep" or receiver.model is not None):
-            kept = receiver.derived(fact=fact)
+            kept = receiver.derived(fact=fact, rank=rank)
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
-        return Tensor(fact=fact)
+        return Tensor(fact=fact, rank=rank)
     return None
+
+
+def _rank_after(rule, rank, site, first: int):
+    """The rank after a reshape (vocabulary.RANK_METHODS); ``first``: the position of
+    the first size (0 for a method, 1 for ``torch.reshape(x, ...)``)."""
+    if rule == "keep":
+        return rank
+    if site.kwargs or any(arg.star for arg in site.node.args):
+        return None
+    sizes = site.args[first:]
+    if rule == "sizes":
+        if len(sizes) == 1 and isinstance(sizes[0], Seq):  # x.view((n, -1))
+            return len(sizes[0].items)
+        return len(sizes) if sizes and not any(isinstance(s, Seq) for s in sizes) else None
+    if rule == "flatten":  # flatten(start_dim=0, end_dim=-1): axes from start_dim on become one
+        if not sizes:
+            return 1
+        start = sizes[0].value if len(sizes) == 1 and isinstance(sizes[0], Const) else None
+        return start + 1 if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else None
+    return None
+
+
+def reshaped(rule: str, value, site, first: int) -> Value:
+    """``torch.flatten(x, 1)``, ``torch.reshape(x, (n, -1))``: the tensor with its new rank."""
+    base = value if isinstance(value, Tensor) else Tensor()
+    return base.derived(rank=_rank_after(rule, base.rank, site, first))

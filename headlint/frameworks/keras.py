@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..records import Framework
 from ..values import UNKNOWN, Const, ModelV, Qual, Seq, Value
 from .. import vocabulary as V
+from . import penalties
 from .common import model_output
 
 
@@ -63,6 +64,9 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
         return UNKNOWN
     if name in ("predict", "predict_on_batch"):
         return model_output(model, site.interp)
+    if name == "add_loss":
+        penalties.added(site.arg("loss", 0), site)
+        return Const(None)
     return None
 
 

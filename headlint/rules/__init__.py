@@ -45,7 +45,10 @@ def _load() -> dict:
         hl005_double_sigmoid,
         hl006_nll_on_probabilities,
         hl007_logits_into_probability_loss,
+        hl008_softmax_over_wrong_axis,
+        hl009_l1_on_softmax,
         hl010_one_unit_categorical,
+        hl011_range_mismatch,
     )
 
     rules = [
@@ -56,7 +59,10 @@ def _load() -> dict:
         hl005_double_sigmoid.RULE,
         hl006_nll_on_probabilities.RULE,
         hl007_logits_into_probability_loss.RULE,
+        hl008_softmax_over_wrong_axis.RULE,
+        hl009_l1_on_softmax.RULE,
         hl010_one_unit_categorical.RULE,
+        hl011_range_mismatch.RULE,
     ]
     return {rule.code: rule for rule in rules}
 

@@ -1,0 +1,209 @@
+"""HL008 softmax-over-wrong-axis: a softmax normalising over the wrong axis.
+
+A softmax (or log_softmax) turns one axis into a distribution. Over the batch axis
+each example's "probabilities" depend on the other examples in the batch and
+its classes do not sum to 1; over another axis than the one a crossentropy scores,
+the loss trains a different distribution than the one the model outputs. See
+rules/HL008.md.
+
+Only reported when the output's rank is certain (``nn.Flatten()``,
+``x.view(x.size(0), -1)``, ``keras.Input(shape=...)``, a Keras convolution):
+
+- PyTorch, an implicit ``dim`` (``nn.Softmax()``, ``F.softmax(x)``): deprecated,
+  and torch picks the axis from the rank (dim=0 for 3-D input);
+- PyTorch, ``dim=0`` on a 2-D ``(batch, classes)`` output;
+- Keras / TensorFlow, the batch axis (``Softmax(axis=0)``), or an axis other than
+  the one a categorical crossentropy normalises over (``axis=-1`` by default).
+
+Fixes (``fix`` below): an implicit dim that torch resolves to dim=1 -> ``dim=1``
+(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, and
+a Keras axis -> the loss's axis (unsafe: the output changes).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import vocabulary as V
+from ..records import Finding, Fix, Head
+from . import Rule, related_loss
+
+_TORCH_IMPLICIT = frozenset({
+    "torch.nn.functional.softmax", "torch.nn.functional.log_softmax", "torch.nn.Softmax", "torch.nn.LogSoftmax",
+})
+_KERAS_LAYERS = frozenset({"keras.layers.Softmax"})
+# crossentropies that normalise the prediction over an axis (``axis=-1`` by default)
+_CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
+
+
+def _is_torch(act) -> bool:
+    return act.spelling.startswith(("torch.", "Tensor."))
+
+
+def _normalised(axis: int, rank: int) -> Optional[int]:
+    """``axis`` as a position in 0..rank-1, or None when it is out of range."""
+    position = axis + rank if axis < 0 else axis
+    return position if 0 <= position < rank else None
+
+
+def _loss_axis(head: Head) -> Optional[int]:
+    """The axis a Keras categorical crossentropy on probabilities normalises over."""
+    loss = head.loss
+    if loss is None or loss.kind not in _CATEGORICAL or loss.expects != "probabilities":
+        return None
+    given = dict(loss.args).get("axis", -1)
+    return given if isinstance(given, int) and not isinstance(given, bool) else None
+
+
+def judge(head: Head) -> Optional[tuple]:
+    """(what is wrong, the axis to use instead or None) for a head HL008 reports."""
+    act = head.activation
+    if act is None or act.kind not in ("softmax", "log_softmax"):
+        return None
+    name = act.name or act.kind
+    if act.rank is None:
+        if act.spelling in _KERAS_LAYERS and act.axis == 0 and act.axis_given:
+            # a Keras layer's input is batched whatever its rank: axis 0 is the batch
+            return (
+                f"{name} normalises over axis 0, the batch axis of a Keras layer's input: each example's "
+                f"probabilities depend on the rest of the batch; use axis=-1", -1,
+            )
+        return None
+    rank = act.rank
+    if rank < 2:
+        return None
+    if _is_torch(act):
+        if act.axis is None and not act.axis_given and act.spelling in _TORCH_IMPLICIT:
+            picked = 0 if rank in V.TORCH_IMPLICIT_DIM_0 else 1
+            units = head.output_layer.units if head.output_layer is not None else None
+            if picked == 1 and units == 1:
+                return None  # a one-unit softmax: HL004 says what is wrong
+            if picked == 0:
+                return (
+                    f"{name} without dim: for this {rank}-D output torch picks dim=0 (and warns), so it normalises "
+                    f"across the batch (the first axis), not over the classes; pass dim=-1 for classes on the last axis",
+                    None,
+                )
+            return (
+                f"{name} without dim: torch picks dim=1 for this {rank}-D output only through a deprecated implicit "
+                f"choice (it warns on every call) that switches to dim=0, the batch axis, for 3-D input; pass dim=1", 1,
+            )
+        if isinstance(act.axis, int) and rank == 2 and _normalised(act.axis, rank) == 0:
+            return (
+                f"{name} normalises over dim 0 of this (batch, classes) output, the batch axis: each example's "
+                f"probabilities depend on the rest of the batch and its classes do not sum to 1; use dim=1", 1,
+            )
+        return None
+    axis = -1 if act.axis is None and not act.axis_given else act.axis
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        return None
+    position = _normalised(axis, rank)
+    if position is None:
+        return None
+    if position == 0:
+        return (
+            f"{name} normalises over axis 0 of this {rank}-D output, the batch axis: each example's "
+            f"probabilities depend on the rest of the batch; use axis=-1", -1,
+        )
+    loss_axis = _loss_axis(head)
+    if loss_axis is None or _normalised(loss_axis, rank) in (None, position):
+        return None
+    return (
+        f"{name} normalises over axis {axis} of this {rank}-D output, but {head.loss.name} ({{loss_at}}) scores "
+        f"the distribution over axis {loss_axis}: the probabilities the model outputs are not the ones the loss "
+        f"trains; use axis={loss_axis}", loss_axis,
+    )
+
+
+def check(head: Head):
+    judged = judge(head)
+    if judged is None:
+        return
+    message, _ = judged
+    yield Finding("HL008", message, head.activation.node, related_loss(head), head)
+
+
+# --- the fix --------------------------------------------------------------------------
+
+
+def fix(finding: Finding, syntax) -> Optional[Fix]:
+    """An implicit dim torch resolves to 1 -> ``dim=1`` (safe). A literal axis ->
+    the right one (unsafe: what the model outputs changes): ``dim=0`` on a 2-D
+    PyTorch output -> 1, a Keras softmax axis -> -1 (off the batch) or the loss's axis.
+    Only on the call that applies the softmax itself (``nn.Softmax(...)`` as an
+    ``nn.Sequential`` item, ``F.softmax(x, ...)``, ``layers.Softmax(axis=...)``), with
+    plain arguments; a softmax module held in an attribute is left to a person."""
+    import libcst as cst
+
+    head = finding.head
+    act = head.activation
+    judged = judge(head)
+    if judged is None or judged[1] is None or not isinstance(act.node, cst.Call):
+        return None
+    target = judged[1]
+    call = act.node
+    if isinstance(call.func, cst.Call):
+        call = call.func  # functional Keras: Softmax(axis=1)(x)
+    params = _axis_param(act.spelling)
+    if params is None or not _spells(call, act.spelling) or any(arg.star for arg in call.args):
+        return None
+    param, pos = params
+    arg = _axis_arg(call, param, pos)
+    if act.axis is None and not act.axis_given:
+        if arg is not None:
+            return None  # ``dim=None`` written out: a person decides
+        equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+        args = _appended(call.args, cst.Arg(cst.Integer(str(target)), keyword=cst.Name(param), equal=equal))
+        if args is None:
+            return None
+        new = call.with_changes(args=args)
+        return Fix(f"pass {param}={target}, the axis torch picks for this {act.rank}-D output", True, ((call, new),))
+    if arg is None or not isinstance(arg.value, (cst.Integer, cst.UnaryOperation)):
+        return None
+    value = cst.Integer(str(target)) if target >= 0 else cst.UnaryOperation(cst.Minus(), cst.Integer(str(-target)))
+    shown = syntax.code(arg.value).strip()
+    return Fix(f"use {param}={target} instead of {param}={shown} (the output changes)", False, ((arg.value, value),))
+
+
+def _axis_param(spelling: str) -> Optional[tuple]:
+    """(parameter, position) of the axis argument of the softmax ``spelling`` names."""
+    spec = V.ACTIVATION_FUNCTIONS.get(spelling) or V.ACTIVATION_MODULES.get(spelling)
+    if spec is None and spelling.startswith("Tensor."):
+        spec = V.ACTIVATION_METHODS.get(spelling[len("Tensor."):])
+    if spec is None or spec.axis_param is None:
+        return None
+    return spec.axis_param, spec.axis_pos
+
+
+def _spells(call, spelling: str) -> bool:
+    """The call's own name is the softmax's (not ``self.act(x)`` for a module held elsewhere)."""
+    import libcst as cst
+
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
+    return name.lower() == spelling.rsplit(".", 1)[-1].lower()
+
+
+def _axis_arg(call, param: str, pos: int):
+    positional = [arg for arg in call.args if arg.keyword is None]
+    named = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == param]
+    if named:
+        return named[0]
+    return positional[pos] if pos < len(positional) else None
+
+
+def _appended(args, new_arg):
+    """``args`` with ``new_arg`` after the last one, or None for a layout it does not
+    know (a trailing comma, one argument per line)."""
+    import libcst as cst
+
+    args = list(args)
+    if not args:
+        return [new_arg]
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma) or not isinstance(last.whitespace_after_arg, cst.SimpleWhitespace):
+        return None
+    return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]
+
+
+RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's", check, fix)

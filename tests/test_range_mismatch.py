@@ -1,0 +1,143 @@
+"""HL011 range-mismatch: the rule on records (three cases and their look-alikes), the
+one-hot target facts it needs, and what it reports in code."""
+
+import pytest
+
+from conftest import codes
+from headlint.engine import check_text
+from headlint.records import Activation, Framework, Head, Kind, Layer, Loss, Sign, TargetFact
+from headlint.rules import RULES
+
+T, K = Framework.TORCH, Framework.KERAS
+BCE_T = Loss("bce", T, None, "probabilities", None, "nn.BCELoss")
+BCE_LOGITS_T = Loss("bce_with_logits", T, "sigmoid", "logits", None, "nn.BCEWithLogitsLoss")
+BCE_K = Loss("binary_crossentropy", K, None, "probabilities", False, "'binary_crossentropy'")
+BCE_K_LOGITS = Loss("binary_crossentropy", K, "sigmoid", "logits", True, "BinaryCrossentropy(from_logits=True)")
+BCE_K_UNKNOWN = Loss("binary_crossentropy", K, None, "unknown", None, "BinaryCrossentropy(from_logits=flag)")
+CCE = Loss("categorical_crossentropy", K, None, "probabilities", False, "'categorical_crossentropy'")
+SCCE = Loss("sparse_categorical_crossentropy", K, None, "probabilities", False, "'sparse_categorical_crossentropy'")
+MSE = Loss("mse", K, None, "values", None, "'mse'")
+ONEHOT = TargetFact(Kind.LABEL, Sign.NONNEG, "to_categorical()", onehot=10)
+ONEHOT_UNKNOWN_CLASSES = TargetFact(Kind.LABEL, Sign.NONNEG, "to_categorical()", onehot=-1)
+LABELS = TargetFact(Kind.LABEL, Sign.NONNEG, "a comparison")
+
+
+def fired(act, loss, units=10, targets=TargetFact(), framework=K):
+    h = Head(framework, "M", Layer("dense", units), Activation(act, -1), loss, targets=targets)
+    return [f.code for f in RULES["HL011"].check(h)]
+
+
+def test_tanh_into_bce_on_probabilities():
+    assert fired("tanh", BCE_T, 1, framework=T) == ["HL011"]
+    assert fired("tanh", BCE_K, 1) == ["HL011"]
+    assert fired("tanh", BCE_T, None, framework=T) == ["HL011"]  # any unit count
+    assert fired("tanh", BCE_LOGITS_T, 1, framework=T) == []  # a logits loss
+    assert fired("tanh", BCE_K_LOGITS, 1) == []
+    assert fired("tanh", BCE_K_UNKNOWN, 1) == []  # from_logits not a literal
+    assert fired("tanh", MSE, 1) == []  # signed regression
+    assert fired("sigmoid", BCE_K, 1) == []
+
+
+def test_softmax_with_binary_crossentropy_needs_one_hot_targets_over_three_classes():
+    assert fired("softmax", BCE_K, 10, ONEHOT) == ["HL011"]
+    assert fired("softmax", BCE_K, None, ONEHOT) == ["HL011"]  # the class count from the targets
+    assert fired("softmax", BCE_K, None, ONEHOT_UNKNOWN_CLASSES) == []  # may be 2
+    assert fired("softmax", BCE_K, 2, ONEHOT) == []  # exactly categorical crossentropy
+    assert fired("softmax", BCE_K, 1, ONEHOT) == []  # HL004's
+    assert fired("softmax", BCE_K, 10) == []  # unknown targets may be multi-label
+    assert fired("softmax", BCE_K, 10, LABELS) == []  # labels, not known to be one-hot
+    assert fired("softmax", BCE_K_LOGITS, 10, ONEHOT) == []
+    assert fired("softmax", BCE_T, 10, ONEHOT, framework=T) == []  # torch trains it like cross-entropy
+    assert fired("softmax", CCE, 10, ONEHOT) == []
+
+
+def test_sigmoid_with_categorical_crossentropy_over_several_units():
+    assert fired("sigmoid", CCE, 5) == ["HL011"]
+    assert fired("sigmoid", SCCE, 5) == ["HL011"]
+    assert fired("sigmoid", CCE, None, ONEHOT_UNKNOWN_CLASSES) == ["HL011"]
+    assert fired("sigmoid", CCE, None) == []  # the unit count may be 1
+    assert fired("sigmoid", CCE, 1) == []  # one unit: another mistake
+    assert fired("sigmoid", Loss("categorical_crossentropy", K, "softmax", "logits", True, "CCE"), 5) == []
+    assert fired("sigmoid", BCE_K, 5, ONEHOT) == []  # multi-label pair
+
+
+def test_each_message_names_the_fix():
+    cases = [
+        (("tanh", BCE_T, 1, TargetFact(), T), "sigmoid"),
+        (("softmax", BCE_K, 10, ONEHOT, K), "categorical_crossentropy"),
+        (("sigmoid", CCE, 5, TargetFact(), K), "activation='softmax'"),
+    ]
+    for (act, loss, units, targets, framework), fix in cases:
+        h = Head(framework, "M", Layer("dense", units), Activation(act, -1), loss, targets=targets)
+        (finding,) = RULES["HL011"].check(h)
+        assert fix in finding.message and "{loss_at}" in finding.message
+
+
+KERAS = "import numpy as np\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n"
+
+
+@pytest.mark.parametrize(
+    "targets, expected",
+    [
+        ("keras.utils.to_categorical(labels, 10)", ["HL011"]),
+        ("keras.utils.to_categorical(labels)", ["HL011"]),  # the 10 units say how many classes
+        ("keras.utils.to_categorical(labels, 10).astype('float32')", ["HL011"]),
+        ("keras.utils.to_categorical(labels, 10).astype('int32')", ["HL011"]),  # a cast keeps it one-hot
+        ("keras.utils.to_categorical(labels, 10).argmax(axis=1)", []),  # class indices again
+        ("np.load('targets.npy')", []),
+        ("(scores > 0.5).astype('float32')", []),  # multi-label 0/1 rows
+    ],
+)
+def test_one_hot_target_facts(targets, expected):
+    assert codes(
+        KERAS + f"""
+y = {targets}
+model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y)
+"""
+    ) == expected
+
+
+def test_torch_one_hot_facts_follow_float_and_train_test_split():
+    text = """import torch
+import torch.nn.functional as F
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+
+y = F.one_hot(torch.tensor(labels), num_classes=4).float().numpy()
+x_tr, x_te, y_tr, y_te = train_test_split(x, y)
+model = keras.Sequential([keras.layers.Dense(4, activation="softmax")])
+model.compile(loss="binary_crossentropy")
+model.fit(x_tr, y_tr)
+"""
+    assert codes(text) == ["HL011"]
+
+
+def test_torch_tanh_into_bce_in_a_module_and_the_rescaled_look_alike():
+    base = """import torch
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return {out}
+
+net = Net()
+loss = nn.BCELoss()(net(x), y)
+"""
+    assert codes(base.format(out="torch.tanh(self.fc(x))")) == ["HL011"]
+    assert codes(base.format(out="(torch.tanh(self.fc(x)) + 1) / 2")) == []
+    assert codes(base.format(out="torch.sigmoid(self.fc(x))")) == []
+
+
+def test_no_fix_is_offered():
+    text = KERAS + """
+model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1, activation="tanh")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+"""
+    (finding,) = check_text(text, "m.py").findings
+    assert finding.code == "HL011" and finding.fix is None
