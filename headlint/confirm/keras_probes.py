@@ -116,34 +116,25 @@ def _logits_warnings(caught) -> int:
 # --- HL001: softmax output into a loss that applies softmax itself ---------------------
 
 
-def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+def _with_and_without(kb: KerasBundle, d: int, units: int, act_layer, crit, ref, x, y, way) -> tuple:
+    """The double-activation experiment (HL001, HL005): Dense + the activation trained
+    with the loss as the source builds it, against the same Dense (same starting
+    weights) trained with the loss on its logits, the way the source trains (in
+    fit()'s graph, or eagerly). (logit gradient ratio at the start, loss floor with
+    the activation, without it)."""
     import numpy as np
 
     ops = kb.keras.ops
-    d = choices.in_features(head)
-    classes = choices.units(head, CLASSES)
-    axis = choices.softmax_axis(head, "keras")
-    crit = criterion(kb, head, choices)
-    # The reference: the same loss on the logits (from_logits=True, or the same tf.nn op).
-    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
-    way = route(kb, head, choices, _kind(head, "softmax"))
-    graph = way.graph  # measure the loss the way it meets the output: in fit()'s graph, or eagerly
-
-    rng = _rng()
-    x = rng.standard_normal((SAMPLES, d)).astype("float32")
-    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)  # separable
-    y = _targets(labels, classes, crit.target)
-
-    with_softmax = sequential(kb, d, dense(kb, classes), activation_layer(kb, way.kind, axis, raw=bool(way.raw)))
-    without = sequential(kb, d, dense(kb, classes))
-    without.set_weights(with_softmax.get_weights())  # the same starting point
-    layer, act = with_softmax.layers[0], with_softmax.layers[1]
+    with_act = sequential(kb, d, dense(kb, units), act_layer)
+    without = sequential(kb, d, dense(kb, units))
+    without.set_weights(with_act.get_weights())  # the same starting point
+    layer, act = with_act.layers[0], with_act.layers[1]
 
     # Gradients with respect to the logits at the starting point, through the
     # activation layer and the loss exactly as Keras composes them.
     z = layer(x)
-    (g_with,) = gradients(kb, lambda logits: crit.mean(kb, y, act(logits)), [z], graph)
-    (g_without,) = gradients(kb, lambda logits: ref.mean(kb, y, logits), [z], graph)
+    (g_with,) = gradients(kb, lambda logits: crit.mean(kb, y, act(logits)), [z], way.graph)
+    (g_without,) = gradients(kb, lambda logits: ref.mean(kb, y, logits), [z], way.graph)
     ratio = float(np.linalg.norm(g_without) / np.linalg.norm(g_with)) if np.linalg.norm(g_with) > 0 else math.inf
 
     if way.eager:
@@ -153,14 +144,33 @@ def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
         train_eager(
             kb,
             [lambda: crit.fn(yt, act(layer(xt))), lambda: ref.fn(yt, without.layers[0](xt))],
-            with_softmax.trainable_variables + without.trainable_variables,
+            with_act.trainable_variables + without.trainable_variables,
             CLASSIFIER_STEPS, CLASSIFIER_LR,
         )
     else:
-        fit(kb, with_softmax, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+        fit(kb, with_act, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
         fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
-    floor_with = evaluate(kb, lambda: crit.mean(kb, y, with_softmax(x)), graph)
-    floor_without = evaluate(kb, lambda: ref.mean(kb, y, without(x)), graph)
+    floor_with = evaluate(kb, lambda: crit.mean(kb, y, with_act(x)), way.graph)
+    floor_without = evaluate(kb, lambda: ref.mean(kb, y, without(x)), way.graph)
+    return ratio, floor_with, floor_without
+
+
+def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES)
+    axis = choices.softmax_axis(head, "keras")
+    crit = criterion(kb, head, choices)
+    # The reference: the same loss on the logits (from_logits=True, or the same tf.nn op).
+    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+    way = route(kb, head, choices, _kind(head, "softmax"))  # how the loss meets the output: fit() or eagerly
+
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)  # separable
+    y = _targets(labels, classes, crit.target)
+
+    act_layer = activation_layer(kb, way.kind, axis, raw=bool(way.raw))
+    ratio, floor_with, floor_without = _with_and_without(kb, d, classes, act_layer, crit, ref, x, y, way)
 
     warned = _logits_warnings(caught)
     reason = None
@@ -328,9 +338,6 @@ def _binary_floor(negatives: float) -> float:
 def double_sigmoid(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
     """HL001's experiment with a sigmoid: the loss as the source builds it against
     the same loss on the logits, trained the way the source trains."""
-    import numpy as np
-
-    ops = kb.keras.ops
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(kb, head, choices)
@@ -341,29 +348,8 @@ def double_sigmoid(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
     y = (x @ rng.standard_normal((d, units)) > 0).astype("float32")  # separable 0/1 labels
 
-    with_sigmoid = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, raw=bool(way.raw)))
-    without = sequential(kb, d, dense(kb, units))
-    without.set_weights(with_sigmoid.get_weights())
-    layer, act = with_sigmoid.layers[0], with_sigmoid.layers[1]
-
-    z = layer(x)
-    (g_with,) = gradients(kb, lambda logits: crit.mean(kb, y, act(logits)), [z], way.graph)
-    (g_without,) = gradients(kb, lambda logits: ref.mean(kb, y, logits), [z], way.graph)
-    ratio = float(np.linalg.norm(g_without) / np.linalg.norm(g_with)) if np.linalg.norm(g_with) > 0 else math.inf
-
-    if way.eager:
-        xt, yt = ops.convert_to_tensor(x), ops.convert_to_tensor(y)
-        train_eager(
-            kb,
-            [lambda: crit.fn(yt, act(layer(xt))), lambda: ref.fn(yt, without.layers[0](xt))],
-            with_sigmoid.trainable_variables + without.trainable_variables,
-            CLASSIFIER_STEPS, CLASSIFIER_LR,
-        )
-    else:
-        fit(kb, with_sigmoid, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
-        fit(kb, without, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
-    floor_with = evaluate(kb, lambda: crit.mean(kb, y, with_sigmoid(x)), way.graph)
-    floor_without = evaluate(kb, lambda: ref.mean(kb, y, without(x)), way.graph)
+    act_layer = activation_layer(kb, way.kind, raw=bool(way.raw))
+    ratio, floor_with, floor_without = _with_and_without(kb, d, units, act_layer, crit, ref, x, y, way)
 
     warned = _logits_warnings(caught)
     reason = None
