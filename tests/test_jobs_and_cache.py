@@ -52,6 +52,7 @@ def test_a_warm_run_gives_the_same_result_without_parsing_anything(tmp_path):
     assert (cache / "cache.db").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
     probe = (
         "import sys\n"
+        "sys.path = [p for p in sys.path if p not in ('', '.')]  # the installed headlint, not the checkout\n"
         "from headlint.cli import main\n"
         "try:\n"
         f"    main(['check', '--output-format', 'json', '--cache-dir', {str(cache)!r}, 'fixtures'])\n"
