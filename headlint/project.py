@@ -133,12 +133,6 @@ class Project:
                 return found
         return None
 
-    def submodule(self, package_file: str, name: str) -> Optional[str]:
-        """``from pkg import models`` where ``models`` is a module of ``pkg``."""
-        if os.path.basename(package_file) != "__init__.py":
-            return None
-        return self._find(os.path.dirname(package_file), [name])
-
     def _find(self, base: str, parts: list) -> Optional[str]:
         stem = os.path.join(base, *parts)
         return self._existing(stem + ".py") or self._existing(os.path.join(stem, "__init__.py"))
