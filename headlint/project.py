@@ -25,7 +25,6 @@ while all of them are unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -83,6 +82,8 @@ class Check:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # here: a run without the cache or imports to follow never hashes
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
