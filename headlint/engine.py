@@ -44,13 +44,11 @@ def check_file(
     confirm: Optional[str] = None,
     fix: Optional[str] = None,
     project=None,
-    data: Optional[bytes] = None,
 ) -> FileResult:
     """``confirm``: None, or the device ("auto", "cpu", "cuda") to run probes on.
     ``fix``: None, "safe" or "unsafe" (see check_source); nothing is written here.
-    ``project``: a project.Project, to follow imports of the project's own modules.
-    ``data``: the file's bytes, when the caller has read them already."""
-    source = read(path, data)
+    ``project``: a project.Project, to follow imports of the project's own modules."""
+    source = read(path)
     if source is None:
         return FileResult(path)
     if isinstance(source, FileError):

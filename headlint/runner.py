@@ -5,9 +5,10 @@ files were given, whatever the number of workers.
     for result in check_files(tasks, jobs=4, cache=Cache.open(".headlint_cache")):
         ...
 
-The main process reads each file once: its digest keys the cache, and the
+The main process reads and decodes each file once: its digest keys the cache, the
 pre-filter (source.read) decides on the same bytes whether it needs parsing at
-all, so a run where nothing is model code neither forks nor imports libcst.
+all, and the worker gets the decoded text, so a run where nothing is model code
+neither forks nor imports libcst.
 Each worker keeps one project.Project (parsed modules shared between the files it
 checks); results do not depend on which worker checked what (project.py says why).
 """
@@ -18,7 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from .engine import FileResult, check_file
+from .engine import FileResult, check_source
 from .project import Project, digest
 from .records import FileError, internal_error
 from .source import read, read_bytes
@@ -48,7 +49,7 @@ def default_jobs() -> int:
 def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
     """One FileResult per task, in the tasks' order."""
     ready: dict = {}
-    pending: list = []  # (index, task, bytes, cache key)
+    pending: list = []  # (index, task, source.Source, cache key)
     for index, task in enumerate(tasks):
         data = read_bytes(task.path)
         if isinstance(data, FileError):
@@ -56,12 +57,15 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
             continue
         key = cache.key(task.path, digest(data), tuple(sorted(task.select))) if cache and task.cacheable else None
         hit = cache.get(key) if key is not None else None
+        source = read(task.path, data) if hit is None else None
         if hit is not None:
             ready[index] = hit
-        elif read(task.path, data) is None:
+        elif source is None:
             ready[index] = FileResult(task.path)  # the pre-filter: not model code
+        elif isinstance(source, FileError):
+            ready[index] = FileResult(task.path, error=source)  # undecodable, too large
         else:
-            pending.append((index, task, data, key))
+            pending.append((index, task, source, key))
 
     checked = _checked(pending, jobs)
     for index in range(len(tasks)):
@@ -76,7 +80,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
 
 def _checked(pending: list, jobs: int) -> Iterator[tuple]:
     """(position in ``pending``, FileResult), in order."""
-    work = [(task, data) for _, task, data, _ in pending]
+    work = [(task, source) for _, task, source, _ in pending]
     workers = min(jobs, len(work))
     if workers <= 1 or any(task.confirm for task, _ in work):
         # --confirm imports torch or TensorFlow: once, here, not once per worker
@@ -111,8 +115,8 @@ def _check(item: tuple) -> FileResult:
     global _project
     if _project is None:
         _project = Project()
-    task, data = item
+    task, source = item
     try:
-        return check_file(task.path, task.select, task.confirm, task.fix, project=_project, data=data)
+        return check_source(source, task.select, task.confirm, task.fix, _project)
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
         return FileResult(task.path, error=internal_error(task.path, "check", error))
