@@ -73,10 +73,10 @@ class Loaded:
 @dataclass
 class Check:
     """What one checked file's analysis has loaded: the modules' top-level scopes
-    (run once per check) and the dependencies it read."""
+    (run on demand, once per check) and the dependencies it read."""
 
-    path: str
-    scopes: dict = field(default_factory=dict)  # path -> Scope, or None while running
+    path: str  # the file being checked
+    scopes: dict = field(default_factory=dict)  # real path -> its top-level Scope
     loaded: dict = field(default_factory=dict)  # path -> Loaded
     deps: dict = field(default_factory=dict)  # path -> digest, or None: looked at, absent
 
