@@ -723,11 +723,11 @@ class Interpreter:
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
-        from .frameworks import penalties
+        from . import frameworks
 
-        penalised = penalties.arith(op, left, right, node, self)
-        if penalised is not None:
-            return penalised
+        handled = frameworks.arith(op, left, right, node, self)
+        if handled is not None:
+            return handled
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 if op in ("+", "-", "*", "//") and all(

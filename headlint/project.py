@@ -33,7 +33,7 @@ from typing import Optional
 # Top-level names that are libraries, never the project's own modules.
 LIBRARIES = frozenset(
     {
-        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core",
+        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core", "tflearn", "tf_slim",
         "lightning", "pytorch_lightning", "numpy", "scipy", "pandas", "sklearn", "transformers", "timm",
         "datasets", "jax", "flax", "matplotlib", "seaborn", "tqdm", "PIL", "cv2", "os", "sys", "math",
         "random", "json", "re", "typing", "collections", "functools", "itertools", "dataclasses",

@@ -20,7 +20,7 @@ NOTEBOOK_MAX_BYTES = 100_000_000
 
 # Files importing none of these frameworks are never parsed.
 _FRAMEWORK_IMPORT = re.compile(
-    rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning)\b",
+    rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning|tflearn|tf_slim)\b",
     re.MULTILINE,
 )
 

@@ -64,6 +64,10 @@ class Tensor(Value):
     # (step, the softmax output, the calls so far as written, the literal factor).
     l1: Optional[tuple] = None
     penalties: tuple = ()  # records.Penalty on these values (Keras activity_regularizer=)
+    # Literal sizes of a weight matrix or drawn array (``tf.Variable(tf.random_normal([64, 10]))``),
+    # None for a size that is not a literal: a matrix product with it is a linear layer.
+    shape: Optional[tuple] = None
+    weights: bool = False  # a trainable variable (``tf.Variable``), not data
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)

@@ -28,6 +28,7 @@ from ..values import (
     Value,
 )
 from . import common, data, penalties
+from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter
 
@@ -50,7 +51,20 @@ def knows(qual: str) -> bool:
         or penalties.knows(qual)
         or qual in V.RANKED_LAYERS
         or qual in V.RANK_WRAPPERS
+        or qual in V.LOSS_STEPS
+        or qual in V.SHAPE_FUNCTIONS
+        or qual in V.MODEL_WRAPPERS
+        or tf_adapter.knows(qual)
     )
+
+
+def arith(op: str, left: Value, right: Value, node, interp) -> Optional[Value]:
+    """An operator that means something to a framework: a penalty added to a loss,
+    a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
+    penalised = penalties.arith(op, left, right, node, interp)
+    if penalised is not None:
+        return penalised
+    return tf_adapter.arith(op, left, right, node)
 
 
 def call_qualified(qual: str, site) -> Value:
@@ -60,7 +74,12 @@ def call_qualified(qual: str, site) -> Value:
     if qual in V.ACTIVATION_MODULES:
         return common.activation_module(V.ACTIVATION_MODULES[qual], site)
     if qual in V.LAYERS:
-        return common.layer(V.LAYERS[qual], site)
+        spec = V.LAYERS[qual]
+        built = common.layer(spec, site)
+        if spec.applies_to is None:
+            return built
+        # ``tf.layers.dense(x, 10, activation=tf.nn.softmax)``: built and applied at once
+        return common.apply_module(built, site.arg(spec.applies_to, 0) or UNKNOWN, site.interp, site.node)
     if qual in V.PASS_THROUGH:
         return PassObj(qual in V.RESHAPE_LAYERS, rank=common.fixed_rank(site) or common.input_rank(site))
     if qual in V.INPUTS:
@@ -69,14 +88,25 @@ def call_qualified(qual: str, site) -> Value:
         return common.loss_object(V.LOSS_CLASSES[qual], site)
     if qual in V.LOSS_FUNCTIONS:
         spec = V.LOSS_FUNCTIONS[qual]
-        return common.record_loss(common.loss(spec, site), spec.pred, spec.target, site)
+        pred, target = common.loss_arguments(spec, site)
+        if pred is None:
+            return Tensor()
+        return common.record_loss(common.loss(spec, site), pred, target, site)
+    if qual in V.LOSS_STEPS:
+        return common.loss_step(V.LOSS_STEPS[qual], site)
     if qual in _HANDLERS:
         return _HANDLERS[qual](site)
     if qual in V.L1_REGULARIZERS:
         return penalties.regularizer(qual, site)
     if qual in V.RANKED_LAYERS or qual in V.RANK_WRAPPERS:
         return common.ranked_layer(qual, site)
-    handled = data.call(qual, site)
+    if qual in V.SHAPE_FUNCTIONS:
+        return common.shaped(site.arg(V.SHAPE_FUNCTIONS[qual], 0), site)
+    if qual in V.MODEL_WRAPPERS:
+        return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
+    handled = tf_adapter.call(qual, site)
+    if handled is None:
+        handled = data.call(qual, site)
     return handled if handled is not None else UNKNOWN
 
 

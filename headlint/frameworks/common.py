@@ -147,13 +147,18 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         # ``Dense(1, **head_cfg)``: the activation may be in what is unpacked
         return LayerObj(record, Activation("other", node=site.node))
     kind = activation_kind(act_value)
+    if act_value is None and spec.default_activation is not None:
+        kind = spec.default_activation  # ``fully_connected(x, 10)`` is a relu layer
     act_node = site.arg_node(spec.activation_param, act_pos) or site.node
     penalty = penalties.activity_penalty(site)
     if kind is None:
         return LayerObj(record, Activation("other", node=act_node), penalty, **ranks)
     axis = -1 if kind in ("softmax", "log_softmax") else None
-    name = f"activation={act_value.value!r}" if isinstance(act_value, Const) else (
-        f"activation={short(act_value.name)}" if isinstance(act_value, Qual) else "no activation"
+    param = spec.activation_param
+    name = f"{param}={act_value.value!r}" if isinstance(act_value, Const) else (
+        f"{param}={short(act_value.name)}" if isinstance(act_value, Qual) else (
+            f"the default {param} ({kind})" if act_value is None and kind != "identity" else "no activation"
+        )
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
@@ -224,15 +229,54 @@ def loss_object(spec: V.LossSpec, site=None, node=None) -> LossObj:
     return LossObj(loss(spec, site, node), spec.pred, spec.target)
 
 
-def record_loss(record: Loss, pred: tuple, target: tuple, site) -> Tensor:
+def _an_output(value) -> bool:
+    return isinstance(value, Tensor) and (value.act is not None or value.model is not None)
+
+
+def loss_arguments(spec: V.LossSpec, site) -> tuple:
+    """(prediction, target) parameters of a loss call. Where the positional order
+    changed between versions, two positional arguments are read only when exactly
+    one of them is a model output; otherwise (None, None): no loss is recorded."""
+    if not spec.positional_ambiguous or site.has(spec.pred[0]) or site.has(spec.target[0]) or len(site.args) < 2:
+        return spec.pred, spec.target
+    first, second = _an_output(site.args[0]), _an_output(site.args[1])
+    if first == second:
+        return None, None
+    return ((None, 0), (None, 1)) if first else ((None, 1), (None, 0))
+
+
+def loss_step(row: tuple, site) -> Value:
+    """``tflearn.regression(net, loss='categorical_crossentropy')``: the loss named
+    by a string, applied to the incoming tensor (its targets come with fit())."""
+    pred, param, default, table = row
+    name = site.arg(param)
+    key = default if name is None else (name.value if isinstance(name, Const) else None)
+    spec = table.get(key) if isinstance(key, str) else None
+    if spec is not None:
+        node = site.arg_node(param) or site.node
+        record = Loss(spec.kind, spec.framework, spec.applies, spec.expects, None, spec.display, (), node)
+        record_loss(record, pred, ("<targets>", 10**6), site, kind="compile")
+    return site.arg(*pred) or UNKNOWN
+
+
+def record_loss(record: Loss, pred: tuple, target: tuple, site, kind: str = "call") -> Tensor:
     """A loss computed on (prediction, target): the event link.py turns into a head."""
     from ..interpreter import LossEvent
 
     pred_value = site.arg(*pred) or UNKNOWN
     target_value = site.arg(*target) or UNKNOWN
-    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference)
+    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference, kind)
     site.interp.events.losses.append(event)
     return Tensor(loss=event)
+
+
+def shaped(value: Optional[Value], site) -> Value:
+    """``tf.squeeze(out)``, ``torch.squeeze(out)``, ``tf.reshape(out, [-1, n])``: the
+    same output in another shape. Its activation and layer stay; the unit count and
+    the rank may not."""
+    if not isinstance(value, Tensor):
+        return Tensor()
+    return value.reshaped().derived(rank=None)
 
 
 def apply_module(obj: Value, value: Value, interp, node=None) -> Value:

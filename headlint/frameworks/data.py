@@ -67,9 +67,20 @@ def draw(kind: str, sign: str, qual: str, site) -> Tensor:
     return Tensor(fact=targets.fact(kind, sign, because, site.node))
 
 
+def _sizes(site) -> tuple | None:
+    """The literal shape of a draw: ``tf.random_normal([64, 10])``, ``np.random.randn(64, 10)``."""
+    first = site.arg("shape", 0) or site.arg("size", 0)
+    if isinstance(first, Seq):
+        sizes = tuple(_number(item) if isinstance(_number(item), int) else None for item in first.items)
+        return sizes or None
+    if site.args and all(isinstance(_number(a), int) for a in site.args) and not site.kwargs:
+        return tuple(_number(a) for a in site.args)
+    return None
+
+
 def source(qual: str, site) -> Value:
     kind, sign = V.DATA_SOURCES[qual]
-    drawn = draw(kind, sign, qual, site)
+    drawn = draw(kind, sign, qual, site).derived(shape=_sizes(site))
     if qual in V.ONE_HOT:
         classes = _number(site.arg(*V.ONE_HOT[qual]))
         count = classes if isinstance(classes, int) and classes > 0 else -1
@@ -161,6 +172,9 @@ def call(qual: str, site) -> Value | None:
         return RNG()
     if qual == "sklearn.model_selection.train_test_split":
         return train_test_split(site)
+    if qual in V.PASS_THROUGH_DATA:  # shuffle(X, y): the same arrays, reordered
+        kept = [Tensor(fact=a.fact) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
+        return kept[0] if len(kept) == 1 else Seq(kept)
     if qual == "functools.partial":
         return partial(site)
     if qual.startswith("builtins."):
@@ -180,7 +194,7 @@ def knows(qual: str) -> bool:
     module, _, name = qual.rpartition(".")
     return (
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS
-        or qual in V.DATASETS or qual in V.LOADERS
+        or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )
 

@@ -38,6 +38,9 @@ def check(head: Head):
     if loss.framework is Framework.TORCH:
         harm = "it raises an error on values outside [0, 1] (or gives NaN)"
         fix = "use nn.BCEWithLogitsLoss on the raw output, or apply torch.sigmoid first"
+    elif loss.name.startswith(("tf.losses.", "tf.contrib.losses.")):
+        harm = "it takes the log of each prediction (plus 1e-7), so an output <= 0 or >= 1 makes the loss NaN"
+        fix = "apply tf.sigmoid to the scores first, or train with tf.losses.sigmoid_cross_entropy on them"
     else:
         harm = (
             "Keras clips predictions to [1e-7, 1 - 1e-7], so every output outside (0, 1) "
