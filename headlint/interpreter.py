@@ -510,6 +510,8 @@ class Interpreter:
         for base in bases:
             if isinstance(base, Qual) and base.name in V.MODULE_BASES:
                 cls.framework = V.MODULE_BASES[base.name]
+            elif isinstance(base, Qual) and base.name in V.SEQUENTIALS:
+                cls.framework = V.SEQUENTIALS[base.name]  # ``class Head(nn.Sequential)``
             elif isinstance(base, ClassV) and base.framework is not None:
                 cls.framework = base.framework
         body_scope = Scope(scope)
@@ -840,7 +842,7 @@ class Interpreter:
         if isinstance(callee, Instance):
             if callee.model is not None:
                 return frameworks.call_model(callee.model, site)
-            method = callee.cls.lookup("__call__")
+            method = loss_method(callee.cls)
             if isinstance(method, Function):
                 return self.call_function(method, [callee] + site.args, site.kwargs, site.ctx)
             return UNKNOWN
@@ -859,6 +861,18 @@ class Interpreter:
                 method = base.lookup(name)
                 if isinstance(method, Function):
                     return self.call_function(method, [instance] + site.args, site.kwargs, site.ctx)
+            elif isinstance(base, Qual) and base.name in V.SEQUENTIALS and name == "__init__":
+                # ``super().__init__(*layers)`` of an nn.Sequential / keras.Sequential subclass:
+                # the instance is that stack
+                from . import frameworks
+
+                if isinstance(instance, Instance) and instance.model is not None:
+                    stack = frameworks.call_qualified(base.name, site)
+                    if isinstance(stack, ModelV):
+                        instance.model.items = stack.items
+                        instance.model._output = None
+                        self.events.models.remove(stack)
+                return Const(None)
         return UNKNOWN
 
     def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
@@ -987,6 +1001,24 @@ _BINOPS = {
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
 }
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def loss_method(cls: ClassV):
+    """What calling an instance runs: its ``__call__``, or the ``call`` of a Keras
+    ``Loss`` subclass (whose inherited ``__call__`` calls it)."""
+    method = cls.lookup("__call__")
+    if method is None and _derives(cls, V.LOSS_BASES):
+        method = cls.lookup("call")
+    return method
+
+
+def _derives(cls: ClassV, names: frozenset) -> bool:
+    for base in cls.bases:
+        if isinstance(base, Qual) and base.name in names:
+            return True
+        if isinstance(base, ClassV) and _derives(base, names):
+            return True
+    return False
 
 
 def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:

@@ -13,13 +13,14 @@ from dataclasses import replace
 from . import targets
 from . import vocabulary as V
 from .frameworks import common
-from .interpreter import Ctx, CallSite, Interpreter, LossEvent
+from .interpreter import Ctx, CallSite, Interpreter, LossEvent, loss_method
 from .records import Head, Link, TargetFact, UNKNOWN_FACT
 from .values import (
     UNKNOWN,
     Const,
     DictV,
     Function,
+    Instance,
     LossObj,
     ModelV,
     Partial,
@@ -105,6 +106,8 @@ def _fit_targets(model: ModelV, outputs: list) -> list:
 
 def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
     """Turn ``model.compile(loss=...)`` into loss events on each output."""
+    if _own_train_step_ignores_compiled_loss(model):
+        return
     outputs = _outputs(common.model_output(model, interp))
     losses = _per_output(event.loss, outputs)
     facts = _fit_targets(model, outputs)
@@ -112,7 +115,7 @@ def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
         record = _loss_record(loss, event.node)
         if record is not None:
             interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
-        elif isinstance(loss, (Function, Partial)):
+        elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
             # a custom loss: follow it as if Keras called it with (y_true, y_pred)
             site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
             before = len(interp.events.losses)
@@ -131,3 +134,32 @@ def _loss_record(value: Value, node):
         if spec is not None:
             return common.loss(spec, None, node)
     return None
+
+
+def _own_train_step_ignores_compiled_loss(model: ModelV) -> bool:
+    """A subclass's ``train_step`` that computes its own loss and never reaches the
+    compiled one (``self.compute_loss``, ``self.compiled_loss``, ``self.loss``):
+    ``fit()`` then never applies what ``compile(loss=...)`` named."""
+    import libcst as cst
+
+    if model.instance is None:
+        return False
+    step = model.instance.cls.lookup("train_step")
+    if not isinstance(step, Function) or not isinstance(step.node, cst.FunctionDef):
+        return False
+    found = False
+
+    class _Uses(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            if node.attr.value in V.COMPILED_LOSS_USES:
+                found = True
+
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal found
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and func.attr.value == "train_step":
+                found = True  # super().train_step(data): Keras' own step, compiled loss and all
+
+    step.node.visit(_Uses())
+    return not found

@@ -23,6 +23,7 @@ from ..values import (
     LossObj,
     ModelV,
     PassObj,
+    Seq,
     ShapeObj,
     Tensor,
     Value,
@@ -122,11 +123,21 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
-    if model.instance is not None and (len(site.args) > 1 or site.kwargs):
+    if model.instance is not None and (len(site.args) > 1 or site.kwargs or _informative(site.arg(None, 0))):
         # ``model(x, labels=y)``: a forward that computes its own loss from the
-        # arguments (Hugging Face style) is followed with them, for its loss events
-        call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        # arguments (Hugging Face style) is followed with them, for its loss events;
+        # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
+        # given, so it is evaluated on it
+        out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        if _informative(site.arg(None, 0)) and out is not UNKNOWN:
+            return common.tag(out, model)
     return common.model_output(model, site.interp)
+
+
+def _informative(value) -> bool:
+    """A tensor whose activation, layer or model is known: what it is matters to
+    what a custom layer returns."""
+    return isinstance(value, Tensor) and (value.act is not None or value.layer is not None or value.model is not None)
 
 
 def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
@@ -142,6 +153,15 @@ def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site
 def call_method(receiver: Value, name: str, site) -> Value:
     if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in torch_adapter.SELF_METHODS:
         return receiver  # nn.CrossEntropyLoss().to(device) is the same loss
+    if isinstance(receiver, LossObj) and name in ("forward", "call", "__call__"):
+        return common.record_loss(receiver.loss, receiver.pred, receiver.target, site)  # criterion.forward(out, y)
+    if isinstance(receiver, (LayerObj, ActObj, PassObj, ShapeObj)) and name in ("forward", "call", "__call__"):
+        return common.apply_module(receiver, site.arg(None, 0) or UNKNOWN, site.interp, site.node)
+    if name in V.PASS_ARGUMENT_METHODS and receiver is UNKNOWN and any(
+        isinstance(a, ModelV) or (isinstance(a, Instance) and a.model is not None) for a in site.args
+    ):
+        # ``model, opt, loader = accelerator.prepare(model, opt, loader)``: the same objects
+        return site.args[0] if len(site.args) == 1 else Seq(list(site.args))
     if isinstance(receiver, ModelV):
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN
