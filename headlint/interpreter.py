@@ -18,7 +18,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import targets
+from . import branches, targets
 from .names import canonical
 from .records import Loss
 from .values import (
@@ -240,6 +240,7 @@ class Ctx:
     inference: bool = False  # code on this path does not train
     owner: Optional[ClassV] = None  # class of the method being evaluated, for super()
     self_value: Optional[Value] = None
+    guard: frozenset = frozenset()  # the branch choices leading here (branches.py)
 
 
 @dataclass
@@ -387,7 +388,7 @@ class Interpreter:
                 for small in stmt.body:
                     if isinstance(small, cst.Return):
                         value = self.eval(small.value, scope, ctx) if small.value else Const(None)
-                        returns.append((value, ctx.inference))
+                        returns.append((value, ctx.inference, ctx.guard))
                     else:
                         self.exec_small(small, scope, ctx)
                 continue
@@ -441,8 +442,9 @@ class Interpreter:
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
         self.eval(stmt.test, scope, ctx)
         mode = _training_test(stmt.test)  # True: branch trains; False: inference
-        body_ctx = replace(ctx, inference=ctx.inference or mode is False)
-        else_ctx = replace(ctx, inference=ctx.inference or mode is True)
+        yes, no = branches.atoms(stmt.test)
+        body_ctx = replace(ctx, inference=ctx.inference or mode is False, guard=ctx.guard | {yes})
+        else_ctx = replace(ctx, inference=ctx.inference or mode is True, guard=ctx.guard | {no})
         before = dict(scope.vars)
         returns = self.exec_block(stmt.body.body, scope, body_ctx)
         after_body = dict(scope.vars)
@@ -462,8 +464,10 @@ class Interpreter:
                 merged[name] = b  # the body left the function; only else flows on
             elif a is None or b is None:
                 merged[name] = a if b is None else b
+            elif mode is not None:
+                merged[name] = join(a, b)  # one side does not train: nothing to choose between
             else:
-                merged[name] = join(a, b)
+                merged[name] = branches.branch(a, b, stmt.test)
         scope.vars.clear()
         scope.vars.update(merged)
         return returns
@@ -551,6 +555,10 @@ class Interpreter:
             self.bind(target.value, UNKNOWN, scope, ctx)
 
     def unpack(self, value: Value, count: int) -> list:
+        if isinstance(value, branches.Alt):
+            # ``model, loss = (A(), L1) if c else (B(), L2)``: each name keeps the guards
+            per_option = [(guard, self.unpack(option, count)) for guard, option in value.options]
+            return [branches.alternatives((guard, items[i]) for guard, items in per_option) for i in range(count)]
         if isinstance(value, Seq) and len(value.items) == count:
             return list(value.items)
         if isinstance(value, Tensor) and value.model is None:
@@ -558,6 +566,8 @@ class Interpreter:
         return [UNKNOWN] * count
 
     def element_of(self, iterable: Value) -> Value:
+        if isinstance(iterable, branches.Alt):
+            return branches.alternatives((guard, self.element_of(option)) for guard, option in iterable.options)
         if isinstance(iterable, Dataset):
             if len(iterable.columns) == 1:
                 return iterable.columns[0]
@@ -621,6 +631,8 @@ class Interpreter:
         return self.get_attr(base, node.attr.value)
 
     def get_attr(self, base: Value, name: str) -> Value:
+        if isinstance(base, branches.Alt):
+            return branches.alternatives((guard, self.get_attr(option, name)) for guard, option in base.options)
         if isinstance(base, ModuleV):
             return base.attr(name)
         if isinstance(base, Qual):
@@ -656,6 +668,12 @@ class Interpreter:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, scope, ctx)
+        if isinstance(base, branches.Alt):
+            return branches.alternatives((guard, self.subscript(option, index)) for guard, option in base.options)
+        return self.subscript(base, index)
+
+    def subscript(self, base: Value, index: Optional[Value]) -> Value:
+        index = branches.collapse(index) if index is not None else None
         if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int):
             try:
                 return base.items[index.value]
@@ -706,7 +724,7 @@ class Interpreter:
             return body
         if mode is False:
             return orelse
-        return join(body, orelse)
+        return branches.branch(body, orelse, node.test)
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
         operand = self.eval(node.expression, scope, ctx)
@@ -725,6 +743,11 @@ class Interpreter:
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
+        if isinstance(left, branches.Alt) or isinstance(right, branches.Alt):
+            combos = branches.combinations([left, right])
+            if combos is None:
+                return self.arith(op, branches.collapse(left), branches.collapse(right), node)
+            return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
         from . import frameworks
 
         handled = frameworks.arith(op, left, right, node, self)
@@ -765,6 +788,7 @@ class Interpreter:
     def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
+        operands = [option for value in operands for _, option in branches.options(value)]
         if any(isinstance(v, Tensor) for v in operands):
             # ``model(x) > 0.5``: the output is used as a class score
             for value in operands:
@@ -793,11 +817,13 @@ class Interpreter:
             if arg.star == "*":
                 # *layers: its items when known; otherwise one unknown stands in,
                 # so nothing after it is mistaken for the last item
+                value = branches.collapse(value)
                 items = value.items if isinstance(value, Seq) else [UNKNOWN]
                 args.extend(items)
                 arg_nodes.extend([arg] * len(items))
                 continue
             if arg.star == "**":
+                value = branches.collapse(value)
                 if isinstance(value, DictV):
                     kwargs.update({k: v for k, v in value.items.items() if isinstance(k, str)})
                 continue
@@ -807,12 +833,35 @@ class Interpreter:
             else:
                 args.append(value)
                 arg_nodes.append(arg)
-        site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
         func = node.func
         if isinstance(func, cst.Attribute) and _is_super(func.value):
+            site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
             return self.call_super(func.attr.value, site)
+        attribute = isinstance(func, cst.Attribute)
+        head = self.eval(func.value if attribute else func, scope, ctx)
+        names = list(kwargs)
+        values = [head, *args, *(kwargs[name] for name in names)]
+        if not any(isinstance(v, branches.Alt) for v in values):
+            return self._call(node, head, args, kwargs, arg_nodes, kwarg_nodes, ctx)
+        # alternatives: the call once per consistent combination (branches.py)
+        combos = branches.combinations(values, ctx.guard)
+        if combos is None:
+            values = [branches.collapse(v) for v in values]
+            combos = [(ctx.guard, values)]
+        results = []
+        for guard, chosen in combos:
+            chosen_kwargs = dict(zip(names, chosen[1 + len(args):]))
+            result = self._call(node, chosen[0], chosen[1:1 + len(args)], chosen_kwargs, arg_nodes, kwarg_nodes,
+                                replace(ctx, guard=guard))
+            results.append((guard - ctx.guard, result))
+        return branches.alternatives(results)
+
+    def _call(self, node: cst.Call, head: Value, args: list, kwargs: dict, arg_nodes, kwarg_nodes, ctx: Ctx) -> Value:
+        """A call whose callee (or, for ``a.f(...)``, receiver ``a``) is ``head``."""
+        site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
+        func = node.func
         if isinstance(func, cst.Attribute):
-            receiver = self.eval(func.value, scope, ctx)
+            receiver = head
             if isinstance(receiver, Instance) and receiver.model is not None and func.attr.value in ("forward", "call"):
                 from . import frameworks
 
@@ -822,8 +871,15 @@ class Interpreter:
             callee = self.get_attr(receiver, func.attr.value)
             if isinstance(receiver, Instance) and isinstance(callee, type(UNKNOWN)):
                 return self.call_method(receiver, func.attr.value, site)
+            if isinstance(callee, branches.Alt):  # ``self.criterion`` bound in branches
+                results = []
+                for guard, option in callee.options:
+                    if branches.compatible(guard, ctx.guard):
+                        option_site = replace(site, ctx=replace(ctx, guard=ctx.guard | guard))
+                        results.append((guard, self.call_value(option, option_site)))
+                return branches.alternatives(results)
         else:
-            callee = self.eval(func, scope, ctx)
+            callee = head
         return self.call_value(callee, site)
 
     # ---- calls -------------------------------------------------------------------
@@ -1080,14 +1136,13 @@ def _is_static(node) -> bool:
 
 
 def _join_returns(returns: list) -> Value:
-    training = [value for value, inference in returns if not inference]
-    chosen = training or [value for value, _ in returns]
+    """What a function returns: the values its returns on the training path can
+    give, each under the branch choices that reach it."""
+    training = [(guard, value) for value, inference, guard in returns if not inference]
+    chosen = training or [(guard, value) for value, _, guard in returns]
     if not chosen:
         return UNKNOWN
-    result = chosen[0]
-    for value in chosen[1:]:
-        result = join(result, value)
-    return result
+    return branches.alternatives(chosen)
 
 
 def _literal_fact(items: list):

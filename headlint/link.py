@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import targets
+from . import branches, targets
 from . import vocabulary as V
 from .frameworks import common
 from .interpreter import Ctx, CallSite, Interpreter, LossEvent, loss_method
@@ -75,6 +75,8 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
 
 
 def _outputs(value: Value) -> list:
+    if isinstance(value, branches.Alt):  # a model whose output differs between branches
+        return [tensor for _, option in value.options for tensor in _outputs(option)]
     if isinstance(value, Tensor):
         return [value]
     if isinstance(value, Seq):
@@ -98,7 +100,8 @@ def _fit_targets(model: ModelV, outputs: list) -> list:
     if not model.fits:
         return [UNKNOWN_FACT] * len(outputs)
     facts = None
-    for fit in model.fits:
+    given = [fit for fit in model.fits if not (isinstance(fit, Const) and fit.value is None)]
+    for fit in given or model.fits:  # ``fit(x, y if labelled else None)``: the None says nothing
         per = [v.fact if v is not None else UNKNOWN_FACT for v in _per_output(fit, outputs)]
         facts = per if facts is None else [targets.join(a, b) for a, b in zip(facts, per)]
     return facts

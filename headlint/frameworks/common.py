@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from .. import targets
+from .. import branches, targets
 from .. import vocabulary as V
 from ..names import short
 from ..records import Activation, Framework, Layer, Loss, Sign
@@ -282,6 +282,15 @@ def shaped(value: Optional[Value], site) -> Value:
 def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     """Call a layer-like object on a tensor: a Sequential item, or ``self.fc(x)``
     (then ``node`` is the call, where the finding points)."""
+    if isinstance(obj, branches.Alt) or isinstance(value, branches.Alt):
+        combos = branches.combinations([obj, value])
+        if combos is None:
+            return _apply_module(branches.collapse(obj), branches.collapse(value), interp, node)
+        return branches.alternatives((guard, _apply_module(o, v, interp, node)) for guard, (o, v) in combos)
+    return _apply_module(obj, value, interp, node)
+
+
+def _apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     if isinstance(obj, LayerObj):
         rank = obj.out_rank or (value.rank if isinstance(value, Tensor) else None) or obj.in_rank
         act = replace(obj.act, rank=rank) if rank is not None else obj.act
@@ -333,6 +342,8 @@ def model_output(model: ModelV, interp) -> Value:
 
 
 def tag(raw: Value, model: ModelV) -> Value:
+    if isinstance(raw, branches.Alt):
+        return branches.alternatives((guard, tag(option, model)) for guard, option in raw.options)
     if isinstance(raw, Tensor):
         return raw.derived(model=model)
     if isinstance(raw, Seq):
