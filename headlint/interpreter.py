@@ -753,6 +753,9 @@ class Interpreter:
         handled = frameworks.arith(op, left, right, node, self)
         if handled is not None:
             return handled
+        if op in ("+", "-") and _epsilon(right) and isinstance(left, Tensor) and left.act is not None \
+                and left.act.kind in ("softmax", "sigmoid"):
+            return left  # ``probs + 1e-8`` before a log: still the probabilities
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 if op in ("+", "-", "*", "//") and all(
@@ -1160,6 +1163,10 @@ def _literal_fact(items: list):
         return True
 
     return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
+
+
+def _epsilon(value: Value) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, float) and 0 < value.value <= 1e-3
 
 
 def _is_min_of(value: Value) -> bool:

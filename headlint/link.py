@@ -97,34 +97,39 @@ def _per_output(value: Value, outputs: list) -> list:
 
 
 def _fit_targets(model: ModelV, outputs: list) -> list:
+    """The targets of each ``fit()`` call, one fact per output: each call is a
+    training run of its own (``fit(x, y if labelled else None)``: the None says
+    nothing when another call gives targets)."""
     if not model.fits:
-        return [UNKNOWN_FACT] * len(outputs)
-    facts = None
+        return [[UNKNOWN_FACT] * len(outputs)]
     given = [fit for fit in model.fits if not (isinstance(fit, Const) and fit.value is None)]
-    for fit in given or model.fits:  # ``fit(x, y if labelled else None)``: the None says nothing
+    runs = []
+    for fit in given or model.fits:
         per = [v.fact if v is not None else UNKNOWN_FACT for v in _per_output(fit, outputs)]
-        facts = per if facts is None else [targets.join(a, b) for a, b in zip(facts, per)]
-    return facts
+        if per not in runs:
+            runs.append(per)
+    return runs
 
 
 def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
-    """Turn ``model.compile(loss=...)`` into loss events on each output."""
+    """Turn ``model.compile(loss=...)`` into loss events on each output, once per
+    ``fit()`` run."""
     if _own_train_step_ignores_compiled_loss(model):
         return
     outputs = _outputs(common.model_output(model, interp))
     losses = _per_output(event.loss, outputs)
-    facts = _fit_targets(model, outputs)
-    for output, loss, fact in zip(outputs, losses, facts):
-        record = _loss_record(loss, event.node)
-        if record is not None:
-            interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
-        elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
-            # a custom loss: follow it as if Keras called it with (y_true, y_pred)
-            site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
-            before = len(interp.events.losses)
-            interp.call_value(loss, site)
-            for added in interp.events.losses[before:]:
-                added.kind = "compile"  # still applied by fit(), in graph mode
+    for facts in _fit_targets(model, outputs):
+        for output, loss, fact in zip(outputs, losses, facts):
+            record = _loss_record(loss, event.node)
+            if record is not None:
+                interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
+            elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
+                # a custom loss: follow it as if Keras called it with (y_true, y_pred)
+                site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
+                before = len(interp.events.losses)
+                interp.call_value(loss, site)
+                for added in interp.events.losses[before:]:
+                    added.kind = "compile"  # still applied by fit(), in graph mode
 
 
 def _loss_record(value: Value, node):

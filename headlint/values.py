@@ -75,11 +75,12 @@ class Tensor(Value):
     def reshaped(self) -> "Tensor":
         """After a view, reshape or index: the activation and the layer stay, but
         the layer's unit count no longer says what the last axis holds."""
+        moved = replace(self, act=replace(self.act, moved=True)) if self.act is not None and not self.act.moved else self
         layer = self.layer
         if layer is None or layer.units is None:
-            return self
+            return moved
         args = tuple(arg for arg in layer.args if arg[0] not in _UNIT_ARGS)
-        return replace(self, layer=replace(layer, units=None, args=args))
+        return replace(moved, layer=replace(layer, units=None, args=args))
 
 
 @dataclass(eq=False)

@@ -60,6 +60,10 @@ def activation_kind(value: Optional[Value]) -> Optional[str]:
 
 def apply_activation(value: Value, act: Activation) -> Tensor:
     base = value if isinstance(value, Tensor) else Tensor()
+    if act.kind == "exp" and base.act is not None and base.act.kind == "log_softmax":
+        # exp(log_softmax(z)) is softmax(z): the same output, over the same axis
+        return base.derived(act=replace(base.act, kind="softmax", name=f"exp({base.act.name})"),
+                            fact=targets.with_sign(base.fact, Sign.NONNEG))
     linear_before = base.act is not None and base.act.kind == "identity"
     sign = _OUTPUT_SIGN.get(act.kind)
     fact = targets.with_sign(base.fact, sign) if sign else base.fact
@@ -359,3 +363,30 @@ def fold(items: list, interp) -> Value:
     for item in items:
         value = apply_module(item, value, interp)
     return value
+
+
+# Probability-like activations that a small epsilon or a clip into (0, 1) keeps.
+PROBABILITIES = frozenset({"softmax", "sigmoid", "log_softmax"})
+
+
+def logarithm(value: Value) -> Optional[Tensor]:
+    """``torch.log(softmax(z))`` is ``log_softmax(z)``: None for anything else."""
+    if isinstance(value, Tensor) and value.act is not None and value.act.kind == "softmax":
+        return value.derived(act=replace(value.act, kind="log_softmax", name=f"log({value.act.name})"),
+                             fact=targets.with_sign(value.fact, Sign.SIGNED))
+    return None
+
+
+def concatenated(items: Value) -> Optional[Tensor]:
+    """``torch.cat([p1, p2])`` of outputs that all end in the same activation: an
+    output with that activation (its unit count is no longer known)."""
+    if not isinstance(items, Seq) or not items.items:
+        return None
+    tensors = [item for item in items.items if isinstance(item, Tensor)]
+    if len(tensors) != len(items.items) or any(t.act is None for t in tensors):
+        return None
+    first = tensors[0]
+    if any(t.act.kind != first.act.kind or t.act.axis != first.act.axis for t in tensors) or first.act.kind == "identity":
+        return None
+    model = first.model if all(t.model is first.model for t in tensors) else None
+    return Tensor(act=replace(first.act, moved=True), model=model, fact=first.fact)

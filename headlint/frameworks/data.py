@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .. import targets
 from .. import vocabulary as V
-from . import penalties
+from . import common, penalties
 from ..values import (
     UNKNOWN,
     RNG,
@@ -105,6 +105,9 @@ def scaler_function(qual: str, site) -> Value:
 def elementwise(rule: str, qual: str, site) -> Value:
     value = site.arg(None, 0)
     name = qual.rsplit(".", 1)[-1]
+    kept = _output_kept(name, value, site, 1)
+    if kept is not None:
+        return kept
     if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
         value.model.classifier_evidence.append(site.node)
     base = value.fact if value is not None else targets.UNKNOWN_FACT
@@ -228,6 +231,9 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return Tensor(rank=rank)
     if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
+    kept = _output_kept(name, receiver, site, 0)
+    if kept is not None:
+        return kept
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
         if receiver.model is not None and name in ("argmax", "round"):
@@ -244,6 +250,28 @@ def method(receiver: Value, name: str, site) -> Value | None:
             kept = receiver.derived(fact=fact, rank=rank)
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact, rank=rank)
+    return None
+
+
+def _small(value) -> bool:
+    number = _number(value)
+    return number is not None and 0 <= number <= 1e-3
+
+
+def _output_kept(name: str, value, site, first: int) -> Value | None:
+    """Operations that leave a model output what it is: the log of a softmax (a
+    log_softmax), a clip of probabilities away from 0 (``p.clamp(min=1e-8)``,
+    ``tf.clip_by_value(p, 1e-7, 1 - 1e-7)``), a concatenation of like outputs.
+    ``first``: where the arguments after the tensor start (0 for a method)."""
+    if name == "log":
+        return common.logarithm(value)
+    if name in ("cat", "stack", "concatenate", "concat"):
+        return common.concatenated(value)
+    if not (isinstance(value, Tensor) and value.act is not None and value.act.kind in common.PROBABILITIES):
+        return None
+    if name in ("clamp", "clip", "clamp_min", "clip_by_value"):
+        low = site.arg("min", first) or site.arg("a_min", first) or site.arg("clip_value_min", first)
+        return value if low is not None and _small(low) else None
     return None
 
 

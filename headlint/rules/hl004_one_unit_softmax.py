@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .. import vocabulary as V
 from ..records import Finding, Fix, Framework, Head
 from . import Rule
 
@@ -26,6 +27,13 @@ def _over_the_unit_axis(head: Head) -> bool:
     # dim=1 or PyTorch's implicit dim is the unit axis of a (batch, units) output;
     # a model returning several tensors may return (batch, time, 1) attention
     # weights normalised over time, so only a single output is judged.
+    if act.axis is None and not act.axis_given:
+        # torch's implicit dim is 0 for a 3-D output (HL008's case); a convolution's
+        # output is 3-D or 4-D, so there only a known rank tells
+        if act.rank in V.TORCH_IMPLICIT_DIM_0:
+            return False
+        if act.rank is None and head.output_layer is not None and head.output_layer.kind == "conv":
+            return False
     return act.axis in (1, None) and head.single_output and not (act.axis is None and act.axis_given)
 
 

@@ -96,6 +96,8 @@ ELEMENTWISE = {
     "vstack": "keep",
     "hstack": "keep",
     "amin": "minimum",
+    "clip_by_value": "clip",
+    "concat": "keep",
 }
 ELEMENTWISE_MODULES = ("numpy", "torch", "tensorflow", "tensorflow.math", "keras.ops", "pandas")
 
