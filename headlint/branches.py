@@ -18,9 +18,11 @@ likewise; Softmaxed never meets CrossEntropyLoss. Conditions are compared by the
 source text, so two ``if`` statements testing ``args.sigmoid`` agree with each
 other; ``x == "a"`` and ``x == "b"`` exclude each other.
 
-A guard is a frozenset of atoms ``(subject, op, value)``: op ``is`` with value
-True/False for a condition taken as a whole, ``==`` / ``!=`` for the comparison of
-a subject with a literal.
+A guard is a frozenset of conditions ``(id of the test node, True/False)``; only
+when two guards are compared is each condition read as an atom ``(subject, op,
+value)``: op ``is`` with value True/False for a condition taken as a whole, ``==``
+/ ``!=`` for the comparison of a subject with a literal. (Reading a test's source
+text costs; most branches never meet an alternative.)
 """
 
 from __future__ import annotations
@@ -30,13 +32,19 @@ from typing import Optional
 
 import libcst as cst
 
-from .values import UNKNOWN, Const, Value, join
+from .records import UNKNOWN_FACT
+from .values import UNKNOWN, ActObj, Const, Instance, LayerObj, LossObj, ModelV, Seq, Tensor, Value, join
 
 MAX_OPTIONS = 4  # alternatives kept for one value; more are joined as before
 MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
+# Evaluations of calls over alternatives in one checked file: past it, alternatives
+# are joined as without branches. A script trains a few heads; framework-sized
+# modules (timm, transformers) would otherwise multiply their cost.
+MAX_EXPANSIONS = 200
 
 _CODE = cst.Module([])
 _ATOMS: dict = {}  # id(test node) -> (node, atom when true, atom when false)
+_TESTS: dict = {}  # id(test node) -> the node (kept alive, so that its id stays its own)
 
 
 @dataclass(eq=False)
@@ -85,7 +93,35 @@ def atoms(test) -> tuple:
     return result
 
 
-def _agree(a: tuple, b: tuple) -> bool:
+def condition(test, truth: bool) -> tuple:
+    """The guard element for ``test`` being ``truth``: cheap to make."""
+    _TESTS.setdefault(id(test), test)
+    return (id(test), truth)
+
+
+_GUARDS: dict = {}  # id(test node) -> (guard when true, guard when false)
+
+
+def guards(test) -> tuple:
+    """The one-condition guards of an ``if test:`` body and of its else."""
+    found = _GUARDS.get(id(test))
+    if found is None:
+        found = _GUARDS[id(test)] = (frozenset({condition(test, True)}), frozenset({condition(test, False)}))
+    return found
+
+
+def _atom(element: tuple) -> tuple:
+    test_id, truth = element
+    yes, no = atoms(_TESTS[test_id])
+    return yes if truth else no
+
+
+def _agree(x: tuple, y: tuple) -> bool:
+    if x == y:
+        return True
+    if x[0] == y[0]:
+        return False  # the same test, taken both ways
+    a, b = _atom(x), _atom(y)
     if a[0] != b[0]:
         return True
     (_, op_a, value_a), (_, op_b, value_b) = a, b
@@ -115,6 +151,20 @@ def _same(a: Value, b: Value) -> bool:
     return isinstance(a, Const) and isinstance(b, Const) and type(a.value) is type(b.value) and a.value == b.value
 
 
+def _telling(value: Value, depth: int = 0) -> bool:
+    """Does the value say something about a head: a model, a loss, a layer, an
+    output, targets with a known fact (or a tuple holding one)?"""
+    if isinstance(value, Tensor):
+        return value.act is not None or value.layer is not None or value.model is not None or value.fact != UNKNOWN_FACT
+    if isinstance(value, (ModelV, LossObj, LayerObj, ActObj)):
+        return True
+    if isinstance(value, Instance):
+        return value.model is not None
+    if isinstance(value, Seq) and depth < 2:
+        return any(_telling(item, depth + 1) for item in value.items)
+    return False
+
+
 def alternatives(pairs) -> Value:
     """A value from (guard, value) pairs: nested alternatives are flattened under
     both guards, pairs whose guards contradict are dropped, the same value under
@@ -137,9 +187,10 @@ def alternatives(pairs) -> Value:
         return UNKNOWN
     if len(merged) == 1:
         return merged[0][1]
-    if len(merged) > MAX_OPTIONS or all(isinstance(value, Const) for _, value in merged):
-        # literals chosen by a condition (``dim = 0 if x.dim() == 1 else 1``) are
-        # usually right for the case the condition picks: not alternatives to judge
+    if len(merged) > MAX_OPTIONS or not any(_telling(value) for _, value in merged):
+        # Only what a head is made of is worth the cost of alternatives; literals
+        # chosen by a condition (``dim = 0 if x.dim() == 1 else 1``) are usually
+        # right for the case the condition picks, so they are not judged apart.
         result = merged[0][1]
         for _, value in merged[1:]:
             result = join(result, value)
@@ -150,8 +201,10 @@ def alternatives(pairs) -> Value:
 def branch(then_value: Optional[Value], else_value: Optional[Value], test) -> Value:
     """The value of a name after ``if test:`` bound it to ``then_value`` in the body
     and to ``else_value`` otherwise."""
-    yes, no = atoms(test)
-    return alternatives(((frozenset({yes}), then_value), (frozenset({no}), else_value)))
+    if not (isinstance(then_value, Alt) or isinstance(else_value, Alt) or _telling(then_value) or _telling(else_value)):
+        return join(then_value, else_value)  # the common case, kept cheap
+    yes, no = guards(test)
+    return alternatives(((yes, then_value), (no, else_value)))
 
 
 def combinations(values: list, guard: frozenset = frozenset()) -> Optional[list]:

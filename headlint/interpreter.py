@@ -235,12 +235,22 @@ def _known(qual: str) -> bool:
     return frameworks.knows(qual)
 
 
-@dataclass
 class Ctx:
-    inference: bool = False  # code on this path does not train
-    owner: Optional[ClassV] = None  # class of the method being evaluated, for super()
-    self_value: Optional[Value] = None
-    guard: frozenset = frozenset()  # the branch choices leading here (branches.py)
+    """Where code runs: on a training path or not, in which method, under which
+    branch choices. Copied at every block (a plain class: copies are frequent)."""
+
+    __slots__ = ("inference", "owner", "self_value", "guard")
+
+    def __init__(self, inference: bool = False, owner: Optional[ClassV] = None,
+                 self_value: Optional[Value] = None, guard: frozenset = frozenset()):
+        self.inference = inference  # code on this path does not train
+        self.owner = owner  # class of the method being evaluated, for super()
+        self.self_value = self_value
+        self.guard = guard  # the branch choices leading here (branches.py)
+
+    def copy(self, inference: Optional[bool] = None, guard: Optional[frozenset] = None) -> "Ctx":
+        return Ctx(self.inference if inference is None else inference, self.owner, self.self_value,
+                   self.guard if guard is None else guard)
 
 
 @dataclass
@@ -298,6 +308,7 @@ class Interpreter:
         self._depth = 0
         self._imported_depth = 0  # of those, in functions of other modules
         self._calls = 0
+        self._expansions = 0  # calls evaluated once more for alternatives
         self._canonical_instances: dict = {}
 
     # entry point
@@ -382,7 +393,7 @@ class Interpreter:
     def exec_block(self, body, scope: Scope, ctx: Ctx) -> list:
         """Execute statements; return the list of (value, inference) returned."""
         returns: list = []
-        ctx = replace(ctx)
+        ctx = ctx.copy()
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -442,9 +453,9 @@ class Interpreter:
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
         self.eval(stmt.test, scope, ctx)
         mode = _training_test(stmt.test)  # True: branch trains; False: inference
-        yes, no = branches.atoms(stmt.test)
-        body_ctx = replace(ctx, inference=ctx.inference or mode is False, guard=ctx.guard | {yes})
-        else_ctx = replace(ctx, inference=ctx.inference or mode is True, guard=ctx.guard | {no})
+        yes, no = branches.guards(stmt.test)
+        body_ctx = ctx.copy(ctx.inference or mode is False, ctx.guard | yes if ctx.guard else yes)
+        else_ctx = ctx.copy(ctx.inference or mode is True, ctx.guard | no if ctx.guard else no)
         before = dict(scope.vars)
         returns = self.exec_block(stmt.body.body, scope, body_ctx)
         after_body = dict(scope.vars)
@@ -462,7 +473,7 @@ class Interpreter:
             a, b = after_body.get(name), after_else.get(name)
             if body_returns and b is not None:
                 merged[name] = b  # the body left the function; only else flows on
-            elif a is None or b is None:
+            elif a is None or b is None or a is b:
                 merged[name] = a if b is None else b
             elif mode is not None:
                 merged[name] = join(a, b)  # one side does not train: nothing to choose between
@@ -490,7 +501,7 @@ class Interpreter:
             self.eval(stmt.test, scope, ctx)
             returns += self.exec_block(stmt.body.body, scope, ctx)
         elif isinstance(stmt, cst.With):
-            inner = replace(ctx)
+            inner = ctx.copy()
             for item in stmt.items:
                 value = self.eval(item.item, scope, ctx)
                 if _is_no_grad(item.item, value, scope):
@@ -584,10 +595,11 @@ class Interpreter:
     # ---- expressions -------------------------------------------------------------
 
     def eval(self, node, scope: Scope, ctx: Ctx) -> Value:
-        method = getattr(self, "eval_" + type(node).__name__, None)
+        kind = type(node)
+        method = _EVALUATORS.get(kind)
         if method is None:
-            return UNKNOWN
-        return method(node, scope, ctx)
+            method = _EVALUATORS[kind] = getattr(Interpreter, "eval_" + kind.__name__, _eval_unknown)
+        return method(self, node, scope, ctx)
 
     def eval_Name(self, node: cst.Name, scope, ctx) -> Value:
         found = scope.lookup(node.value)
@@ -791,7 +803,8 @@ class Interpreter:
     def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
-        operands = [option for value in operands for _, option in branches.options(value)]
+        if any(isinstance(value, branches.Alt) for value in operands):
+            operands = [option for value in operands for _, option in branches.options(value)]
         if any(isinstance(v, Tensor) for v in operands):
             # ``model(x) > 0.5``: the output is used as a class score
             for value in operands:
@@ -815,8 +828,10 @@ class Interpreter:
 
     def eval_Call(self, node: cst.Call, scope: Scope, ctx: Ctx) -> Value:
         args, kwargs, arg_nodes, kwarg_nodes = [], {}, [], {}
+        alternatives = False
         for arg in node.args:
             value = self.eval(arg.value, scope, ctx)
+            alternatives = alternatives or isinstance(value, branches.Alt)
             if arg.star == "*":
                 # *layers: its items when known; otherwise one unknown stands in,
                 # so nothing after it is mistaken for the last item
@@ -842,20 +857,23 @@ class Interpreter:
             return self.call_super(func.attr.value, site)
         attribute = isinstance(func, cst.Attribute)
         head = self.eval(func.value if attribute else func, scope, ctx)
+        if not (alternatives or isinstance(head, branches.Alt)):
+            return self._call(node, head, args, kwargs, arg_nodes, kwarg_nodes, ctx)
         names = list(kwargs)
         values = [head, *args, *(kwargs[name] for name in names)]
-        if not any(isinstance(v, branches.Alt) for v in values):
-            return self._call(node, head, args, kwargs, arg_nodes, kwarg_nodes, ctx)
-        # alternatives: the call once per consistent combination (branches.py)
-        combos = branches.combinations(values, ctx.guard)
-        if combos is None:
+        # alternatives: the call once per consistent combination (branches.py), while
+        # the file's budget lasts (framework-sized code branches everywhere)
+        combos = branches.combinations(values, ctx.guard) if self._expansions < branches.MAX_EXPANSIONS else None
+        if combos is not None:
+            self._expansions += len(combos)
+        else:
             values = [branches.collapse(v) for v in values]
             combos = [(ctx.guard, values)]
         results = []
         for guard, chosen in combos:
             chosen_kwargs = dict(zip(names, chosen[1 + len(args):]))
             result = self._call(node, chosen[0], chosen[1:1 + len(args)], chosen_kwargs, arg_nodes, kwarg_nodes,
-                                replace(ctx, guard=guard))
+                                ctx.copy(guard=guard))
             results.append((guard - ctx.guard, result))
         return branches.alternatives(results)
 
@@ -878,7 +896,7 @@ class Interpreter:
                 results = []
                 for guard, option in callee.options:
                     if branches.compatible(guard, ctx.guard):
-                        option_site = replace(site, ctx=replace(ctx, guard=ctx.guard | guard))
+                        option_site = replace(site, ctx=ctx.copy(guard=ctx.guard | guard))
                         results.append((guard, self.call_value(option, option_site)))
                 return branches.alternatives(results)
         else:
@@ -1054,6 +1072,13 @@ class Interpreter:
 
 # --- helpers ----------------------------------------------------------------------
 
+_EVALUATORS: dict = {}  # syntax node type -> Interpreter.eval_<type>, found once
+
+
+def _eval_unknown(interp, node, scope, ctx) -> Value:
+    return UNKNOWN
+
+
 _BUILTINS = frozenset({"enumerate", "zip", "iter", "next", "list", "tuple", "abs", "round", "float", "int", "sorted", "reversed"})
 _BINOPS = {
     "Add": "+", "Subtract": "-", "Multiply": "*", "Divide": "/", "FloorDivide": "//",
@@ -1145,6 +1170,8 @@ def _join_returns(returns: list) -> Value:
     chosen = training or [(guard, value) for value, _, guard in returns]
     if not chosen:
         return UNKNOWN
+    if len(chosen) == 1:
+        return chosen[0][1]
     return branches.alternatives(chosen)
 
 

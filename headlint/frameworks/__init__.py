@@ -123,15 +123,25 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
-    if model.instance is not None and (len(site.args) > 1 or site.kwargs or _informative(site.arg(None, 0))):
+    if model.instance is not None and (len(site.args) > 1 or site.kwargs or _depends_on_input(model, site)):
         # ``model(x, labels=y)``: a forward that computes its own loss from the
         # arguments (Hugging Face style) is followed with them, for its loss events;
         # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
         # given, so it is evaluated on it
         out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
-        if _informative(site.arg(None, 0)) and out is not UNKNOWN:
+        if _depends_on_input(model, site) and out is not UNKNOWN:
             return common.tag(out, model)
     return common.model_output(model, site.interp)
+
+
+def _depends_on_input(model: ModelV, site) -> bool:
+    """Is what this custom layer returns decided by what it is given here: its
+    output, evaluated once on an unknown input, has no layer of its own (it
+    applies an activation, or passes its input on), and this input is telling."""
+    if not _informative(site.arg(None, 0)):
+        return False
+    summary = common.model_output(model, site.interp)
+    return isinstance(summary, Tensor) and summary.layer is None
 
 
 def _informative(value) -> bool:
