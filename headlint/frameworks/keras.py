@@ -20,7 +20,7 @@ def sequential(site) -> ModelV:
 
 
 def functional(site) -> Value:
-    outputs = site.arg("outputs", 1)
+    outputs = site.arg("outputs", 1) or site.arg("output")  # Keras 1: Model(input=, output=)
     if outputs is None:
         return UNKNOWN
     model = ModelV(Framework.KERAS, "Model", site.node, outputs_value=outputs)
