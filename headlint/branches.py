@@ -18,7 +18,7 @@ likewise; Softmaxed never meets CrossEntropyLoss. Conditions are compared by the
 source text, so two ``if`` statements testing ``args.sigmoid`` agree with each
 other; ``x == "a"`` and ``x == "b"`` exclude each other.
 
-A guard is a frozenset of conditions ``(id of the test node, True/False)``; only
+A guard is a frozenset of conditions ``(test node, True/False)``; only
 when two guards are compared is each condition read as an atom ``(subject, op,
 value)``: op ``is`` with value True/False for a condition taken as a whole, ``==``
 / ``!=`` for the comparison of a subject with a literal. (Reading a test's source
@@ -43,8 +43,10 @@ MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
 MAX_EXPANSIONS = 200
 
 _CODE = cst.Module([])
-_ATOMS: dict = {}  # id(test node) -> (node, atom when true, atom when false)
-_TESTS: dict = {}  # id(test node) -> the node (kept alive, so that its id stays its own)
+# id(test node) -> (node, atom when true, atom when false). Bounded: holding a node
+# holds its whole syntax tree, and one process checks many files.
+_ATOMS: dict = {}
+_CACHE_SIZE = 2048
 
 
 @dataclass(eq=False)
@@ -89,37 +91,33 @@ def atoms(test) -> tuple:
         result = ((subject, "is", True), (subject, "is", False))
     if negated:
         result = (result[1], result[0])
+    if len(_ATOMS) >= _CACHE_SIZE:
+        _ATOMS.clear()
     _ATOMS[id(test)] = (test, result[0], result[1])
     return result
 
 
 def condition(test, truth: bool) -> tuple:
-    """The guard element for ``test`` being ``truth``: cheap to make."""
-    _TESTS.setdefault(id(test), test)
-    return (id(test), truth)
-
-
-_GUARDS: dict = {}  # id(test node) -> (guard when true, guard when false)
+    """The guard element for ``test`` being ``truth``: cheap to make (syntax nodes
+    hash and compare by identity)."""
+    return (test, truth)
 
 
 def guards(test) -> tuple:
     """The one-condition guards of an ``if test:`` body and of its else."""
-    found = _GUARDS.get(id(test))
-    if found is None:
-        found = _GUARDS[id(test)] = (frozenset({condition(test, True)}), frozenset({condition(test, False)}))
-    return found
+    return frozenset(((test, True),)), frozenset(((test, False),))
 
 
 def _atom(element: tuple) -> tuple:
-    test_id, truth = element
-    yes, no = atoms(_TESTS[test_id])
+    test, truth = element
+    yes, no = atoms(test)
     return yes if truth else no
 
 
 def _agree(x: tuple, y: tuple) -> bool:
     if x == y:
         return True
-    if x[0] == y[0]:
+    if x[0] is y[0]:
         return False  # the same test, taken both ways
     a, b = _atom(x), _atom(y)
     if a[0] != b[0]:

@@ -136,12 +136,15 @@ def call_model(model: ModelV, site) -> Value:
 
 def _depends_on_input(model: ModelV, site) -> bool:
     """Is what this custom layer returns decided by what it is given here: its
-    output, evaluated once on an unknown input, has no layer of its own (it
-    applies an activation, or passes its input on), and this input is telling."""
+    output, evaluated once on an unknown input, is an activation with no layer of
+    its own (an output layer applying softmax to whatever it gets), and this input
+    is telling. (Re-evaluating every custom layer at every call site would
+    multiply the cost of deep models.)"""
     if not _informative(site.arg(None, 0)):
         return False
     summary = common.model_output(model, site.interp)
-    return isinstance(summary, Tensor) and summary.layer is None
+    return (isinstance(summary, Tensor) and summary.layer is None and summary.act is not None
+            and summary.act.kind not in ("identity", "other"))
 
 
 def _informative(value) -> bool:
