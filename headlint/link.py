@@ -87,13 +87,18 @@ def _outputs(value: Value) -> list:
 def _per_output(value: Value, outputs: list) -> list:
     """Spread a compile() loss or fit() target over a model's outputs: one for all,
     a list by position, or a dict keyed by the output layer's ``name=``."""
-    if isinstance(value, Seq) and len(value.items) == len(outputs) and len(outputs) > 1:
-        return list(value.items)
+    if isinstance(value, Seq) and len(value.items) == len(outputs) and (len(outputs) > 1 or not _numbers(value)):
+        return list(value.items)  # by position; ``y=[targets]``, ``loss=["mse"]`` for a model of one output
     if isinstance(value, DictV):
         return [
             value.items.get(out.layer.layer_name if out.layer else None, UNKNOWN) for out in outputs
         ]
     return [value] * len(outputs)
+
+
+def _numbers(value: Seq) -> bool:
+    """A literal list of numbers: data (``y=[0.5]``), not one item per output."""
+    return all(isinstance(item, Const) and isinstance(item.value, (int, float)) for item in value.items)
 
 
 def _fit_targets(model: ModelV, outputs: list) -> list:

@@ -92,8 +92,14 @@ def is_notebook(path) -> bool:
     return str(path).lower().endswith(".ipynb")
 
 
+# A training script may import only the project's own model module (``from
+# models import build; model = build(); model.fit(x, y)``): its training calls
+# let it past the filter too.
+_TRAINING_CALL = re.compile(rb"\.(?:fit|fit_generator|compile|backward)\(")
+
+
 def mentions_framework(data: bytes) -> bool:
-    return _FRAMEWORK_IMPORT.search(data) is not None
+    return _FRAMEWORK_IMPORT.search(data) is not None or _TRAINING_CALL.search(data) is not None
 
 
 def notebook_source(notebook) -> Source:

@@ -55,6 +55,7 @@ def knows(qual: str) -> bool:
         or qual in V.LOSS_STEPS
         or qual in V.SHAPE_FUNCTIONS
         or qual in V.MODEL_WRAPPERS
+        or qual in V.LAYER_WRAPPERS
         or tf_adapter.knows(qual)
     )
 
@@ -103,6 +104,8 @@ def call_qualified(qual: str, site) -> Value:
         return common.ranked_layer(qual, site)
     if qual in V.SHAPE_FUNCTIONS:
         return common.shaped(site.arg(V.SHAPE_FUNCTIONS[qual], 0), site)
+    if qual in V.LAYER_WRAPPERS:
+        return site.arg(*V.LAYER_WRAPPERS[qual]) or UNKNOWN  # TimeDistributed(Dense(...)): the Dense
     if qual in V.MODEL_WRAPPERS:
         return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
     handled = tf_adapter.call(qual, site)

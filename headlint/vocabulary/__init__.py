@@ -57,7 +57,7 @@ TF1_ONLY_LOSSES = _tf.V1_ONLY_LOSSES
 
 # --- data: where targets come from ------------------------------------------------
 DATA_SOURCES = {**_torch.DATA_SOURCES, **_data.DATA_SOURCES, **_tf.DATA_SOURCES, **_keras.DATA_SOURCES}
-ONE_HOT = {**_torch.ONE_HOT, **_keras.ONE_HOT, **_tf.ONE_HOT}
+ONE_HOT = {**_torch.ONE_HOT, **_keras.ONE_HOT, **_tf.ONE_HOT, **_data.ONE_HOT}
 RNG_METHODS = _data.RNG_METHODS
 RNG_FACTORIES = _data.RNG_FACTORIES
 ELEMENTWISE = _data.ELEMENTWISE
@@ -80,6 +80,7 @@ RESHAPE_LAYERS = _torch.RESHAPE_LAYERS | _keras.RESHAPE_LAYERS
 RANK_LAYERS = {**_torch.RANK_LAYERS, **_keras.RANK_LAYERS}
 RANKED_LAYERS = _keras.RANKED_LAYERS
 RANK_WRAPPERS = _keras.RANK_WRAPPERS
+LAYER_WRAPPERS = _keras.LAYER_WRAPPERS
 INPUT_RANK_ARGS = _keras.INPUT_RANK_ARGS
 RANK_METHODS = _data.RANK_METHODS
 RANK_FUNCTIONS = _torch.RANK_FUNCTIONS

@@ -24,7 +24,11 @@ DATA_SOURCES = {
     "numpy.arange": ("unknown", "range"),
     "numpy.ones": ("unknown", "nonneg"),
     "numpy.zeros": ("unknown", "nonneg"),
+    # np.eye(n)[labels]: rows of the identity matrix are one-hot targets
+    "numpy.eye": ("label", "nonneg"),
+    "numpy.identity": ("label", "nonneg"),
 }
+ONE_HOT = {"numpy.eye": ("N", 0), "numpy.identity": ("n", 0)}
 
 # Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)`` draw like
 # the numpy.random functions of the same name.

@@ -148,6 +148,9 @@ RANKED_LAYERS = {
     "keras.layers.GlobalMaxPooling2D": ("keepdims", None, 2),
 }
 RANK_WRAPPERS = frozenset({"keras.layers.Bidirectional"})
+# Wrappers that apply the layer they are given to each step: the output is that
+# layer's (its units, its activation). (parameter, position)
+LAYER_WRAPPERS = {"keras.layers.TimeDistributed": ("layer", 0)}
 # Arguments declaring a layer's input: (parameter, how the rank follows):
 # "shape" a shape without the batch axis, "batch_shape" one with it, "dim" a feature count.
 INPUT_RANK_ARGS = (("shape", "shape"), ("input_shape", "shape"), ("batch_shape", "batch_shape"),
@@ -161,6 +164,9 @@ L1_REGULARIZERS = {
     "keras.regularizers.l1": ("l1", 0, 0.01),
     "keras.regularizers.L1L2": ("l1", 0, 0.0),
     "keras.regularizers.l1_l2": ("l1", 0, None),
+    # Keras 1 (keras/regularizers.py, 1.2.2): activity_l1(l=0.01), activity_l1l2(l1=0.01, l2=0.01)
+    "keras.regularizers.activity_l1": ("l", 0, 0.01),
+    "keras.regularizers.activity_l1l2": ("l1", 0, 0.01),
 }
 # ``activity_regularizer="l1"``: Keras looks the name up and uses the default factor.
 L1_REGULARIZER_STRINGS = {"l1": 0.01, "L1": 0.01}
