@@ -32,15 +32,16 @@ from typing import Optional
 
 import libcst as cst
 
-from .records import UNKNOWN_FACT
+from .records import Kind, Sign
 from .values import UNKNOWN, ActObj, Const, Instance, LayerObj, LossObj, ModelV, Seq, Tensor, Value, join
 
 MAX_OPTIONS = 4  # alternatives kept for one value; more are joined as before
 MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
-# Evaluations of calls over alternatives in one checked file: past it, alternatives
-# are joined as without branches. A script trains a few heads; framework-sized
-# modules (timm, transformers) would otherwise multiply their cost.
-MAX_EXPANSIONS = 200
+# The cost of evaluating calls once more for alternatives, in one checked file: one
+# per combination plus the statements run again for it. Past it, alternatives are
+# joined as without branches. A script trains a few heads; framework-sized modules
+# (timm, transformers) would otherwise multiply their cost.
+MAX_EXPANSIONS = 1500
 
 _CODE = cst.Module([])
 # id(test node) -> (node, atom when true, atom when false). Bounded: holding a node
@@ -153,7 +154,11 @@ def _telling(value: Value, depth: int = 0) -> bool:
     """Does the value say something about a head: a model, a loss, a layer, an
     output, targets with a known fact (or a tuple holding one)?"""
     if isinstance(value, Tensor):
-        return value.act is not None or value.layer is not None or value.model is not None or value.fact != UNKNOWN_FACT
+        # targets: a label, or values that can be negative (a zeros() buffer's
+        # non-negative sign alone tells nothing)
+        fact = value.fact
+        return (value.act is not None or value.layer is not None or value.model is not None
+                or fact.kind is not Kind.UNKNOWN or fact.sign is Sign.SIGNED)
     if isinstance(value, (ModelV, LossObj, LayerObj, ActObj)):
         return True
     if isinstance(value, Instance):
@@ -183,6 +188,11 @@ def alternatives(pairs) -> Value:
             merged.append((guard, value))
     if not merged:
         return UNKNOWN
+    # An unknown alternative can neither give a finding nor rule one out: the
+    # known ones are what a run may reach (``model = Net(); if resume: model = load()``).
+    known = [pair for pair in merged if pair[1] is not UNKNOWN]
+    if known and len(known) < len(merged) and any(_telling(value) for _, value in known):
+        merged = known
     if len(merged) == 1:
         return merged[0][1]
     if len(merged) > MAX_OPTIONS or not any(_telling(value) for _, value in merged):

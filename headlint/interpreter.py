@@ -308,7 +308,8 @@ class Interpreter:
         self._depth = 0
         self._imported_depth = 0  # of those, in functions of other modules
         self._calls = 0
-        self._expansions = 0  # calls evaluated once more for alternatives
+        self._expansions = 0  # statements run again to evaluate calls over alternatives
+        self._steps = 0  # statements run
         self._canonical_instances: dict = {}
 
     # entry point
@@ -394,6 +395,7 @@ class Interpreter:
         """Execute statements; return the list of (value, inference) returned."""
         returns: list = []
         ctx = ctx.copy()
+        self._steps += len(body)
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -475,7 +477,7 @@ class Interpreter:
                 merged[name] = b  # the body left the function; only else flows on
             elif a is None or b is None or a is b:
                 merged[name] = a if b is None else b
-            elif mode is not None:
+            elif mode is not None or self.spent():
                 merged[name] = join(a, b)  # one side does not train: nothing to choose between
             else:
                 merged[name] = branches.branch(a, b, stmt.test)
@@ -736,6 +738,8 @@ class Interpreter:
             return body
         if mode is False:
             return orelse
+        if self.spent():
+            return join(body, orelse)
         return branches.branch(body, orelse, node.test)
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
@@ -752,11 +756,15 @@ class Interpreter:
         right = self.eval(node.right, scope, ctx)
         return self.arith(_BINOPS.get(type(node.operator).__name__), left, right, node)
 
+    def spent(self) -> bool:
+        """The file's budget for alternatives is used up: branches join as before."""
+        return self._expansions >= branches.MAX_EXPANSIONS
+
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
         if isinstance(left, branches.Alt) or isinstance(right, branches.Alt):
-            combos = branches.combinations([left, right])
+            combos = None if self.spent() else branches.combinations([left, right])
             if combos is None:
                 return self.arith(op, branches.collapse(left), branches.collapse(right), node)
             return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
@@ -863,18 +871,19 @@ class Interpreter:
         values = [head, *args, *(kwargs[name] for name in names)]
         # alternatives: the call once per consistent combination (branches.py), while
         # the file's budget lasts (framework-sized code branches everywhere)
-        combos = branches.combinations(values, ctx.guard) if self._expansions < branches.MAX_EXPANSIONS else None
-        if combos is not None:
-            self._expansions += len(combos)
-        else:
+        combos = None if self.spent() else branches.combinations(values, ctx.guard)
+        if combos is None:
             values = [branches.collapse(v) for v in values]
             combos = [(ctx.guard, values)]
         results = []
+        before = self._steps
         for guard, chosen in combos:
             chosen_kwargs = dict(zip(names, chosen[1 + len(args):]))
             result = self._call(node, chosen[0], chosen[1:1 + len(args)], chosen_kwargs, arg_nodes, kwarg_nodes,
                                 ctx.copy(guard=guard))
             results.append((guard - ctx.guard, result))
+        if len(combos) > 1:
+            self._expansions += len(combos) + (self._steps - before) * (len(combos) - 1) // len(combos)
         return branches.alternatives(results)
 
     def _call(self, node: cst.Call, head: Value, args: list, kwargs: dict, arg_nodes, kwarg_nodes, ctx: Ctx) -> Value:
@@ -892,12 +901,17 @@ class Interpreter:
             callee = self.get_attr(receiver, func.attr.value)
             if isinstance(receiver, Instance) and isinstance(callee, type(UNKNOWN)):
                 return self.call_method(receiver, func.attr.value, site)
+            if isinstance(callee, branches.Alt) and self._expansions >= branches.MAX_EXPANSIONS:
+                callee = branches.collapse(callee)
             if isinstance(callee, branches.Alt):  # ``self.criterion`` bound in branches
+                self._expansions += len(callee.options)
+                before = self._steps
                 results = []
                 for guard, option in callee.options:
                     if branches.compatible(guard, ctx.guard):
                         option_site = replace(site, ctx=ctx.copy(guard=ctx.guard | guard))
                         results.append((guard, self.call_value(option, option_site)))
+                self._expansions += (self._steps - before) // 2
                 return branches.alternatives(results)
         else:
             callee = head
@@ -991,7 +1005,7 @@ class Interpreter:
             if isinstance(fn.node, cst.Lambda):
                 result = self.eval(fn.node.body, scope, body_ctx)
             else:
-                result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx))
+                result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx), self.spent())
         finally:
             self._depth -= 1
             self._imported_depth -= imported
@@ -1163,15 +1177,20 @@ def _is_static(node) -> bool:
     return False
 
 
-def _join_returns(returns: list) -> Value:
+def _join_returns(returns: list, joined: bool = False) -> Value:
     """What a function returns: the values its returns on the training path can
-    give, each under the branch choices that reach it."""
+    give, each under the branch choices that reach it (``joined``: one value)."""
     training = [(guard, value) for value, inference, guard in returns if not inference]
     chosen = training or [(guard, value) for value, _, guard in returns]
     if not chosen:
         return UNKNOWN
     if len(chosen) == 1:
         return chosen[0][1]
+    if joined:
+        result = chosen[0][1]
+        for _, value in chosen[1:]:
+            result = join(result, value)
+        return branches.collapse(result)
     return branches.alternatives(chosen)
 
 
