@@ -47,7 +47,11 @@ MAX_DEPTH = 12  # nested calls followed
 # Nested calls followed inside another module of the project: enough for a model
 # class whose __init__ calls a helper that builds the head, not for the deep
 # internals of a framework-like base class (transformers' PreTrainedModel).
-MAX_IMPORTED_DEPTH = 2
+MAX_IMPORTED_DEPTH = 8
+# Statements run inside functions of other modules, per checked file: enough for
+# ``fit() -> run_epoch() -> step() -> model(x)`` several modules deep, not for the
+# internals of a framework-sized base class (transformers' PreTrainedModel).
+MAX_IMPORTED_STEPS = 4000
 MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
 
 
@@ -307,6 +311,7 @@ class Interpreter:
         self._active: set = set()
         self._depth = 0
         self._imported_depth = 0  # of those, in functions of other modules
+        self._imported_steps = 0  # statements run in functions of other modules
         self._calls = 0
         self._expansions = 0  # statements run again to evaluate calls over alternatives
         self._steps = 0  # statements run
@@ -832,7 +837,24 @@ class Interpreter:
         return self.eval(node.expression, scope, ctx)
 
     def eval_ListComp(self, node, scope, ctx) -> Value:
+        """``[step(b) for b in loader]``, ``sum(loss(b) for b in loader)``: the element
+        is evaluated once, for what it does (a loss computed in it trains); the
+        collection itself stays unknown."""
+        inner = Scope(scope)
+        comp = node.for_in
+        while comp is not None:
+            self.bind(comp.target, self.element_of(self.eval(comp.iter, inner, ctx)), inner, ctx)
+            for condition in comp.ifs:
+                self.eval(condition.test, inner, ctx)
+            comp = comp.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.eval(node.key, inner, ctx)
+            self.eval(node.value, inner, ctx)
+        else:
+            self.eval(node.elt, inner, ctx)
         return UNKNOWN
+
+    eval_GeneratorExp = eval_SetComp = eval_DictComp = eval_ListComp
 
     def eval_Call(self, node: cst.Call, scope: Scope, ctx: Ctx) -> Value:
         args, kwargs, arg_nodes, kwarg_nodes = [], {}, [], {}
@@ -989,13 +1011,15 @@ class Interpreter:
         imported = _root(fn.scope) is not self.globals
         if fn.node in self._active or self._depth >= MAX_DEPTH or self._calls >= MAX_CALLS:
             return UNKNOWN
-        if imported and self._imported_depth >= MAX_IMPORTED_DEPTH:
+        if imported and (self._imported_depth >= MAX_IMPORTED_DEPTH or self._imported_steps >= MAX_IMPORTED_STEPS):
             return UNKNOWN
         self._calls += 1
         self._evaluated.add(fn.node)
         self._active.add(fn.node)
         self._depth += 1
         self._imported_depth += imported
+        outermost_import = imported and self._imported_depth == 1
+        steps_before = self._steps
         try:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx)
@@ -1009,6 +1033,8 @@ class Interpreter:
         finally:
             self._depth -= 1
             self._imported_depth -= imported
+            if outermost_import:
+                self._imported_steps += self._steps - steps_before
             self._active.discard(fn.node)
         # the arguments are kept with the result: the key holds their ids, and an id
         # is unique only while its object lives
