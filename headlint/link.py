@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import branches, targets
+from . import branches
 from . import vocabulary as V
 from .frameworks import common
 from .interpreter import Ctx, CallSite, Interpreter, LossEvent, loss_method

@@ -24,7 +24,8 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import Rule, related_loss
+from . import edits
+from .base import Rule, related_loss
 from .outputs import PROBABILITY_LOSSES, one_unit_classes, raw_output, where
 
 
@@ -83,15 +84,13 @@ def _from_logits_true(loss, syntax) -> Optional[Fix]:
     keyword is written, literally False, on a loss used where it is written."""
     import libcst as cst
 
-    from .hl001_double_softmax import _plain_use
-
     call = loss.node
     if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
         return None
     flags = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "from_logits"]
     if len(flags) != 1 or not (isinstance(flags[0].value, cst.Name) and flags[0].value.value == "False"):
         return None
-    if not _plain_use(call, syntax):
+    if not edits.plain_use(call, syntax):
         return None
     false = flags[0].value
     return Fix("set from_logits=True (the output is logits)", True, ((false, false.with_changes(value="True")),))

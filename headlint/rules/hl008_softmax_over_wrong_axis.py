@@ -26,7 +26,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import Finding, Fix, Framework, Head
-from . import Rule, related_loss
+from .base import Rule, related_loss
 
 _TORCH_IMPLICIT = frozenset({
     "torch.nn.functional.softmax", "torch.nn.functional.log_softmax", "torch.nn.Softmax", "torch.nn.LogSoftmax",
