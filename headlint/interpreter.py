@@ -268,6 +268,7 @@ class CallSite:
     kwarg_nodes: dict  # name -> cst.Arg
     ctx: Ctx
     interp: "Interpreter"
+    spelled: Optional[cst.CSTNode] = None  # where the callee was written, when elsewhere
 
     def arg(self, name: Optional[str], pos: Optional[int] = None) -> Optional[Value]:
         if name is not None and name in self.kwargs:
@@ -365,7 +366,9 @@ class Interpreter:
         return fallback if base is None else UNKNOWN
 
     def project_module(self, module: str, level: int) -> Optional[ModuleV]:
-        if not self._own(module, level) or self.project.resolve(self.path, module, level) is None:
+        if not self._own(module, level):
+            return None
+        if self.project.resolve(self.path, module, level) is None and not self.project.namespace(self.path, module, level):
             return None
         return ModuleV(module, level, lambda name: self.import_from(module, level, name))
 
@@ -647,7 +650,10 @@ class Interpreter:
 
     def eval_Attribute(self, node: cst.Attribute, scope, ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
-        return self.get_attr(base, node.attr.value)
+        found = self.get_attr(base, node.attr.value)
+        if isinstance(found, Qual) and isinstance(base, Qual):
+            found.node = node  # a fresh Qual: remember where it was spelled
+        return found
 
     def get_attr(self, base: Value, name: str) -> Value:
         if isinstance(base, branches.Alt):
@@ -945,6 +951,8 @@ class Interpreter:
         from . import frameworks
 
         if isinstance(callee, Qual):
+            if callee.node is not None and callee.node is not site.node.func:
+                site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere
             return frameworks.call_qualified(callee.name, site)
         if isinstance(callee, Function):
             return self.call_function(callee, site.args, site.kwargs, site.ctx, site.node)

@@ -134,6 +134,21 @@ class Project:
                 return found
         return None
 
+    def namespace(self, importer: str, module: str, level: int) -> bool:
+        """Is ``module`` a folder of the project without ``__init__.py`` (a namespace
+        package, which Python 3 imports all the same)?"""
+        parts = [p for p in module.split(".") if p]
+        if not parts:
+            return False
+        if level:
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return os.path.isdir(os.path.join(base, *parts))
+        if parts[0] in LIBRARIES:
+            return False
+        return any(os.path.isdir(os.path.join(root, *parts)) for root in self._search_roots(importer))
+
     def _find(self, base: str, parts: list) -> Optional[str]:
         stem = os.path.join(base, *parts)
         return self._existing(stem + ".py") or self._existing(os.path.join(stem, "__init__.py"))

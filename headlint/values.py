@@ -48,6 +48,9 @@ class Qual(Value):
     """A library object reached through an import: ``torch.nn.Softmax``."""
 
     name: str  # canonical qualified name
+    # Where it was spelled (``tf.nn.softmax`` in ``Dense(10, activation=tf.nn.softmax)``),
+    # when that is not where it is called: a finding about what it applies points there.
+    node: Any = None
 
 
 @dataclass(eq=False)

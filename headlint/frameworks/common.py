@@ -88,7 +88,8 @@ def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
     """``F.softmax(x, dim=1)``, ``tf.nn.softmax(x)``, ``x.softmax(-1)`` applied to ``value``."""
     axis, given = axis_of(site, spec.axis_param, spec.axis_pos)
     spelling = getattr(site, "qual", None) or f"Tensor.{spec.kind}"
-    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), site.node, spelling)
+    node = getattr(site, "spelled", None) or site.node
+    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), node, spelling)
     return apply_activation(value, act)
 
 

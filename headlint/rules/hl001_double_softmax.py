@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import edits
 from .base import Rule, related_loss
 
 
@@ -56,6 +55,8 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     (unsafe: what the model outputs changes). Nothing else: a Keras softmax with a
     loss that has no from_logits to turn off, a softmax module held in an attribute,
     a softmax applied outside the model, need a person to decide where it goes."""
+    from . import edits  # libcst only when a fix is asked for
+
     head = finding.head
     act, loss, layer = head.activation, head.loss, head.output_layer
     if act is None or loss is None or act.node is None or loss.node is None:
@@ -73,6 +74,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
 
 
 def _drop_sequential_softmax(act, syntax) -> Optional[Fix]:
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 
@@ -122,6 +124,7 @@ def sequential_target(call, syntax):
 
 
 def _return_logits(act, syntax) -> Optional[Fix]:
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 
@@ -160,6 +163,7 @@ def _return_logits(act, syntax) -> Optional[Fix]:
 
 def _returns(fn) -> int:
     """How many return statements ``fn`` has (not counting nested functions)."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import edits
 from .base import Rule
 from .outputs import one_unit_softmax
 
@@ -112,6 +111,7 @@ def _keras_activation_layer(act, syntax) -> Optional[Fix]:
 def _torch_sigmoid(act, syntax) -> Optional[Fix]:
     """The ``nn.Softmax(...)`` item of an ``nn.Sequential(...)`` -> ``nn.Sigmoid()``
     (spelled through the same module: ``torch.nn.Sigmoid()`` for ``torch.nn.Softmax``)."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import edits
 from .base import Rule, related_loss
 from .outputs import where
 
@@ -61,6 +60,8 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     (``nn.BCEWithLogitsLoss``, ``F.binary_cross_entropy_with_logits``) and it has no
     ``pos_weight`` (BCELoss has none). Safe: the model is unchanged, and the loss
     becomes the binary cross-entropy of the probability it outputs."""
+    from . import edits  # libcst only when a fix is asked for
+
     head = finding.head
     act, loss = head.activation, head.loss
     if act is None or loss is None or act.node is None or loss.node is None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head
-from . import edits
 from .base import Rule, related_loss
 from .outputs import one_unit, one_unit_softmax, raw_output, where
 
@@ -116,6 +115,7 @@ def _log_softmax(head: Head, syntax) -> Optional[Fix]:
 
 def _imported_module(expr, syntax) -> bool:
     """``F`` or ``torch.nn.functional``: a dotted name whose first part an import binds."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 

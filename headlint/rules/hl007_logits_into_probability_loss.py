@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import edits
 from .base import Rule, related_loss
 from .outputs import PROBABILITY_LOSSES, one_unit_classes, raw_output, where
 
@@ -82,6 +81,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
 def _from_logits_true(loss, syntax) -> Optional[Fix]:
     """``BinaryCrossentropy(from_logits=False)`` -> ``from_logits=True``, when the
     keyword is written, literally False, on a loss used where it is written."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
     call = loss.node

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head, Related
-from . import edits
 from .base import Rule
 
 _WHERE = {
@@ -56,6 +55,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     """``Dense(..., activation="softmax", activity_regularizer=l1(1e-5))`` -> the same
     layer without the ``activity_regularizer=`` argument (safe: a constant penalty
     changes no gradient). Only a plain L1: ``"l1"``, ``l1(...)``, ``L1(...)``."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
 

@@ -151,3 +151,9 @@ SHAPE_FUNCTIONS = {
 
 # One call computing a vector L1 norm over every element.
 L1_NORMS = {"tensorflow.norm": ("ord", 1), "tensorflow.linalg.norm": ("ord", 1)}
+
+# TF 1 layer base classes: a subclass is a layer called through ``call``.
+MODULE_BASES = {
+    "tensorflow.layers.Layer": KERAS,
+    "tensorflow.python.layers.base.Layer": KERAS,
+}
