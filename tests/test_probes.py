@@ -140,13 +140,20 @@ def test_torch_relu_on_signed_targets_leaves_half_unreachable(torch_evidence):
     assert ev.defaults == ("in_features=16 (not a literal)",)
 
 
-def test_torch_one_unit_softmax_is_exactly_one_with_exactly_zero_gradient(torch_evidence):
+def no_gradient(m: dict, key: str) -> bool:
+    """A gradient at most 1e-4 of the corrected head's (a sigmoid in
+    place of the softmax): float32 softmax over one unit is 1.0 or 1 - 2**-24
+    depending on the CPU, so an exact 0 is not what every machine measures."""
+    return m[key] <= 1e-4 * m["corrected_output_gradient_max_abs"]
+
+
+def test_torch_one_unit_softmax_is_one_with_no_gradient(torch_evidence):
     m = measured(torch_evidence["HL004"])
     assert m["outputs_equal_to_1"] == m["samples"] == 256
-    assert m["output_gradient_max_abs"] == 0.0
-    assert m["loss_gradient_max_abs"] == 0.0
-    assert torch_evidence["HL004"].summary == (
-        "output is 1.0 for all 256 random inputs; gradient to the weights is exactly 0"
+    assert no_gradient(m, "output_gradient_max_abs") and no_gradient(m, "loss_gradient_max_abs")
+    assert m["corrected_output_gradient_max_abs"] > 0.01
+    assert torch_evidence["HL004"].summary.startswith(
+        "output is 1.0 (within 1e-05) for all 256 random inputs; gradient to the weights is "
     )
 
 
@@ -469,9 +476,9 @@ def test_one_unit_raw_softmax_in_an_eager_loop_gets_no_loss_gradient(kb):
     ev = confirm("HL004", softmax_head("tensorflow.nn.softmax", "call", bce, units=1), "cpu")
     m = measured(ev)
     assert ev.status == "confirmed"
-    assert m["outputs_equal_to_1"] == 256 and m["output_gradient_max_abs"] == 0.0
-    assert m["loss_gradient_max_abs"] == 0.0
-    assert ev.summary == "output is 1.0 for all 256 random inputs; gradient to the weights is exactly 0"
+    assert m["outputs_equal_to_1"] == 256 and no_gradient(m, "output_gradient_max_abs")
+    assert no_gradient(m, "loss_gradient_max_abs")
+    assert ev.summary.startswith("output is 1.0 (within 1e-05) for all 256 random inputs; gradient to the weights is ")
 
 
 def test_keras_sigmoid_mse(keras_evidence):
@@ -494,7 +501,7 @@ def test_keras_one_unit_softmax(keras_evidence):
     ev = keras_evidence["HL004"]
     m = measured(ev)
     assert ev.status == "confirmed"
-    assert m["outputs_equal_to_1"] == 256 and m["output_gradient_max_abs"] == 0.0
+    assert m["outputs_equal_to_1"] == 256 and no_gradient(m, "output_gradient_max_abs")
     # binary_crossentropy is computed from the cached logit on tensorflow: the
     # weights move, yet the model's output stays 1.0.
     assert m["loss_gradient_max_abs"] > 0
@@ -611,10 +618,10 @@ def test_torch_one_unit_cross_entropy_is_exactly_zero(act, loss):
     ev = confirm("HL010", new_torch_head("HL010", act=act, loss=loss), "cpu")
     m = measured(ev)
     assert ev.status == "confirmed", ev.summary
-    assert m["loss_max"] == 0.0 and m["weight_gradient_max_abs"] == 0.0 and m["label_1_fails"] == 1.0
-    assert ev.summary == (
-        "the loss is exactly 0 for all 256 random inputs; gradient to the weights is exactly 0; "
-        "a label of 1 fails: IndexError: Target 1 is out of bounds."
+    # a cross-entropy over one class is log(1) = 0: below ZERO_LOSS (1e-6) on any machine
+    assert m["loss_max"] < 1e-6 and m["weight_gradient_max_abs"] < 1e-6 and m["label_1_fails"] == 1.0
+    assert ev.summary.startswith("the loss is ") and ev.summary.endswith(
+        "; a label of 1 fails: IndexError: Target 1 is out of bounds."
     )
 
 
@@ -689,7 +696,7 @@ def test_keras_one_unit_categorical_loss_is_zero(kb, kind):
     ev = confirm("HL010", keras_new_head(1, "sigmoid", "keras.activations.sigmoid", loss), "cpu")
     m = measured(ev)
     assert ev.status == "confirmed", ev.summary
-    assert m["loss_max"] == 0.0
+    assert m["loss_max"] < 1e-6  # ZERO_LOSS: Keras' clip leaves 1e-7-sized terms
     if kind.startswith("sparse"):
         assert m["label_1_fails"] == 1.0 and "outside the valid range of [0, 1)." in ev.summary
     else:

@@ -301,8 +301,14 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
 
     x = _rng().standard_normal((SAMPLES, d)).astype("float32")
     out = _np(kb, model(x))
-    ones = int((out == 1.0).all(axis=1).sum())  # exactly 1.0, not approximately
+    ones = int((np.abs(out - 1.0) <= verdicts.ONE_TOLERANCE).all(axis=1).sum())
     output_grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda *_: ops.sum(model(x)), weights))
+    # the corrected twin: the same layer and inputs with a sigmoid
+    dense_layer = model.layers[0]
+    corrected_grad = max(
+        float(np.abs(g).max())
+        for g in gradients(kb, lambda *_: ops.sum(ops.sigmoid(dense_layer(x))), dense_layer.trainable_variables)
+    )
 
     loss_grad, note = None, ""
     if head.loss is not None:
@@ -324,7 +330,7 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
                     f"{way.describe()}: keras on {kb.backend} computes {crit.name} from the logit behind "
                     f"the softmax, so the weights still move (gradient {loss_grad:.2g}), but every prediction stays 1.0"
                 )
-    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad, note)
+    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, corrected_grad, loss_grad, note)
 
 
 # --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
@@ -549,7 +555,7 @@ def wrong_axis(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdict
         training, extra = _train_on_the_axis(kb, head, choices, way, build, model, x, classes, rank)
     return verdicts.wrong_axis(
         rank, picked, float(class_sums.min()), float(class_sums.max()), float(moved),
-        float((alone == 1.0).mean()), False, training, extra,
+        float((np.abs(alone - 1.0) <= verdicts.ONE_TOLERANCE).mean()), False, training, extra,
     )
 
 

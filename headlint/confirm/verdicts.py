@@ -178,28 +178,45 @@ def nonneg_signed(
 # --- HL004 ------------------------------------------------------------------------
 
 
+# A probability within this of 1.0 is 1.0: a float32 softmax over one unit gives
+# exactly 1.0 on some CPUs and 0.99999994 (1 - 2**-24) on others.
+ONE_TOLERANCE = 1e-5
+# A gradient at most this share of the corrected head's (the same set-up without the
+# mistake) is no gradient: rounding leaves ~1e-7-sized ones behind, a live head
+# has gradients of order 0.1.
+NO_GRADIENT_RATIO = 1e-4
+
+
 def one_unit_softmax(
     samples: int,
     ones: int,
     output_grad: float,
+    corrected_grad: float,
     loss_grad: Optional[float] = None,
     loss_note: str = "",
 ) -> Outcome:
+    """``ones``: outputs within ONE_TOLERANCE of 1.0; ``output_grad``: the largest
+    gradient of the outputs to the weights, ``corrected_grad`` the same with a
+    sigmoid in place of the softmax (same seed, data, device)."""
     measurements = [
         ("samples", float(samples)),
         ("outputs_equal_to_1", float(ones)),
         ("output_gradient_max_abs", output_grad),
+        ("corrected_output_gradient_max_abs", corrected_grad),
     ]
     if loss_grad is not None:
         measurements.append(("loss_gradient_max_abs", loss_grad))
-    if ones == samples and output_grad == 0.0:
-        text = f"output is 1.0 for all {samples} random inputs; gradient to the weights is exactly 0"
+    no_gradient = output_grad == 0.0 or output_grad <= NO_GRADIENT_RATIO * corrected_grad
+    if ones == samples and no_gradient:
+        gradient = "exactly 0" if output_grad == 0.0 else f"{_g(output_grad)}, {corrected_grad / output_grad:.0f}x smaller than with a sigmoid"
+        text = f"output is 1.0 (within {ONE_TOLERANCE:g}) for all {samples} random inputs; gradient to the weights is {gradient}"
         if loss_grad:  # only Keras on TF: the loss is taken from the cached logit
             text += f" ({loss_note})" if loss_note else ""
         return Outcome("confirmed", text, measurements)
     return Outcome(
         "refuted",
-        f"output is 1.0 for {ones} of {samples} random inputs; largest output gradient {_g(output_grad)}",
+        f"output is 1.0 for {ones} of {samples} random inputs; largest output gradient {_g(output_grad)} "
+        f"({_g(corrected_grad)} with a sigmoid)",
         measurements,
     )
 
@@ -423,7 +440,6 @@ def wrong_axis(
 # random batches, and as giving no gradient when its gradient is this much smaller
 # than the same penalty's on the logits.
 CONSTANT = 1e-5
-NO_GRADIENT_RATIO = 1e-4
 
 
 def l1_on_softmax(
