@@ -5,8 +5,8 @@ mistakes headlint reports, or a correct look-alike of one.
     .venv/bin/python scripts/realcode.py [--set main|holdout|all] [--mirror DIR]
         [--only ID,...] [--keep DIR] [--json OUT] [--verbose]
 
-The manifests (scripts/realcode/*.toml: torch.toml and keras.toml are the main set,
-holdout.toml the holdout) hold only facts: repository, commit, the files a case
+The manifests (scripts/realcode/*.toml: holdout*.toml are the holdout, the others
+the main set) hold only facts: repository, commit, the files a case
 needs, the rule, the file and line of the mistake, the line of its loss, and why
 it was judged so. No third-party code is committed: each case's files are
 materialised from a snapshot of its repository (``git show COMMIT:PATH`` in a git
@@ -40,8 +40,15 @@ except ModuleNotFoundError:  # Python < 3.11
 
 HERE = Path(__file__).resolve().parent
 MANIFESTS = HERE / "realcode"
-SETS = {"main": ("torch.toml", "keras.toml"), "holdout": ("holdout.toml",)}
-SETS["all"] = SETS["main"] + SETS["holdout"]
+HOLDOUT = ("holdout.toml", "holdout_b.toml")
+
+
+def sets() -> dict:
+    """main: every manifest but the holdout's; holdout; all."""
+    names = sorted(p.name for p in MANIFESTS.glob("*.toml"))
+    main = tuple(n for n in names if n not in HOLDOUT)
+    holdout = tuple(n for n in names if n in HOLDOUT)
+    return {"main": main, "holdout": holdout, "all": main + holdout}
 CORE = ("HL001", "HL002", "HL003", "HL004")
 LINE_SLACK = 2
 
@@ -194,14 +201,14 @@ def report(outcome: dict, verbose: bool) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=sorted(SETS), default="main")
+    parser.add_argument("--set", choices=("main", "holdout", "all"), default="main")
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", default="", help="case ids, comma-separated")
     parser.add_argument("--keep", type=Path, default=None, help="materialise here and keep the files")
     parser.add_argument("--json", type=Path, default=None, help="write every result here")
     parser.add_argument("--verbose", action="store_true", help="list the missed cases")
     args = parser.parse_args(argv)
-    cases = load(SETS[args.set])
+    cases = load(sets()[args.set])
     if args.only:
         wanted = set(args.only.split(","))
         cases = [c for c in cases if c["id"] in wanted]
