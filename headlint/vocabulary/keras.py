@@ -4,15 +4,12 @@ losses and their ``compile`` strings, metrics, regularizers, ranks."""
 
 from __future__ import annotations
 
-from .rows import ACTIVATION_KINDS, KERAS, ActivationModule, LayerSpec, LossSpec, activation_fns
+from .rows import ACTIVATION_KINDS, KERAS, TENSOR_ACTIVATIONS, ActivationModule, LayerSpec, LossSpec, activation_fns
 
 READ_FROM = "keras 3.15.1 and tf-keras 2.21.0 (keras/src/losses, layers, activations)"
 
 _FNS = {k: v for k, v in ACTIVATION_KINDS.items() if k not in ("expit", "identity", "exp")}
-_OPS = {
-    "softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid", "relu": "relu",
-    "relu6": "relu6", "softplus": "softplus", "tanh": "tanh", "exp": "exp",
-}
+_OPS = {**TENSOR_ACTIVATIONS, "exp": "exp"}
 
 ACTIVATION_FUNCTIONS = {
     **activation_fns("keras.activations", _FNS, "axis", "keras.activations"),

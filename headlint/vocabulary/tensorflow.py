@@ -7,23 +7,14 @@ probes rebuild them with TensorFlow."""
 
 from __future__ import annotations
 
-from .rows import KERAS, LayerSpec, LossSpec, activation_fns
+from .rows import KERAS, TENSOR_ACTIVATIONS, LayerSpec, LossSpec, activation_fns
 
 READ_FROM = (
     "tensorflow 2.21 (tf.nn, tf.math, tf.random) and 1.15 (tf.layers, tf.losses, "
     "tf.contrib.layers, tf.contrib.losses); pre-1.0 positional tf.nn losses"
 )
 
-_FNS = {
-    "softmax": "softmax",
-    "log_softmax": "log_softmax",
-    "sigmoid": "sigmoid",
-    "relu": "relu",
-    "relu6": "relu6",
-    "softplus": "softplus",
-    "tanh": "tanh",
-    "exp": "exp",
-}
+_FNS = {**TENSOR_ACTIVATIONS, "exp": "exp"}
 
 ACTIVATION_FUNCTIONS = {
     **activation_fns("tensorflow.nn", _FNS, "axis", "tf.nn"),

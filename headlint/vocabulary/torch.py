@@ -4,19 +4,11 @@ shape operations. Keys are canonical names (names.canonical):
 
 from __future__ import annotations
 
-from .rows import TORCH, ActivationFn, ActivationModule, LayerSpec, LossSpec, activation_fns
+from .rows import TENSOR_ACTIVATIONS, TORCH, ActivationFn, ActivationModule, LayerSpec, LossSpec, activation_fns
 
 READ_FROM = "torch 2.13.0 (torch/nn/functional.py, torch/nn/modules/, torch/utils/data/)"
 
-_FNS = {
-    "softmax": "softmax",
-    "log_softmax": "log_softmax",
-    "sigmoid": "sigmoid",
-    "relu": "relu",
-    "relu6": "relu6",
-    "softplus": "softplus",
-    "tanh": "tanh",
-}
+_FNS = TENSOR_ACTIVATIONS
 
 ACTIVATION_FUNCTIONS = {
     **activation_fns("torch.nn.functional", _FNS, "dim", "F"),
