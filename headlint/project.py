@@ -224,7 +224,7 @@ class Project:
     def _parse(self, path: str) -> Optional[Loaded]:
         import libcst as cst
 
-        from .engine import python_syntax_error
+        from .engine import readable_text
         from .records import FileError
         from .source import decode
 
@@ -234,10 +234,13 @@ class Project:
         except OSError:
             return None
         source = decode(path, data)
-        if source is None or isinstance(source, FileError) or python_syntax_error(source.text) is not None:
+        if source is None or isinstance(source, FileError):
+            return None
+        text, problem = readable_text(source.text)
+        if problem is not None:
             return None
         try:
-            module = cst.parse_module(source.text)
+            module = cst.parse_module(text)
         except (cst.ParserSyntaxError, RecursionError):
             return None
         return Loaded(path, source, module, digest(data))
