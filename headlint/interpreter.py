@@ -853,11 +853,11 @@ class Interpreter:
             for condition in comp.ifs:
                 self.eval(condition.test, inner, ctx)
             comp = comp.inner_for_in
-        if isinstance(node, cst.DictComp):
-            self.eval(node.key, inner, ctx)
-            self.eval(node.value, inner, ctx)
-        else:
-            self.eval(node.elt, inner, ctx)
+        elements = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+        for element in elements:
+            if isinstance(element, cst.Call) and isinstance(self.eval(element.func, inner, ctx), ClassV):
+                continue  # ``[Block(cfg) for _ in range(n)]``: building modules trains nothing
+            self.eval(element, inner, ctx)
         return UNKNOWN
 
     eval_GeneratorExp = eval_SetComp = eval_DictComp = eval_ListComp
