@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -147,6 +146,8 @@ class Notebook:
             new_lines.pop()
         originals = [line for cell in self.cells for line in cell.lines]
         rebuilt: dict = {cell.number: [] for cell in self.cells}
+        import difflib  # only when a fix rewrites a notebook
+
         matcher = difflib.SequenceMatcher(None, self.lines, new_lines, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
