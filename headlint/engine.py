@@ -197,7 +197,7 @@ def readable_text(text: str, source: Optional[Source] = None) -> tuple:
     fails only on Python 2 statements (``print x``, ``except E, e:``) is read as the
     Python 3 it means (python2.py)."""
     problem = python_syntax_error(text, source)
-    if problem is not None and python2.looks_like_python2(problem):
+    if problem is not None and python2.looks_like_python2(text):
         rewritten = python2.modernised(text)
         if rewritten is not None and python_syntax_error(rewritten) is None:
             return rewritten, None

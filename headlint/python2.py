@@ -17,16 +17,16 @@ import re
 import tokenize
 from typing import Optional
 
-# The messages of CPython's parser that a Python 2 statement causes.
-PYTHON2_ERRORS = (
-    "Missing parentheses in call to 'print'",
-    "multiple exception types must be parenthesized",
-)
 _EXCEPT = re.compile(r"^(\s*except\s+)([^,:#]+?)\s*,\s*([A-Za-z_]\w*)\s*:", re.MULTILINE)
+# A print statement: ``print x``, ``print "..." % y``, ``print >>f, x`` (not ``print(``,
+# ``print =``, ``print.``). Python 3.9's parser only says "invalid syntax" for it.
+_PRINT = re.compile(r"^[ \t]*(?:[^#\n]*:[ \t]*)?print[ \t]*(?:[^\s(=.,)\]}:;]|>>)", re.MULTILINE)
 
 
-def looks_like_python2(problem: str) -> bool:
-    return any(message in problem for message in PYTHON2_ERRORS)
+def looks_like_python2(text: str) -> bool:
+    """Does a text that does not parse have a Python 2 print statement or an
+    ``except E, e:`` clause?"""
+    return _PRINT.search(text) is not None or _EXCEPT.search(text) is not None
 
 
 def modernised(text: str) -> Optional[str]:
