@@ -21,7 +21,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 nox.options.sessions = [f"smoke-{version}" for version in PYTHONS]
-nox.options.reuse_existing_virtualenvs = True
+nox.options.reuse_existing_virtualenvs = False  # a fresh environment: never a stale headlint
 
 
 # pyenv builds are not all on PATH: put each version's newest build there, so that
