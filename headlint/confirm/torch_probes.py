@@ -230,9 +230,13 @@ def one_unit_softmax(torch, head: Head, device: str, choices: Choices) -> verdic
 
     x = torch.randn(SAMPLES, d, device=device)
     out = act(layer(x))
-    ones = int((out == 1.0).all(dim=1).sum().item())  # exactly 1.0, not approximately
+    gap = (1 - out).abs()  # |1 - p|: within verdicts.ONE_TOLERANCE counts as 1.0, never == 1.0
+    ones = int((gap < verdicts.ONE_TOLERANCE).all(dim=1).sum().item())
     grads = torch.autograd.grad(out.sum(), params, retain_graph=True)
     output_grad = max(g.abs().max().item() for g in grads)
+    # The corrected head: the same layer and inputs with a sigmoid (the fix).
+    reference = torch.autograd.grad(torch.sigmoid(layer(x)).sum(), params)
+    reference_grad = max(g.abs().max().item() for g in reference)
 
     loss_grad = None
     if head.loss is not None:
@@ -243,7 +247,7 @@ def one_unit_softmax(torch, head: Head, device: str, choices: Choices) -> verdic
         if crit is not None:
             grads = torch.autograd.grad(crit.mean(out, _loss_targets(torch, crit.target, out)), params, allow_unused=True)
             loss_grad = max((g.abs().max().item() for g in grads if g is not None), default=0.0)
-    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, loss_grad)
+    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, reference_grad, loss_grad, largest_gap=gap.max().item())
 
 
 # --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
@@ -383,13 +387,16 @@ def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> ve
     terms = per_example(out, zeros, reduction="none")
     grads = torch.autograd.grad(crit.mean(out, zeros), params)
     weight_grad = max(g.abs().max().item() for g in grads)
+    # the corrected head: binary cross-entropy on the same logit, random 0/1 labels
+    binary = torch.randint(0, 2, (SAMPLES, 1), device=device).float()
+    reference = torch.nn.functional.binary_cross_entropy_with_logits(layer(x), binary).item()
     # a label of 1, on the CPU (a GPU would hit a device-side assert)
     error = None
     try:
         crit.module(out.detach().cpu(), torch.ones(SAMPLES, dtype=torch.long))
     except (IndexError, RuntimeError) as exc:
         error = _first_line(exc)
-    return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error)
+    return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error, reference_loss=reference)
 
 
 # --- HL008: softmax over the wrong axis -----------------------------------------------
@@ -448,7 +455,7 @@ def wrong_axis(torch, head: Head, device: str, choices: Choices) -> verdicts.Out
         training, extra = _train_on_the_axis(torch, head, choices, layer, x, classes, softmax)
     return verdicts.wrong_axis(
         rank, picked, class_sums.min().item(), class_sums.max().item(), moved,
-        (alone == 1.0).float().mean().item(), warned, training, extra,
+        ((1 - alone).abs() < verdicts.ONE_TOLERANCE).float().mean().item(), warned, training, extra,
     )
 
 
