@@ -402,7 +402,8 @@ def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, 
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
     y, truth = _labels(rng, x, units, crit.target)
-    raw = sequential(kb, d, dense(kb, units))
+    kind = _kind(head, "identity")  # identity: the raw output of the finding; the corrected head has its activation
+    raw = sequential(kb, d, dense(kb, units), *([] if kind == "identity" else [activation_layer(kb, kind)]))
     reference = sequential(kb, d, dense(kb, units))
     reference.set_weights(raw.get_weights())
 
@@ -410,7 +411,7 @@ def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, 
     # (Nothing looks behind a raw Dense output: fit() and an eager loop alike.)
     out = raw(x)
     (g,) = gradients(kb, lambda o: crit.mean(kb, y, o), [out], graph=True)
-    (g_ref,) = gradients(kb, lambda o: ref.mean(kb, y, o), [out], graph=True)  # the loss on logits
+    (g_ref,) = gradients(kb, lambda o: ref.mean(kb, y, o), [reference(x)], graph=True)  # the loss on logits
     none = verdicts.no_gradient(g, g_ref)
     silent = np.all(none.reshape(SAMPLES, -1), axis=1)  # examples: no gradient to any output
     wrong = ~_correct(_np(kb, out), truth, crit.target, threshold=0.5)
@@ -625,13 +626,19 @@ def l1_on_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
         coefficient = DEFAULT_COEFFICIENT
     regularizer = keras.regularizers.L1(coefficient)
     # activity_regularizer on the softmax layer: Keras adds l1 * sum(|p|) / batch to the loss
-    model = sequential(kb, d, dense(kb, classes, activation="softmax", activity_regularizer=regularizer))
+    # the head's activation: softmax in the finding, none (L1 on the logits) in the corrected head
+    kind = ACTIVATION_NAMES.get(_kind(head, "softmax"), "softmax")
+    model = sequential(kb, d, dense(kb, classes, activation=kind, activity_regularizer=regularizer))
     on_logits = sequential(kb, d, dense(kb, classes, activity_regularizer=regularizer))
     on_logits.set_weights(model.get_weights())
 
     def penalty_of(net, batch):
-        net(batch)
-        return ops.sum(ops.stack(net.losses))
+        out = net(batch)
+        if net.losses:
+            return ops.sum(ops.stack(net.losses))
+        # keras on jax keeps a layer's losses only inside fit()'s stateless call:
+        # the same term as Layer.__call__ adds, the regularizer over the batch size
+        return regularizer(out) / batch.shape[0]
 
     rng = _rng()
     values = [float(_np(kb, penalty_of(model, rng.standard_normal((SAMPLES, d)).astype("float32")))) for _ in range(PENALTY_BATCHES)]
@@ -662,6 +669,8 @@ def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
 
     if rule.tanh_into_bce(head) is not None:
         return _tanh_into_bce(kb, head, choices)
+    if _kind(head, "") == "sigmoid" and head.loss is not None and head.loss.kind == "binary_crossentropy":
+        return _tanh_into_bce(kb, head, choices)  # the corrected head: measured the same way
     if rule.softmax_into_binary(head) is not None:
         return _wrong_loss(kb, head, choices, "softmax", "categorical_crossentropy")
     if rule.sigmoid_into_categorical(head) is not None:
@@ -673,7 +682,7 @@ def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Ou
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(kb, head, choices)
-    way = route(kb, head, choices, "tanh")
+    way = route(kb, head, choices, _kind(head, "tanh"))
     model = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, raw=bool(way.raw)))
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
