@@ -302,12 +302,14 @@ def nll_on_scores(losses: list, accuracy: float, reference_accuracy: float, scal
         ("accuracy_with_cross_entropy", reference_accuracy),
         ("mean_abs_score", scale),
     ]
+    falling = last < 0 and last < first - 1.0
     text = (
-        f"the loss is {first:.1f} after {first_step} steps and {last:.1f} after {last_step}, still falling "
-        f"(NLL of log-probabilities is never below 0); mean |score| {scale:.1f}; "
+        f"the loss is {first:.1f} after {first_step} steps and {last:.1f} after {last_step}"
+        + (", still falling" if falling else "")
+        + f" (NLL of log-probabilities is never below 0); mean |score| {scale:.1f}; "
         f"accuracy {_pct(accuracy)} vs {_pct(reference_accuracy)} with cross-entropy"
     )
-    if last < 0 and last < first - 1.0:
+    if falling:
         return Outcome("confirmed", text, measurements)
     return Outcome("refuted", f"the loss has a floor: {text}", measurements)
 
