@@ -17,6 +17,7 @@ import atexit
 import dataclasses
 import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
@@ -114,6 +115,10 @@ class _Worker:
 
     def ask(self, code: str, head, device: str) -> Evidence:
         _send(self.process.stdin, (code, portable(head), device))
+        ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT)
+        if not ready:  # stuck: it must not hold the lint run forever
+            self.process.kill()
+            raise TimeoutError(f"no answer in {TIMEOUT} s")
         return _receive(self.process.stdout)
 
     def close(self) -> None:
@@ -146,9 +151,11 @@ def on_backend(code: str, head, device: str, backend: str) -> Evidence:
         evidence = _worker(backend).ask(code, head, device)
     except Exception as exc:  # noqa: BLE001 - a dead worker is an unconfirmed verdict, not a crash
         _workers.pop(backend, None)
-        return unconfirmed(f"keras on {backend}: the probe process failed ({type(exc).__name__})", framework="keras", backend=backend)
-    if evidence.status == "unconfirmed" and not evidence.backend:
-        evidence = dataclasses.replace(evidence, backend=backend, summary=evidence.summary.replace("not confirmed: ", f"not confirmed: keras on {backend}: ", 1))
+        reason = f"keras on {backend}: the probe process failed ({type(exc).__name__})"
+        return unconfirmed(reason, framework="keras", backend=backend)
+    if evidence.status == "unconfirmed" and not evidence.backend:  # say which backend could not run it
+        summary = evidence.summary.replace("not confirmed: ", f"not confirmed: keras on {backend}: ", 1)
+        evidence = dataclasses.replace(evidence, backend=backend, summary=summary)
     return evidence
 
 

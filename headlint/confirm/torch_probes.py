@@ -18,6 +18,9 @@ from .torch_heads import activation, criterion, linear
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
 
 SEED = 0
+# Targets are made in torch's default dtype (``.to(torch.get_default_dtype())``, not
+# ``.float()``): the outputs are float64 when that is the default, and a loss refuses
+# float32 targets next to float64 outputs (tests/probe_matrix.py runs both).
 # HL001: full-batch Adam on separable data; 300 steps bring the logits' loss
 # near 0 and the softmax-on-softmax loss onto its floor, in ~0.1 s on one core.
 CLASSIFIER_STEPS = 300
@@ -117,7 +120,7 @@ def double_softmax(torch, head: Head, device: str, choices: Choices) -> verdicts
     # and any floor left with the softmax is the softmax's doing.
     x = torch.randn(SAMPLES, d, device=device)
     labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
-    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())
 
     start = linear(torch, d, classes, device)
     # Gradients at the same initial point, with respect to the logits themselves.
@@ -216,7 +219,7 @@ def _loss_targets(torch, target: str, out):
     if target == "index":
         return torch.zeros(n, dtype=torch.long, device=out.device)  # the only class there is
     if target == "binary":
-        return torch.randint(0, 2, out.shape, device=out.device).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+        return torch.randint(0, 2, out.shape, device=out.device).to(torch.get_default_dtype())
     return torch.randn(out.shape, device=out.device)
 
 
@@ -267,7 +270,7 @@ def double_sigmoid(torch, head: Head, device: str, choices: Choices) -> verdicts
 
     # 0/1 labels from a random linear map: separable, so the logits' loss can approach 0.
     x = torch.randn(SAMPLES, d, device=device)
-    y = (x @ torch.randn(d, units, device=device) > 0).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    y = (x @ torch.randn(d, units, device=device) > 0).to(torch.get_default_dtype())
 
     start = linear(torch, d, units, device)
     z = start(x).detach().requires_grad_(True)
@@ -349,7 +352,7 @@ def logits_into_probability_loss(torch, head: Head, device: str, choices: Choice
     units = choices.units(head, 1)
     crit = criterion(torch, head, choices)
     x = torch.randn(SAMPLES, d, device=device)
-    y = torch.randint(0, 2, (SAMPLES, units), device=device).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    y = torch.randint(0, 2, (SAMPLES, units), device=device).to(torch.get_default_dtype())
     act = activation(torch, _activation_kind(head, "identity"), 1)  # identity: the raw output of the finding
     with torch.no_grad():
         out = act(linear(torch, d, units, device)(x))
@@ -386,7 +389,7 @@ def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> ve
     x = torch.randn(SAMPLES, d, device=device)
     out = act(layer(x))
     # the corrected head: binary cross-entropy on the same logit, random 0/1 labels
-    binary = torch.randint(0, 2, (SAMPLES, 1), device=device).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    binary = torch.randint(0, 2, (SAMPLES, 1), device=device).to(torch.get_default_dtype())
     reference = torch.nn.functional.binary_cross_entropy_with_logits(layer(x), binary).item()
     error = None
     if crit.name in _PER_EXAMPLE:  # a loss over classes: the finding
@@ -473,7 +476,7 @@ def _train_on_the_axis(torch, head: Head, choices: Choices, start, x, classes: i
     except ProbeUnavailable:
         return "", ()
     labels = (x @ torch.randn(x.shape[1], classes, device=x.device)).argmax(dim=1)
-    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())
     log = head.activation.kind == "log_softmax"
     right = (lambda t: torch.log_softmax(t, dim=1)) if log else (lambda t: torch.softmax(t, dim=1))
     results = []
@@ -568,7 +571,7 @@ def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts
     x = torch.randn(SAMPLES, d, device=device)
     with torch.no_grad():
         out = activation(torch, kind, 1)(layer(x))
-    y = torch.randint(0, 2, out.shape, device=device).to(torch.get_default_dtype())  # as the outputs: float32, or float64 when that is the default
+    y = torch.randint(0, 2, out.shape, device=device).to(torch.get_default_dtype())
     negative = (out < 0).float().mean().item()
     error = ""
     if device != "cpu":
