@@ -6,12 +6,14 @@
 
 The smoke sessions install only headlint and its dependencies, so each takes seconds;
 the suite's frameworks are installed once, in the tests session. Interpreters are
-looked up on PATH (python3.9 ...); .ci/run adds pyenv's when they are there.
+looked up on PATH (python3.9 ...) and under pyenv (~/.pyenv/versions/3.X.*).
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -26,6 +28,13 @@ EXPECT = re.compile(r"#\s*expect:\s*(HL\d{3}(?:\s*,\s*HL\d{3})*)")
 
 nox.options.sessions = ["smoke"]
 nox.options.reuse_existing_virtualenvs = True
+
+# pyenv builds are not all on PATH: put each version's newest build there, so that
+# nox finds ``python3.9`` ... ``python3.13``.
+for _version in PYTHONS:
+    _found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{_version}.*/bin")))
+    if _found:
+        os.environ["PATH"] = _found[-1] + os.pathsep + os.environ.get("PATH", "")
 
 
 def expected_findings() -> int:

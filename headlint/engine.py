@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from . import python2
 from .records import FileError, Finding, Located, Span, internal_error
 from .source import Source, read
 
@@ -162,11 +163,12 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
     # A notebook's cells must each be Python on their own (once IPython syntax is
     # masked): the error then names the cell it is in.
     problem = source.notebook.syntax_error() if source.notebook is not None else None
+    text = source.text
     if problem is None:
-        problem = python_syntax_error(source.text, source)
+        text, problem = readable_text(source.text, source)
     if problem is None:
         try:
-            module = cst.parse_module(source.text)
+            module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
             problem = f"syntax error at {source.position(error.raw_line, error.raw_column + 1)}: {error.message}"
         except RecursionError:  # libcst's Python side (e.g. a dotted name of ~1000 parts)
@@ -175,7 +177,8 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
     check = project.begin(path) if project is not None else None
     try:
-        findings = analyse(module, fixes=True, project=project, path=path)
+        # no fixes for rewritten Python 2: applying one would write the rewrite back
+        findings = analyse(module, fixes=text is source.text, project=project, path=path)
         others = list(check.loaded.values()) if check is not None else []
         pairs = _locate(module, source, findings, select, confirm, others)
     except RecursionError:
@@ -187,6 +190,18 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
             project.end()
     deps = dict(check.deps) if check is not None else {}
     return _Checked(FileResult(path, [at for _, at in pairs], parsed=True, deps=deps), module, pairs)
+
+
+def readable_text(text: str, source: Optional[Source] = None) -> tuple:
+    """(the text to parse, None) or (text, the syntax error to report). A file that
+    fails only on Python 2 statements (``print x``, ``except E, e:``) is read as the
+    Python 3 it means (python2.py)."""
+    problem = python_syntax_error(text, source)
+    if problem is not None and python2.looks_like_python2(problem):
+        rewritten = python2.modernised(text)
+        if rewritten is not None and python_syntax_error(rewritten) is None:
+            return rewritten, None
+    return text, problem
 
 
 def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:

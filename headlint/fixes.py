@@ -8,8 +8,7 @@ what those functions share and what no single rule can see:
 - ``Syntax``: the module a finding came from, node parents, and the
   ``nn.Sequential`` models the interpreter built, so a rule can check that the
   syntax is exactly the shape its fix is right for;
-- edit helpers that keep formatting and comments (``without_last_arg``,
-  ``keeps_comments``);
+- (the edit helpers rules share live in rules/edits.py);
 - ``attach``: the checks across the whole file. Findings of one rule at one place
   (one softmax reached by several losses) must all propose the same fix, whose
   edits are then merged; and every head with a loss that touches a node a fix
@@ -24,7 +23,6 @@ the fix only when the file still parses and the finding is gone
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import io
 import tokenize
@@ -35,6 +33,7 @@ from typing import Optional
 import libcst as cst
 
 from .records import FileError, Fix, Framework
+from .rules.edits import children, walk
 
 # Uses of a model that depend on its items by position or number: removing an item
 # would silently change what they do (``model[:-1]`` as a logits model).
@@ -122,114 +121,6 @@ def _structural_uses(module):
 # --- walking the tree -------------------------------------------------------------
 # libcst's visitors rebuild every node they pass; reading the fields directly is an
 # order of magnitude faster, and a fix must not make checking a file slow.
-
-_FIELDS: dict = {}
-
-
-def children(node):
-    """The nodes directly inside ``node`` (in no particular order)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
-
-
-def walk(node, stop: tuple = ()):
-    """``node`` and every node inside it, not looking inside nodes of the types
-    ``stop`` (other than ``node`` itself)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if current is node or not isinstance(current, stop):
-            stack.extend(children(current))
-
-
-# --- edit helpers -------------------------------------------------------------------
-
-
-def comments(node) -> Counter:
-    return Counter(n.value for n in walk(node) if isinstance(n, cst.Comment))
-
-
-def keeps_comments(old, new, dropped=()) -> bool:
-    """Every comment of ``old`` is in ``new``, except those in ``dropped``."""
-    lost = comments(old) - comments(new)
-    return not (lost - Counter(dropped))
-
-
-def without_last_arg(call: cst.Call) -> Optional[cst.Call]:
-    """``call`` without its last argument, keeping the layout of what is left:
-    ``f(a, b)`` -> ``f(a)``; in a call written one argument per line the closing
-    parenthesis, the trailing comma and every own-line comment stay where they
-    were. The comment on the removed argument's own line goes with it; any other
-    comment that could not be kept (inside the removed argument, or where ")" would
-    have to follow it) makes it None, as does a layout it does not know."""
-    args = list(call.args)
-    if len(args) < 2:
-        return None
-    prev, last = args[-2], args[-1]
-    if not isinstance(prev.comma, cst.Comma):
-        return None
-    between = prev.comma.whitespace_after  # from prev's comma to the last argument
-    last_comma = isinstance(last.comma, cst.Comma)
-    trailing = last.comma.whitespace_after if last_comma else last.whitespace_after_arg  # to ")"
-    dropped: tuple = ()
-    simple, multi = cst.SimpleWhitespace, cst.ParenthesizedWhitespace
-    if isinstance(trailing, multi) and trailing.first_line.comment is not None:
-        dropped = (trailing.first_line.comment.value,)
-    if isinstance(between, simple) and isinstance(trailing, simple):
-        tail = trailing
-    elif isinstance(between, multi) and isinstance(trailing, multi):
-        tail = trailing.with_changes(first_line=between.first_line, empty_lines=[*between.empty_lines, *trailing.empty_lines])
-    elif isinstance(between, simple) and isinstance(trailing, multi):
-        tail = trailing.with_changes(first_line=cst.TrailingWhitespace())
-    elif isinstance(between, multi) and isinstance(trailing, simple):
-        tail = trailing  # only right when ``between`` has no comment: checked below
-    else:
-        return None
-    if last_comma:
-        new_prev = prev.with_changes(comma=prev.comma.with_changes(whitespace_after=tail))
-    else:
-        new_prev = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=tail)
-    new_call = call.with_changes(args=[*args[:-2], new_prev])
-    return new_call if keeps_comments(call, new_call, dropped) else None
-
-
-def only_args(call: cst.Call, names: tuple, required: tuple = ()) -> Optional[dict]:
-    """The arguments of ``call`` by parameter name when they are exactly some of
-    ``names`` (positional in that order, or by keyword) with ``required`` among them;
-    None for anything else (``*args``, ``**kwargs``, other keywords, repeats)."""
-    found: dict = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            if index >= len(names):
-                return None
-            name = names[index]
-        else:
-            name = arg.keyword.value
-            if name not in names:
-                return None
-        if name in found:
-            return None
-        found[name] = arg
-    if any(name not in found for name in required):
-        return None
-    return found
-
-
-def is_true(node) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
-
 
 # --- attaching fixes to findings ------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import targets
+from . import branches, targets
 from .names import canonical
 from .records import Loss
 from .values import (
@@ -47,7 +47,11 @@ MAX_DEPTH = 12  # nested calls followed
 # Nested calls followed inside another module of the project: enough for a model
 # class whose __init__ calls a helper that builds the head, not for the deep
 # internals of a framework-like base class (transformers' PreTrainedModel).
-MAX_IMPORTED_DEPTH = 2
+MAX_IMPORTED_DEPTH = 8
+# Statements run inside functions of other modules, per checked file: enough for
+# ``fit() -> run_epoch() -> step() -> model(x)`` several modules deep, not for the
+# internals of a framework-sized base class (transformers' PreTrainedModel).
+MAX_IMPORTED_STEPS = 4000
 MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
 
 
@@ -235,11 +239,22 @@ def _known(qual: str) -> bool:
     return frameworks.knows(qual)
 
 
-@dataclass
 class Ctx:
-    inference: bool = False  # code on this path does not train
-    owner: Optional[ClassV] = None  # class of the method being evaluated, for super()
-    self_value: Optional[Value] = None
+    """Where code runs: on a training path or not, in which method, under which
+    branch choices. Copied at every block (a plain class: copies are frequent)."""
+
+    __slots__ = ("inference", "owner", "self_value", "guard")
+
+    def __init__(self, inference: bool = False, owner: Optional[ClassV] = None,
+                 self_value: Optional[Value] = None, guard: frozenset = frozenset()):
+        self.inference = inference  # code on this path does not train
+        self.owner = owner  # class of the method being evaluated, for super()
+        self.self_value = self_value
+        self.guard = guard  # the branch choices leading here (branches.py)
+
+    def copy(self, inference: Optional[bool] = None, guard: Optional[frozenset] = None) -> "Ctx":
+        return Ctx(self.inference if inference is None else inference, self.owner, self.self_value,
+                   self.guard if guard is None else guard)
 
 
 @dataclass
@@ -253,6 +268,7 @@ class CallSite:
     kwarg_nodes: dict  # name -> cst.Arg
     ctx: Ctx
     interp: "Interpreter"
+    spelled: Optional[cst.CSTNode] = None  # where the callee was written, when elsewhere
 
     def arg(self, name: Optional[str], pos: Optional[int] = None) -> Optional[Value]:
         if name is not None and name in self.kwargs:
@@ -296,7 +312,10 @@ class Interpreter:
         self._active: set = set()
         self._depth = 0
         self._imported_depth = 0  # of those, in functions of other modules
+        self._imported_steps = 0  # statements run in functions of other modules
         self._calls = 0
+        self._expansions = 0  # statements run again to evaluate calls over alternatives
+        self._steps = 0  # statements run
         self._canonical_instances: dict = {}
 
     # entry point
@@ -347,7 +366,9 @@ class Interpreter:
         return fallback if base is None else UNKNOWN
 
     def project_module(self, module: str, level: int) -> Optional[ModuleV]:
-        if not self._own(module, level) or self.project.resolve(self.path, module, level) is None:
+        if not self._own(module, level):
+            return None
+        if self.project.resolve(self.path, module, level) is None and not self.project.namespace(self.path, module, level):
             return None
         return ModuleV(module, level, lambda name: self.import_from(module, level, name))
 
@@ -381,13 +402,14 @@ class Interpreter:
     def exec_block(self, body, scope: Scope, ctx: Ctx) -> list:
         """Execute statements; return the list of (value, inference) returned."""
         returns: list = []
-        ctx = replace(ctx)
+        ctx = ctx.copy()
+        self._steps += len(body)
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if isinstance(small, cst.Return):
                         value = self.eval(small.value, scope, ctx) if small.value else Const(None)
-                        returns.append((value, ctx.inference))
+                        returns.append((value, ctx.inference, ctx.guard))
                     else:
                         self.exec_small(small, scope, ctx)
                 continue
@@ -441,8 +463,9 @@ class Interpreter:
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
         self.eval(stmt.test, scope, ctx)
         mode = _training_test(stmt.test)  # True: branch trains; False: inference
-        body_ctx = replace(ctx, inference=ctx.inference or mode is False)
-        else_ctx = replace(ctx, inference=ctx.inference or mode is True)
+        yes, no = branches.guards(stmt.test)
+        body_ctx = ctx.copy(ctx.inference or mode is False, ctx.guard | yes if ctx.guard else yes)
+        else_ctx = ctx.copy(ctx.inference or mode is True, ctx.guard | no if ctx.guard else no)
         before = dict(scope.vars)
         returns = self.exec_block(stmt.body.body, scope, body_ctx)
         after_body = dict(scope.vars)
@@ -460,10 +483,12 @@ class Interpreter:
             a, b = after_body.get(name), after_else.get(name)
             if body_returns and b is not None:
                 merged[name] = b  # the body left the function; only else flows on
-            elif a is None or b is None:
+            elif a is None or b is None or a is b:
                 merged[name] = a if b is None else b
+            elif mode is not None or self.spent():
+                merged[name] = join(a, b)  # one side does not train: nothing to choose between
             else:
-                merged[name] = join(a, b)
+                merged[name] = branches.branch(a, b, stmt.test)
         scope.vars.clear()
         scope.vars.update(merged)
         return returns
@@ -486,7 +511,7 @@ class Interpreter:
             self.eval(stmt.test, scope, ctx)
             returns += self.exec_block(stmt.body.body, scope, ctx)
         elif isinstance(stmt, cst.With):
-            inner = replace(ctx)
+            inner = ctx.copy()
             for item in stmt.items:
                 value = self.eval(item.item, scope, ctx)
                 if _is_no_grad(item.item, value, scope):
@@ -510,6 +535,8 @@ class Interpreter:
         for base in bases:
             if isinstance(base, Qual) and base.name in V.MODULE_BASES:
                 cls.framework = V.MODULE_BASES[base.name]
+            elif isinstance(base, Qual) and base.name in V.SEQUENTIALS:
+                cls.framework = V.SEQUENTIALS[base.name]  # ``class Head(nn.Sequential)``
             elif isinstance(base, ClassV) and base.framework is not None:
                 cls.framework = base.framework
         body_scope = Scope(scope)
@@ -549,6 +576,10 @@ class Interpreter:
             self.bind(target.value, UNKNOWN, scope, ctx)
 
     def unpack(self, value: Value, count: int) -> list:
+        if isinstance(value, branches.Alt):
+            # ``model, loss = (A(), L1) if c else (B(), L2)``: each name keeps the guards
+            per_option = [(guard, self.unpack(option, count)) for guard, option in value.options]
+            return [branches.alternatives((guard, items[i]) for guard, items in per_option) for i in range(count)]
         if isinstance(value, Seq) and len(value.items) == count:
             return list(value.items)
         if isinstance(value, Tensor) and value.model is None:
@@ -556,6 +587,8 @@ class Interpreter:
         return [UNKNOWN] * count
 
     def element_of(self, iterable: Value) -> Value:
+        if isinstance(iterable, branches.Alt):
+            return branches.alternatives((guard, self.element_of(option)) for guard, option in iterable.options)
         if isinstance(iterable, Dataset):
             if len(iterable.columns) == 1:
                 return iterable.columns[0]
@@ -572,10 +605,11 @@ class Interpreter:
     # ---- expressions -------------------------------------------------------------
 
     def eval(self, node, scope: Scope, ctx: Ctx) -> Value:
-        method = getattr(self, "eval_" + type(node).__name__, None)
+        kind = type(node)
+        method = _EVALUATORS.get(kind)
         if method is None:
-            return UNKNOWN
-        return method(node, scope, ctx)
+            method = _EVALUATORS[kind] = getattr(Interpreter, "eval_" + kind.__name__, _eval_unknown)
+        return method(self, node, scope, ctx)
 
     def eval_Name(self, node: cst.Name, scope, ctx) -> Value:
         found = scope.lookup(node.value)
@@ -616,9 +650,14 @@ class Interpreter:
 
     def eval_Attribute(self, node: cst.Attribute, scope, ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
-        return self.get_attr(base, node.attr.value)
+        found = self.get_attr(base, node.attr.value)
+        if isinstance(found, Qual) and isinstance(base, Qual):
+            found.node = node  # a fresh Qual: remember where it was spelled
+        return found
 
     def get_attr(self, base: Value, name: str) -> Value:
+        if isinstance(base, branches.Alt):
+            return branches.alternatives((guard, self.get_attr(option, name)) for guard, option in base.options)
         if isinstance(base, ModuleV):
             return base.attr(name)
         if isinstance(base, Qual):
@@ -654,6 +693,12 @@ class Interpreter:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, scope, ctx)
+        if isinstance(base, branches.Alt):
+            return branches.alternatives((guard, self.subscript(option, index)) for guard, option in base.options)
+        return self.subscript(base, index)
+
+    def subscript(self, base: Value, index: Optional[Value]) -> Value:
+        index = branches.collapse(index) if index is not None else None
         if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int):
             try:
                 return base.items[index.value]
@@ -704,7 +749,9 @@ class Interpreter:
             return body
         if mode is False:
             return orelse
-        return join(body, orelse)
+        if self.spent():
+            return join(body, orelse)
+        return branches.branch(body, orelse, node.test)
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
         operand = self.eval(node.expression, scope, ctx)
@@ -720,14 +767,26 @@ class Interpreter:
         right = self.eval(node.right, scope, ctx)
         return self.arith(_BINOPS.get(type(node.operator).__name__), left, right, node)
 
+    def spent(self) -> bool:
+        """The file's budget for alternatives is used up: branches join as before."""
+        return self._expansions >= branches.MAX_EXPANSIONS
+
     def arith(self, op: Optional[str], left: Value, right: Value, node) -> Value:
         if op is None:
             return UNKNOWN
-        from .frameworks import penalties
+        if isinstance(left, branches.Alt) or isinstance(right, branches.Alt):
+            combos = None if self.spent() else branches.combinations([left, right])
+            if combos is None:
+                return self.arith(op, branches.collapse(left), branches.collapse(right), node)
+            return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
+        from . import frameworks
 
-        penalised = penalties.arith(op, left, right, node, self)
-        if penalised is not None:
-            return penalised
+        handled = frameworks.arith(op, left, right, node, self)
+        if handled is not None:
+            return handled
+        if op in ("+", "-") and _epsilon(right) and isinstance(left, Tensor) and left.act is not None \
+                and left.act.kind in ("softmax", "sigmoid"):
+            return left  # ``probs + 1e-8`` before a log: still the probabilities
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 if op in ("+", "-", "*", "//") and all(
@@ -763,6 +822,8 @@ class Interpreter:
     def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
+        if any(isinstance(value, branches.Alt) for value in operands):
+            operands = [option for value in operands for _, option in branches.options(value)]
         if any(isinstance(v, Tensor) for v in operands):
             # ``model(x) > 0.5``: the output is used as a class score
             for value in operands:
@@ -782,20 +843,41 @@ class Interpreter:
         return self.eval(node.expression, scope, ctx)
 
     def eval_ListComp(self, node, scope, ctx) -> Value:
+        """``[step(b) for b in loader]``, ``sum(loss(b) for b in loader)``: the element
+        is evaluated once, for what it does (a loss computed in it trains); the
+        collection itself stays unknown."""
+        inner = Scope(scope)
+        comp = node.for_in
+        while comp is not None:
+            self.bind(comp.target, self.element_of(self.eval(comp.iter, inner, ctx)), inner, ctx)
+            for condition in comp.ifs:
+                self.eval(condition.test, inner, ctx)
+            comp = comp.inner_for_in
+        elements = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+        for element in elements:
+            if isinstance(element, cst.Call) and isinstance(self.eval(element.func, inner, ctx), ClassV):
+                continue  # ``[Block(cfg) for _ in range(n)]``: building modules trains nothing
+            self.eval(element, inner, ctx)
         return UNKNOWN
+
+    eval_GeneratorExp = eval_SetComp = eval_DictComp = eval_ListComp
 
     def eval_Call(self, node: cst.Call, scope: Scope, ctx: Ctx) -> Value:
         args, kwargs, arg_nodes, kwarg_nodes = [], {}, [], {}
+        alternatives = False
         for arg in node.args:
             value = self.eval(arg.value, scope, ctx)
+            alternatives = alternatives or isinstance(value, branches.Alt)
             if arg.star == "*":
                 # *layers: its items when known; otherwise one unknown stands in,
                 # so nothing after it is mistaken for the last item
+                value = branches.collapse(value)
                 items = value.items if isinstance(value, Seq) else [UNKNOWN]
                 args.extend(items)
                 arg_nodes.extend([arg] * len(items))
                 continue
             if arg.star == "**":
+                value = branches.collapse(value)
                 if isinstance(value, DictV):
                     kwargs.update({k: v for k, v in value.items.items() if isinstance(k, str)})
                 continue
@@ -805,12 +887,39 @@ class Interpreter:
             else:
                 args.append(value)
                 arg_nodes.append(arg)
-        site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
         func = node.func
         if isinstance(func, cst.Attribute) and _is_super(func.value):
+            site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
             return self.call_super(func.attr.value, site)
+        attribute = isinstance(func, cst.Attribute)
+        head = self.eval(func.value if attribute else func, scope, ctx)
+        if not (alternatives or isinstance(head, branches.Alt)):
+            return self._call(node, head, args, kwargs, arg_nodes, kwarg_nodes, ctx)
+        names = list(kwargs)
+        values = [head, *args, *(kwargs[name] for name in names)]
+        # alternatives: the call once per consistent combination (branches.py), while
+        # the file's budget lasts (framework-sized code branches everywhere)
+        combos = None if self.spent() else branches.combinations(values, ctx.guard)
+        if combos is None:
+            values = [branches.collapse(v) for v in values]
+            combos = [(ctx.guard, values)]
+        results = []
+        before = self._steps
+        for guard, chosen in combos:
+            chosen_kwargs = dict(zip(names, chosen[1 + len(args):]))
+            result = self._call(node, chosen[0], chosen[1:1 + len(args)], chosen_kwargs, arg_nodes, kwarg_nodes,
+                                ctx.copy(guard=guard))
+            results.append((guard - ctx.guard, result))
+        if len(combos) > 1:
+            self._expansions += len(combos) + (self._steps - before) * (len(combos) - 1) // len(combos)
+        return branches.alternatives(results)
+
+    def _call(self, node: cst.Call, head: Value, args: list, kwargs: dict, arg_nodes, kwarg_nodes, ctx: Ctx) -> Value:
+        """A call whose callee (or, for ``a.f(...)``, receiver ``a``) is ``head``."""
+        site = CallSite(node, args, kwargs, arg_nodes, kwarg_nodes, ctx, self)
+        func = node.func
         if isinstance(func, cst.Attribute):
-            receiver = self.eval(func.value, scope, ctx)
+            receiver = head
             if isinstance(receiver, Instance) and receiver.model is not None and func.attr.value in ("forward", "call"):
                 from . import frameworks
 
@@ -820,8 +929,20 @@ class Interpreter:
             callee = self.get_attr(receiver, func.attr.value)
             if isinstance(receiver, Instance) and isinstance(callee, type(UNKNOWN)):
                 return self.call_method(receiver, func.attr.value, site)
+            if isinstance(callee, branches.Alt) and self._expansions >= branches.MAX_EXPANSIONS:
+                callee = branches.collapse(callee)
+            if isinstance(callee, branches.Alt):  # ``self.criterion`` bound in branches
+                self._expansions += len(callee.options)
+                before = self._steps
+                results = []
+                for guard, option in callee.options:
+                    if branches.compatible(guard, ctx.guard):
+                        option_site = replace(site, ctx=ctx.copy(guard=ctx.guard | guard))
+                        results.append((guard, self.call_value(option, option_site)))
+                self._expansions += (self._steps - before) // 2
+                return branches.alternatives(results)
         else:
-            callee = self.eval(func, scope, ctx)
+            callee = head
         return self.call_value(callee, site)
 
     # ---- calls -------------------------------------------------------------------
@@ -830,6 +951,8 @@ class Interpreter:
         from . import frameworks
 
         if isinstance(callee, Qual):
+            if callee.node is not None and callee.node is not site.node.func:
+                site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere
             return frameworks.call_qualified(callee.name, site)
         if isinstance(callee, Function):
             return self.call_function(callee, site.args, site.kwargs, site.ctx, site.node)
@@ -840,7 +963,7 @@ class Interpreter:
         if isinstance(callee, Instance):
             if callee.model is not None:
                 return frameworks.call_model(callee.model, site)
-            method = callee.cls.lookup("__call__")
+            method = loss_method(callee.cls)
             if isinstance(method, Function):
                 return self.call_function(method, [callee] + site.args, site.kwargs, site.ctx)
             return UNKNOWN
@@ -859,6 +982,18 @@ class Interpreter:
                 method = base.lookup(name)
                 if isinstance(method, Function):
                     return self.call_function(method, [instance] + site.args, site.kwargs, site.ctx)
+            elif isinstance(base, Qual) and base.name in V.SEQUENTIALS and name == "__init__":
+                # ``super().__init__(*layers)`` of an nn.Sequential / keras.Sequential subclass:
+                # the instance is that stack
+                from . import frameworks
+
+                if isinstance(instance, Instance) and instance.model is not None:
+                    stack = frameworks.call_qualified(base.name, site)
+                    if isinstance(stack, ModelV):
+                        instance.model.items = stack.items
+                        instance.model._output = None
+                        self.events.models.remove(stack)
+                return Const(None)
         return UNKNOWN
 
     def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
@@ -884,13 +1019,15 @@ class Interpreter:
         imported = _root(fn.scope) is not self.globals
         if fn.node in self._active or self._depth >= MAX_DEPTH or self._calls >= MAX_CALLS:
             return UNKNOWN
-        if imported and self._imported_depth >= MAX_IMPORTED_DEPTH:
+        if imported and (self._imported_depth >= MAX_IMPORTED_DEPTH or self._imported_steps >= MAX_IMPORTED_STEPS):
             return UNKNOWN
         self._calls += 1
         self._evaluated.add(fn.node)
         self._active.add(fn.node)
         self._depth += 1
         self._imported_depth += imported
+        outermost_import = imported and self._imported_depth == 1
+        steps_before = self._steps
         try:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx)
@@ -900,10 +1037,12 @@ class Interpreter:
             if isinstance(fn.node, cst.Lambda):
                 result = self.eval(fn.node.body, scope, body_ctx)
             else:
-                result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx))
+                result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx), self.spent())
         finally:
             self._depth -= 1
             self._imported_depth -= imported
+            if outermost_import:
+                self._imported_steps += self._steps - steps_before
             self._active.discard(fn.node)
         # the arguments are kept with the result: the key holds their ids, and an id
         # is unique only while its object lives
@@ -981,12 +1120,37 @@ class Interpreter:
 
 # --- helpers ----------------------------------------------------------------------
 
+_EVALUATORS: dict = {}  # syntax node type -> Interpreter.eval_<type>, found once
+
+
+def _eval_unknown(interp, node, scope, ctx) -> Value:
+    return UNKNOWN
+
+
 _BUILTINS = frozenset({"enumerate", "zip", "iter", "next", "list", "tuple", "abs", "round", "float", "int", "sorted", "reversed"})
 _BINOPS = {
     "Add": "+", "Subtract": "-", "Multiply": "*", "Divide": "/", "FloorDivide": "//",
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",
 }
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "//": lambda a, b: a // b}
+
+
+def loss_method(cls: ClassV):
+    """What calling an instance runs: its ``__call__``, or the ``call`` of a Keras
+    ``Loss`` subclass (whose inherited ``__call__`` calls it)."""
+    method = cls.lookup("__call__")
+    if method is None and _derives(cls, V.LOSS_BASES):
+        method = cls.lookup("call")
+    return method
+
+
+def _derives(cls: ClassV, names: frozenset) -> bool:
+    for base in cls.bases:
+        if isinstance(base, Qual) and base.name in names:
+            return True
+        if isinstance(base, ClassV) and _derives(base, names):
+            return True
+    return False
 
 
 def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:
@@ -1047,15 +1211,21 @@ def _is_static(node) -> bool:
     return False
 
 
-def _join_returns(returns: list) -> Value:
-    training = [value for value, inference in returns if not inference]
-    chosen = training or [value for value, _ in returns]
+def _join_returns(returns: list, joined: bool = False) -> Value:
+    """What a function returns: the values its returns on the training path can
+    give, each under the branch choices that reach it (``joined``: one value)."""
+    training = [(guard, value) for value, inference, guard in returns if not inference]
+    chosen = training or [(guard, value) for value, _, guard in returns]
     if not chosen:
         return UNKNOWN
-    result = chosen[0]
-    for value in chosen[1:]:
-        result = join(result, value)
-    return result
+    if len(chosen) == 1:
+        return chosen[0][1]
+    if joined:
+        result = chosen[0][1]
+        for _, value in chosen[1:]:
+            result = join(result, value)
+        return branches.collapse(result)
+    return branches.alternatives(chosen)
 
 
 def _literal_fact(items: list):
@@ -1073,6 +1243,10 @@ def _literal_fact(items: list):
         return True
 
     return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
+
+
+def _epsilon(value: Value) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, float) and 0 < value.value <= 1e-3
 
 
 def _is_min_of(value: Value) -> bool:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import targets
+from . import branches
 from . import vocabulary as V
 from .frameworks import common
-from .interpreter import Ctx, CallSite, Interpreter, LossEvent
+from .interpreter import Ctx, CallSite, Interpreter, LossEvent, loss_method
 from .records import Head, Link, TargetFact, UNKNOWN_FACT
 from .values import (
     UNKNOWN,
     Const,
     DictV,
     Function,
+    Instance,
     LossObj,
     ModelV,
     Partial,
@@ -74,6 +75,8 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
 
 
 def _outputs(value: Value) -> list:
+    if isinstance(value, branches.Alt):  # a model whose output differs between branches
+        return [tensor for _, option in value.options for tensor in _outputs(option)]
     if isinstance(value, Tensor):
         return [value]
     if isinstance(value, Seq):
@@ -84,8 +87,8 @@ def _outputs(value: Value) -> list:
 def _per_output(value: Value, outputs: list) -> list:
     """Spread a compile() loss or fit() target over a model's outputs: one for all,
     a list by position, or a dict keyed by the output layer's ``name=``."""
-    if isinstance(value, Seq) and len(value.items) == len(outputs) and len(outputs) > 1:
-        return list(value.items)
+    if isinstance(value, Seq) and len(value.items) == len(outputs) and (len(outputs) > 1 or not _numbers(value)):
+        return list(value.items)  # by position; ``y=[targets]``, ``loss=["mse"]`` for a model of one output
     if isinstance(value, DictV):
         return [
             value.items.get(out.layer.layer_name if out.layer else None, UNKNOWN) for out in outputs
@@ -93,32 +96,45 @@ def _per_output(value: Value, outputs: list) -> list:
     return [value] * len(outputs)
 
 
+def _numbers(value: Seq) -> bool:
+    """A literal list of numbers: data (``y=[0.5]``), not one item per output."""
+    return all(isinstance(item, Const) and isinstance(item.value, (int, float)) for item in value.items)
+
+
 def _fit_targets(model: ModelV, outputs: list) -> list:
+    """The targets of each ``fit()`` call, one fact per output: each call is a
+    training run of its own (``fit(x, y if labelled else None)``: the None says
+    nothing when another call gives targets)."""
     if not model.fits:
-        return [UNKNOWN_FACT] * len(outputs)
-    facts = None
-    for fit in model.fits:
+        return [[UNKNOWN_FACT] * len(outputs)]
+    given = [fit for fit in model.fits if not (isinstance(fit, Const) and fit.value is None)]
+    runs = []
+    for fit in given or model.fits:
         per = [v.fact if v is not None else UNKNOWN_FACT for v in _per_output(fit, outputs)]
-        facts = per if facts is None else [targets.join(a, b) for a, b in zip(facts, per)]
-    return facts
+        if per not in runs:
+            runs.append(per)
+    return runs
 
 
 def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
-    """Turn ``model.compile(loss=...)`` into loss events on each output."""
+    """Turn ``model.compile(loss=...)`` into loss events on each output, once per
+    ``fit()`` run."""
+    if _own_train_step_ignores_compiled_loss(model):
+        return
     outputs = _outputs(common.model_output(model, interp))
     losses = _per_output(event.loss, outputs)
-    facts = _fit_targets(model, outputs)
-    for output, loss, fact in zip(outputs, losses, facts):
-        record = _loss_record(loss, event.node)
-        if record is not None:
-            interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
-        elif isinstance(loss, (Function, Partial)):
-            # a custom loss: follow it as if Keras called it with (y_true, y_pred)
-            site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
-            before = len(interp.events.losses)
-            interp.call_value(loss, site)
-            for added in interp.events.losses[before:]:
-                added.kind = "compile"  # still applied by fit(), in graph mode
+    for facts in _fit_targets(model, outputs):
+        for output, loss, fact in zip(outputs, losses, facts):
+            record = _loss_record(loss, event.node)
+            if record is not None:
+                interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
+            elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
+                # a custom loss: follow it as if Keras called it with (y_true, y_pred)
+                site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
+                before = len(interp.events.losses)
+                interp.call_value(loss, site)
+                for added in interp.events.losses[before:]:
+                    added.kind = "compile"  # still applied by fit(), in graph mode
 
 
 def _loss_record(value: Value, node):
@@ -131,3 +147,32 @@ def _loss_record(value: Value, node):
         if spec is not None:
             return common.loss(spec, None, node)
     return None
+
+
+def _own_train_step_ignores_compiled_loss(model: ModelV) -> bool:
+    """A subclass's ``train_step`` that computes its own loss and never reaches the
+    compiled one (``self.compute_loss``, ``self.compiled_loss``, ``self.loss``):
+    ``fit()`` then never applies what ``compile(loss=...)`` named."""
+    import libcst as cst
+
+    if model.instance is None:
+        return False
+    step = model.instance.cls.lookup("train_step")
+    if not isinstance(step, Function) or not isinstance(step.node, cst.FunctionDef):
+        return False
+    found = False
+
+    class _Uses(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            if node.attr.value in V.COMPILED_LOSS_USES:
+                found = True
+
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal found
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and func.attr.value == "train_step":
+                found = True  # super().train_step(data): Keras' own step, compiled loss and all
+
+    step.node.visit(_Uses())
+    return not found

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .vocabulary.tensorflow import V1_ONLY_LOSSES
+
 # (prefix, replacement), first match wins.
 _PREFIXES = (
     ("tensorflow.python.keras.", "keras."),
@@ -23,6 +25,11 @@ _PREFIXES = (
     ("tensorflow.losses.", "keras.losses."),
     ("tensorflow.metrics.", "keras.metrics."),
     ("tensorflow.compat.v2.", "tensorflow."),
+    ("tensorflow.contrib.slim.", "tensorflow.contrib.layers."),
+    ("tf_slim.layers.", "tensorflow.contrib.layers."),
+    ("tf_slim.", "tensorflow.contrib.layers."),
+    ("tflearn.layers.core.", "tflearn."),
+    ("tflearn.layers.estimator.", "tflearn."),
     ("pytorch_lightning.core.module.", "pytorch_lightning."),
     ("pytorch_lightning.core.", "pytorch_lightning."),
     ("lightning.pytorch.core.module.", "lightning.pytorch."),
@@ -64,10 +71,25 @@ _ALIASES = {
 }
 
 
+# ``tf.compat.v1.X`` is TF 1's ``tf.X``; its losses keep their own prefix, since in
+# TF 2 ``tf.losses`` is Keras' module (vocabulary/tensorflow.py).
+_V1 = "tensorflow.compat.v1."
+_V1_LOSSES = "tensorflow.compat.v1.losses."
+
+
+def _tf1(name: str) -> str:
+    if name.startswith(_V1) and not name.startswith(_V1_LOSSES):
+        name = "tensorflow." + name[len(_V1):]
+    if name.startswith("tensorflow.losses."):
+        if name[len("tensorflow.losses."):] in V1_ONLY_LOSSES:
+            return _V1_LOSSES + name[len("tensorflow.losses."):]
+    return name
+
+
 @lru_cache(maxsize=4096)
 def canonical(qualname: str) -> str:
     """The vocabulary's spelling of a fully qualified name."""
-    name = qualname
+    name = _tf1(qualname)
     for prefix, replacement in _PREFIXES:
         if name.startswith(prefix):
             name = replacement + name[len(prefix):]

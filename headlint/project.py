@@ -33,7 +33,7 @@ from typing import Optional
 # Top-level names that are libraries, never the project's own modules.
 LIBRARIES = frozenset(
     {
-        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core",
+        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core", "tflearn", "tf_slim",
         "lightning", "pytorch_lightning", "numpy", "scipy", "pandas", "sklearn", "transformers", "timm",
         "datasets", "jax", "flax", "matplotlib", "seaborn", "tqdm", "PIL", "cv2", "os", "sys", "math",
         "random", "json", "re", "typing", "collections", "functools", "itertools", "dataclasses",
@@ -134,6 +134,21 @@ class Project:
                 return found
         return None
 
+    def namespace(self, importer: str, module: str, level: int) -> bool:
+        """Is ``module`` a folder of the project without ``__init__.py`` (a namespace
+        package, which Python 3 imports all the same)?"""
+        parts = [p for p in module.split(".") if p]
+        if not parts:
+            return False
+        if level:
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return os.path.isdir(os.path.join(base, *parts))
+        if parts[0] in LIBRARIES:
+            return False
+        return any(os.path.isdir(os.path.join(root, *parts)) for root in self._search_roots(importer))
+
     def _find(self, base: str, parts: list) -> Optional[str]:
         stem = os.path.join(base, *parts)
         return self._existing(stem + ".py") or self._existing(os.path.join(stem, "__init__.py"))
@@ -209,7 +224,7 @@ class Project:
     def _parse(self, path: str) -> Optional[Loaded]:
         import libcst as cst
 
-        from .engine import python_syntax_error
+        from .engine import readable_text
         from .records import FileError
         from .source import decode
 
@@ -219,10 +234,13 @@ class Project:
         except OSError:
             return None
         source = decode(path, data)
-        if source is None or isinstance(source, FileError) or python_syntax_error(source.text) is not None:
+        if source is None or isinstance(source, FileError):
+            return None
+        text, problem = readable_text(source.text)
+        if problem is not None:
             return None
         try:
-            module = cst.parse_module(source.text)
+            module = cst.parse_module(text)
         except (cst.ParserSyntaxError, RecursionError):
             return None
         return Loaded(path, source, module, digest(data))

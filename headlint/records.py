@@ -69,6 +69,9 @@ class Activation:
     # The rank of the tensor it applies to, when certain (2 for (batch, units));
     # None: not known. The axis a softmax normalises over depends on it.
     rank: Optional[int] = None
+    # A reshape, transpose or index came after it: its axis no longer names an axis
+    # of the output the loss sees.
+    moved: bool = False
 
 
 @dataclass(frozen=True)

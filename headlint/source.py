@@ -11,16 +11,15 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from . import notebook
+from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
 from .records import FileError, Span
 
 MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
-# A notebook's outputs (plots, tables) can make it large; its code is held to
-# MAX_BYTES once the cells are joined.
-NOTEBOOK_MAX_BYTES = 100_000_000
 
 # Files importing none of these frameworks are never parsed.
 _FRAMEWORK_IMPORT = re.compile(
-    rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning)\b",
+    rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning|tflearn|tf_slim)\b",
     re.MULTILINE,
 )
 
@@ -88,12 +87,14 @@ class Source:
         return code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}
 
 
-def is_notebook(path) -> bool:
-    return str(path).lower().endswith(".ipynb")
+# A training script may import only the project's own model module (``from
+# models import build; model = build(); model.fit(x, y)``): its training calls
+# let it past the filter too.
+_TRAINING_CALL = re.compile(rb"\.(?:fit|fit_generator|compile|backward)\(")
 
 
 def mentions_framework(data: bytes) -> bool:
-    return _FRAMEWORK_IMPORT.search(data) is not None
+    return _FRAMEWORK_IMPORT.search(data) is not None or _TRAINING_CALL.search(data) is not None
 
 
 def notebook_source(notebook) -> Source:
@@ -104,8 +105,6 @@ def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
     """A notebook's Source; None when it is not Python or its code cells import no
     framework (the pre-filter, on the joined code). A file that is not a notebook
     is a FileError whatever it mentions: it was named, or found, as one."""
-    from . import notebook
-
     book = notebook.read(path, data)
     if isinstance(book, FileError):
         return book

@@ -48,6 +48,9 @@ class Qual(Value):
     """A library object reached through an import: ``torch.nn.Softmax``."""
 
     name: str  # canonical qualified name
+    # Where it was spelled (``tf.nn.softmax`` in ``Dense(10, activation=tf.nn.softmax)``),
+    # when that is not where it is called: a finding about what it applies points there.
+    node: Any = None
 
 
 @dataclass(eq=False)
@@ -64,6 +67,10 @@ class Tensor(Value):
     # (step, the softmax output, the calls so far as written, the literal factor).
     l1: Optional[tuple] = None
     penalties: tuple = ()  # records.Penalty on these values (Keras activity_regularizer=)
+    # Literal sizes of a weight matrix or drawn array (``tf.Variable(tf.random_normal([64, 10]))``),
+    # None for a size that is not a literal: a matrix product with it is a linear layer.
+    shape: Optional[tuple] = None
+    weights: bool = False  # a trainable variable (``tf.Variable``), not data
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)
@@ -71,11 +78,12 @@ class Tensor(Value):
     def reshaped(self) -> "Tensor":
         """After a view, reshape or index: the activation and the layer stay, but
         the layer's unit count no longer says what the last axis holds."""
+        moved = replace(self, act=replace(self.act, moved=True)) if self.act is not None and not self.act.moved else self
         layer = self.layer
         if layer is None or layer.units is None:
-            return self
+            return moved
         args = tuple(arg for arg in layer.args if arg[0] not in _UNIT_ARGS)
-        return replace(self, layer=replace(layer, units=None, args=args))
+        return replace(moved, layer=replace(layer, units=None, args=args))
 
 
 @dataclass(eq=False)

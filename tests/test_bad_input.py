@@ -189,13 +189,20 @@ def test_deep_expressions_that_python_accepts_are_checked(body):
     assert [f.code for f in fixed.fixed] == ["HL001"]
 
 
-def test_python2_syntax_in_a_file_importing_torch(project):
-    (project / "py2.py").write_text('import torch\nprint "x"\n')
+def test_python2_print_statements_are_read_as_python3(project):
+    (project / "py2.py").write_text('import torch\nprint "x"\ntry:\n    pass\nexcept ValueError, e:\n    print e\n')
+    result = headlint("check", "py2.py", "buggy.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "" and FINDING in result.stdout
+
+
+def test_other_python2_syntax_in_a_file_importing_torch_is_a_parse_error(project):
+    (project / "py2.py").write_text('import torch\nprint "x"\nmode = 0755\n')
     result = headlint("check", "py2.py", "buggy.py", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "headlint: error: py2.py: syntax error at line 2, column 1: "
-        "Missing parentheses in call to 'print'. Did you mean print(...)?"
+        "headlint: error: py2.py: syntax error at line 3, column 8: "
+        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
     ]
     assert FINDING in result.stdout
 

@@ -23,11 +23,13 @@ from ..values import (
     LossObj,
     ModelV,
     PassObj,
+    Seq,
     ShapeObj,
     Tensor,
     Value,
 )
 from . import common, data, penalties
+from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter
 
@@ -50,7 +52,21 @@ def knows(qual: str) -> bool:
         or penalties.knows(qual)
         or qual in V.RANKED_LAYERS
         or qual in V.RANK_WRAPPERS
+        or qual in V.LOSS_STEPS
+        or qual in V.SHAPE_FUNCTIONS
+        or qual in V.MODEL_WRAPPERS
+        or qual in V.LAYER_WRAPPERS
+        or tf_adapter.knows(qual)
     )
+
+
+def arith(op: str, left: Value, right: Value, node, interp) -> Optional[Value]:
+    """An operator that means something to a framework: a penalty added to a loss,
+    a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
+    penalised = penalties.arith(op, left, right, node, interp)
+    if penalised is not None:
+        return penalised
+    return tf_adapter.arith(op, left, right, node)
 
 
 def call_qualified(qual: str, site) -> Value:
@@ -60,7 +76,12 @@ def call_qualified(qual: str, site) -> Value:
     if qual in V.ACTIVATION_MODULES:
         return common.activation_module(V.ACTIVATION_MODULES[qual], site)
     if qual in V.LAYERS:
-        return common.layer(V.LAYERS[qual], site)
+        spec = V.LAYERS[qual]
+        built = common.layer(spec, site)
+        if spec.applies_to is None:
+            return built
+        # ``tf.layers.dense(x, 10, activation=tf.nn.softmax)``: built and applied at once
+        return common.apply_module(built, site.arg(spec.applies_to, 0) or UNKNOWN, site.interp, site.node)
     if qual in V.PASS_THROUGH:
         return PassObj(qual in V.RESHAPE_LAYERS, rank=common.fixed_rank(site) or common.input_rank(site))
     if qual in V.INPUTS:
@@ -69,14 +90,27 @@ def call_qualified(qual: str, site) -> Value:
         return common.loss_object(V.LOSS_CLASSES[qual], site)
     if qual in V.LOSS_FUNCTIONS:
         spec = V.LOSS_FUNCTIONS[qual]
-        return common.record_loss(common.loss(spec, site), spec.pred, spec.target, site)
+        pred, target = common.loss_arguments(spec, site)
+        if pred is None:
+            return Tensor()
+        return common.record_loss(common.loss(spec, site), pred, target, site)
+    if qual in V.LOSS_STEPS:
+        return common.loss_step(V.LOSS_STEPS[qual], site)
     if qual in _HANDLERS:
         return _HANDLERS[qual](site)
     if qual in V.L1_REGULARIZERS:
         return penalties.regularizer(qual, site)
     if qual in V.RANKED_LAYERS or qual in V.RANK_WRAPPERS:
         return common.ranked_layer(qual, site)
-    handled = data.call(qual, site)
+    if qual in V.SHAPE_FUNCTIONS:
+        return common.shaped(site.arg(V.SHAPE_FUNCTIONS[qual], 0), site)
+    if qual in V.LAYER_WRAPPERS:
+        return site.arg(*V.LAYER_WRAPPERS[qual]) or UNKNOWN  # TimeDistributed(Dense(...)): the Dense
+    if qual in V.MODEL_WRAPPERS:
+        return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
+    handled = tf_adapter.call(qual, site)
+    if handled is None:
+        handled = data.call(qual, site)
     return handled if handled is not None else UNKNOWN
 
 
@@ -92,11 +126,34 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
-    if model.instance is not None and (len(site.args) > 1 or site.kwargs):
+    if model.instance is not None and (len(site.args) > 1 or site.kwargs or _depends_on_input(model, site)):
         # ``model(x, labels=y)``: a forward that computes its own loss from the
-        # arguments (Hugging Face style) is followed with them, for its loss events
-        call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        # arguments (Hugging Face style) is followed with them, for its loss events;
+        # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
+        # given, so it is evaluated on it
+        out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        if _depends_on_input(model, site) and out is not UNKNOWN:
+            return common.tag(out, model)
     return common.model_output(model, site.interp)
+
+
+def _depends_on_input(model: ModelV, site) -> bool:
+    """Is what this custom layer returns decided by what it is given here: its
+    output, evaluated once on an unknown input, is an activation with no layer of
+    its own (an output layer applying softmax to whatever it gets), and this input
+    is telling. (Re-evaluating every custom layer at every call site would
+    multiply the cost of deep models.)"""
+    if not _informative(site.arg(None, 0)):
+        return False
+    summary = common.model_output(model, site.interp)
+    return (isinstance(summary, Tensor) and summary.layer is None and summary.act is not None
+            and summary.act.kind not in ("identity", "other"))
+
+
+def _informative(value) -> bool:
+    """A tensor whose activation, layer or model is known: what it is matters to
+    what a custom layer returns."""
+    return isinstance(value, Tensor) and (value.act is not None or value.layer is not None or value.model is not None)
 
 
 def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
@@ -112,6 +169,15 @@ def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site
 def call_method(receiver: Value, name: str, site) -> Value:
     if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in torch_adapter.SELF_METHODS:
         return receiver  # nn.CrossEntropyLoss().to(device) is the same loss
+    if isinstance(receiver, LossObj) and name in ("forward", "call", "__call__"):
+        return common.record_loss(receiver.loss, receiver.pred, receiver.target, site)  # criterion.forward(out, y)
+    if isinstance(receiver, (LayerObj, ActObj, PassObj, ShapeObj)) and name in ("forward", "call", "__call__"):
+        return common.apply_module(receiver, site.arg(None, 0) or UNKNOWN, site.interp, site.node)
+    if name in V.PASS_ARGUMENT_METHODS and receiver is UNKNOWN and any(
+        isinstance(a, ModelV) or (isinstance(a, Instance) and a.model is not None) for a in site.args
+    ):
+        # ``model, opt, loader = accelerator.prepare(model, opt, loader)``: the same objects
+        return site.args[0] if len(site.args) == 1 else Seq(list(site.args))
     if isinstance(receiver, ModelV):
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN

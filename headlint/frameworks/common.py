@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from .. import targets
+from .. import branches, targets
 from .. import vocabulary as V
 from ..names import short
 from ..records import Activation, Framework, Layer, Loss, Sign
@@ -60,6 +60,10 @@ def activation_kind(value: Optional[Value]) -> Optional[str]:
 
 def apply_activation(value: Value, act: Activation) -> Tensor:
     base = value if isinstance(value, Tensor) else Tensor()
+    if act.kind == "exp" and base.act is not None and base.act.kind == "log_softmax":
+        # exp(log_softmax(z)) is softmax(z): the same output, over the same axis
+        return base.derived(act=replace(base.act, kind="softmax", name=f"exp({base.act.name})"),
+                            fact=targets.with_sign(base.fact, Sign.NONNEG))
     linear_before = base.act is not None and base.act.kind == "identity"
     sign = _OUTPUT_SIGN.get(act.kind)
     fact = targets.with_sign(base.fact, sign) if sign else base.fact
@@ -84,7 +88,8 @@ def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
     """``F.softmax(x, dim=1)``, ``tf.nn.softmax(x)``, ``x.softmax(-1)`` applied to ``value``."""
     axis, given = axis_of(site, spec.axis_param, spec.axis_pos)
     spelling = getattr(site, "qual", None) or f"Tensor.{spec.kind}"
-    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), site.node, spelling)
+    node = getattr(site, "spelled", None) or site.node
+    act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), node, spelling)
     return apply_activation(value, act)
 
 
@@ -147,13 +152,18 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         # ``Dense(1, **head_cfg)``: the activation may be in what is unpacked
         return LayerObj(record, Activation("other", node=site.node))
     kind = activation_kind(act_value)
+    if act_value is None and spec.default_activation is not None:
+        kind = spec.default_activation  # ``fully_connected(x, 10)`` is a relu layer
     act_node = site.arg_node(spec.activation_param, act_pos) or site.node
     penalty = penalties.activity_penalty(site)
     if kind is None:
         return LayerObj(record, Activation("other", node=act_node), penalty, **ranks)
     axis = -1 if kind in ("softmax", "log_softmax") else None
-    name = f"activation={act_value.value!r}" if isinstance(act_value, Const) else (
-        f"activation={short(act_value.name)}" if isinstance(act_value, Qual) else "no activation"
+    param = spec.activation_param
+    name = f"{param}={act_value.value!r}" if isinstance(act_value, Const) else (
+        f"{param}={short(act_value.name)}" if isinstance(act_value, Qual) else (
+            f"the default {param} ({kind})" if act_value is None and kind != "identity" else "no activation"
+        )
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
@@ -224,20 +234,68 @@ def loss_object(spec: V.LossSpec, site=None, node=None) -> LossObj:
     return LossObj(loss(spec, site, node), spec.pred, spec.target)
 
 
-def record_loss(record: Loss, pred: tuple, target: tuple, site) -> Tensor:
+def _an_output(value) -> bool:
+    return isinstance(value, Tensor) and (value.act is not None or value.model is not None)
+
+
+def loss_arguments(spec: V.LossSpec, site) -> tuple:
+    """(prediction, target) parameters of a loss call. Where the positional order
+    changed between versions, two positional arguments are read only when exactly
+    one of them is a model output; otherwise (None, None): no loss is recorded."""
+    if not spec.positional_ambiguous or site.has(spec.pred[0]) or site.has(spec.target[0]) or len(site.args) < 2:
+        return spec.pred, spec.target
+    first, second = _an_output(site.args[0]), _an_output(site.args[1])
+    if first == second:
+        return None, None
+    return ((None, 0), (None, 1)) if first else ((None, 1), (None, 0))
+
+
+def loss_step(row: tuple, site) -> Value:
+    """``tflearn.regression(net, loss='categorical_crossentropy')``: the loss named
+    by a string, applied to the incoming tensor (its targets come with fit())."""
+    pred, param, default, table = row
+    name = site.arg(param)
+    key = default if name is None else (name.value if isinstance(name, Const) else None)
+    spec = table.get(key) if isinstance(key, str) else None
+    if spec is not None:
+        node = site.arg_node(param) or site.node
+        record = Loss(spec.kind, spec.framework, spec.applies, spec.expects, None, spec.display, (), node)
+        record_loss(record, pred, ("<targets>", 10**6), site, kind="compile")
+    return site.arg(*pred) or UNKNOWN
+
+
+def record_loss(record: Loss, pred: tuple, target: tuple, site, kind: str = "call") -> Tensor:
     """A loss computed on (prediction, target): the event link.py turns into a head."""
     from ..interpreter import LossEvent
 
     pred_value = site.arg(*pred) or UNKNOWN
     target_value = site.arg(*target) or UNKNOWN
-    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference)
+    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference, kind)
     site.interp.events.losses.append(event)
     return Tensor(loss=event)
+
+
+def shaped(value: Optional[Value], site) -> Value:
+    """``tf.squeeze(out)``, ``torch.squeeze(out)``, ``tf.reshape(out, [-1, n])``: the
+    same output in another shape. Its activation and layer stay; the unit count and
+    the rank may not."""
+    if not isinstance(value, Tensor):
+        return Tensor()
+    return value.reshaped().derived(rank=None)
 
 
 def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     """Call a layer-like object on a tensor: a Sequential item, or ``self.fc(x)``
     (then ``node`` is the call, where the finding points)."""
+    if isinstance(obj, branches.Alt) or isinstance(value, branches.Alt):
+        combos = branches.combinations([obj, value])
+        if combos is None:
+            return _apply_module(branches.collapse(obj), branches.collapse(value), interp, node)
+        return branches.alternatives((guard, _apply_module(o, v, interp, node)) for guard, (o, v) in combos)
+    return _apply_module(obj, value, interp, node)
+
+
+def _apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     if isinstance(obj, LayerObj):
         rank = obj.out_rank or (value.rank if isinstance(value, Tensor) else None) or obj.in_rank
         act = replace(obj.act, rank=rank) if rank is not None else obj.act
@@ -289,6 +347,8 @@ def model_output(model: ModelV, interp) -> Value:
 
 
 def tag(raw: Value, model: ModelV) -> Value:
+    if isinstance(raw, branches.Alt):
+        return branches.alternatives((guard, tag(option, model)) for guard, option in raw.options)
     if isinstance(raw, Tensor):
         return raw.derived(model=model)
     if isinstance(raw, Seq):
@@ -304,3 +364,30 @@ def fold(items: list, interp) -> Value:
     for item in items:
         value = apply_module(item, value, interp)
     return value
+
+
+# Probability-like activations that a small epsilon or a clip into (0, 1) keeps.
+PROBABILITIES = frozenset({"softmax", "sigmoid", "log_softmax"})
+
+
+def logarithm(value: Value) -> Optional[Tensor]:
+    """``torch.log(softmax(z))`` is ``log_softmax(z)``: None for anything else."""
+    if isinstance(value, Tensor) and value.act is not None and value.act.kind == "softmax":
+        return value.derived(act=replace(value.act, kind="log_softmax", name=f"log({value.act.name})"),
+                             fact=targets.with_sign(value.fact, Sign.SIGNED))
+    return None
+
+
+def concatenated(items: Value) -> Optional[Tensor]:
+    """``torch.cat([p1, p2])`` of outputs that all end in the same activation: an
+    output with that activation (its unit count is no longer known)."""
+    if not isinstance(items, Seq) or not items.items:
+        return None
+    tensors = [item for item in items.items if isinstance(item, Tensor)]
+    if len(tensors) != len(items.items) or any(t.act is None for t in tensors):
+        return None
+    first = tensors[0]
+    if any(t.act.kind != first.act.kind or t.act.axis != first.act.axis for t in tensors) or first.act.kind == "identity":
+        return None
+    model = first.model if all(t.model is first.model for t in tensors) else None
+    return Tensor(act=replace(first.act, moved=True), model=model, fact=first.fact)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .. import targets
 from .. import vocabulary as V
-from . import penalties
+from . import common, penalties
 from ..values import (
     UNKNOWN,
     RNG,
@@ -67,9 +67,20 @@ def draw(kind: str, sign: str, qual: str, site) -> Tensor:
     return Tensor(fact=targets.fact(kind, sign, because, site.node))
 
 
+def _sizes(site) -> tuple | None:
+    """The literal shape of a draw: ``tf.random_normal([64, 10])``, ``np.random.randn(64, 10)``."""
+    first = site.arg("shape", 0) or site.arg("size", 0)
+    if isinstance(first, Seq):
+        sizes = tuple(_number(item) if isinstance(_number(item), int) else None for item in first.items)
+        return sizes or None
+    if site.args and all(isinstance(_number(a), int) for a in site.args) and not site.kwargs:
+        return tuple(_number(a) for a in site.args)
+    return None
+
+
 def source(qual: str, site) -> Value:
     kind, sign = V.DATA_SOURCES[qual]
-    drawn = draw(kind, sign, qual, site)
+    drawn = draw(kind, sign, qual, site).derived(shape=_sizes(site))
     if qual in V.ONE_HOT:
         classes = _number(site.arg(*V.ONE_HOT[qual]))
         count = classes if isinstance(classes, int) and classes > 0 else -1
@@ -94,6 +105,9 @@ def scaler_function(qual: str, site) -> Value:
 def elementwise(rule: str, qual: str, site) -> Value:
     value = site.arg(None, 0)
     name = qual.rsplit(".", 1)[-1]
+    kept = _output_kept(name, value, site, 1)
+    if kept is not None:
+        return kept
     if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
         value.model.classifier_evidence.append(site.node)
     base = value.fact if value is not None else targets.UNKNOWN_FACT
@@ -161,6 +175,9 @@ def call(qual: str, site) -> Value | None:
         return RNG()
     if qual == "sklearn.model_selection.train_test_split":
         return train_test_split(site)
+    if qual in V.PASS_THROUGH_DATA:  # shuffle(X, y): the same arrays, reordered
+        kept = [Tensor(fact=a.fact) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
+        return kept[0] if len(kept) == 1 else Seq(kept)
     if qual == "functools.partial":
         return partial(site)
     if qual.startswith("builtins."):
@@ -180,7 +197,7 @@ def knows(qual: str) -> bool:
     module, _, name = qual.rpartition(".")
     return (
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS
-        or qual in V.DATASETS or qual in V.LOADERS
+        or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )
 
@@ -214,6 +231,9 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return Tensor(rank=rank)
     if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
+    kept = _output_kept(name, receiver, site, 0)
+    if kept is not None:
+        return kept
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
         if receiver.model is not None and name in ("argmax", "round"):
@@ -230,6 +250,28 @@ def method(receiver: Value, name: str, site) -> Value | None:
             kept = receiver.derived(fact=fact, rank=rank)
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact, rank=rank)
+    return None
+
+
+def _small(value) -> bool:
+    number = _number(value)
+    return number is not None and 0 <= number <= 1e-3
+
+
+def _output_kept(name: str, value, site, first: int) -> Value | None:
+    """Operations that leave a model output what it is: the log of a softmax (a
+    log_softmax), a clip of probabilities away from 0 (``p.clamp(min=1e-8)``,
+    ``tf.clip_by_value(p, 1e-7, 1 - 1e-7)``), a concatenation of like outputs.
+    ``first``: where the arguments after the tensor start (0 for a method)."""
+    if name == "log":
+        return common.logarithm(value)
+    if name in ("cat", "stack", "concatenate", "concat"):
+        return common.concatenated(value)
+    if not (isinstance(value, Tensor) and value.act is not None and value.act.kind in common.PROBABILITIES):
+        return None
+    if name in ("clamp", "clip", "clamp_min", "clip_by_value"):
+        low = site.arg("min", first) or site.arg("a_min", first) or site.arg("clip_value_min", first)
+        return value if low is not None and _small(low) else None
     return None
 
 

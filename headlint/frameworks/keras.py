@@ -20,7 +20,7 @@ def sequential(site) -> ModelV:
 
 
 def functional(site) -> Value:
-    outputs = site.arg("outputs", 1)
+    outputs = site.arg("outputs", 1) or site.arg("output")  # Keras 1: Model(input=, output=)
     if outputs is None:
         return UNKNOWN
     model = ModelV(Framework.KERAS, "Model", site.node, outputs_value=outputs)
@@ -64,6 +64,9 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
         return UNKNOWN
     if name in ("predict", "predict_on_batch"):
         return model_output(model, site.interp)
+    if name in V.CLASSIFIER_METHODS:  # predict_classes: the outputs are read as classes
+        model.classifier_evidence.append(site.node)
+        return UNKNOWN
     if name == "add_loss":
         penalties.added(site.arg("loss", 0), site)
         return Const(None)

@@ -8,32 +8,7 @@ adds across the whole file)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
-
-from ..records import Finding, Fix, Head
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    summary: str  # one line, shown by ``headlint rules``
-    check: Callable[[Head], Iterable[Finding]]
-    # (finding, fixes.Syntax) -> Fix or None; None here: the rule never offers one
-    fix: Optional[Callable[..., Optional[Fix]]] = None
-
-
-def related_loss(head: Head) -> tuple:
-    """Where the loss meets the output, and where it was built when elsewhere."""
-    from ..records import Related
-
-    related = []
-    if head.link is not None and head.link.node is not None:
-        related.append(Related("loss applied here", head.link.node))
-    if head.loss is not None and head.loss.node is not None and head.loss.node is not getattr(head.link, "node", None):
-        related.append(Related("loss created here", head.loss.node))
-    return tuple(related)
+from .base import Rule, related_loss  # noqa: F401 - the registry's API
 
 
 def _load() -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import Rule, related_loss
+from .base import Rule, related_loss
 
 
 def check(head: Head):
@@ -58,6 +58,8 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     (unsafe: what the model outputs changes). Nothing else: a Keras softmax with a
     loss that has no from_logits to turn off, a softmax module held in an attribute,
     a softmax applied outside the model, need a person to decide where it goes."""
+    from . import edits  # libcst only when a fix is asked for
+
     head = finding.head
     act, loss, layer = head.activation, head.loss, head.output_layer
     if act is None or loss is None or act.node is None or loss.node is None:
@@ -65,7 +67,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     if layer is not None and layer.units == 1:
         return None  # a one-unit softmax (HL004): removing either softmax would hide it
     if loss.from_logits is True:
-        return _from_logits_false(act, loss, syntax)
+        return edits.from_logits_false(act, loss, syntax, _KERAS_FIX)
     if loss.framework is Framework.TORCH and head.framework is Framework.TORCH and loss.kind == "cross_entropy":
         if act.spelling == "torch.nn.Softmax":
             return _drop_sequential_softmax(act, syntax)
@@ -74,52 +76,10 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     return None
 
 
-def _from_logits_false(act, loss, syntax) -> Optional[Fix]:
-    import libcst as cst
-
-    from ..fixes import is_true
-
-    # the loss normalises over the last axis: so must the softmax have
-    if act.axis != -1 and act.axis_given:
-        return None
-    if any(key == "axis" for key, _ in loss.args):
-        return None
-    call = loss.node
-    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
-        return None
-    flags = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "from_logits"]
-    if len(flags) != 1 or not is_true(flags[0].value):
-        return None  # given by position, through a variable, or not literally True
-    if not _plain_use(call, syntax):
-        return None
-    true = flags[0].value
-    return Fix(_KERAS_FIX, True, ((true, true.with_changes(value="False")),))
-
-
-def _plain_use(call, syntax) -> bool:
-    """The loss object or value is used where it is written: an argument (of
-    compile, or of the function it is passed to), an item of a list or dict of
-    losses, a lambda's body, a return, or bound to a single name; not
-    ``a = b = Loss(...)``, a starred item, an operand and so on. (Every use the
-    analysis links is checked by fixes.attach as well.)"""
-    import libcst as cst
-
-    parent = syntax.parent(call)
-    if isinstance(parent, (cst.Arg, cst.Element, cst.DictElement, cst.Return)):
-        return True
-    if isinstance(parent, cst.Lambda):
-        return parent.body is call
-    if isinstance(parent, cst.Assign):
-        return len(parent.targets) == 1 and isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))
-    if isinstance(parent, cst.AnnAssign):
-        return isinstance(parent.target, (cst.Name, cst.Attribute))
-    return False
-
-
 def _drop_sequential_softmax(act, syntax) -> Optional[Fix]:
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from .. import fixes
 
     item = act.node
     if not isinstance(item, cst.Call):
@@ -138,7 +98,7 @@ def _drop_sequential_softmax(act, syntax) -> Optional[Fix]:
     target = sequential_target(sequential, syntax)
     if target is None or syntax.used_structurally(target):
         return None  # ``model[:-1]`` and the like would change meaning
-    new = fixes.without_last_arg(sequential)
+    new = edits.without_last_arg(sequential)
     if new is None:
         return None
     return Fix(f"remove {syntax.shown(item, act.name)} from the nn.Sequential; {_TORCH_WHY}", False, ((sequential, new),))
@@ -167,9 +127,9 @@ def sequential_target(call, syntax):
 
 
 def _return_logits(act, syntax) -> Optional[Fix]:
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from .. import fixes
 
     call = act.node
     if not isinstance(call, cst.Call):
@@ -183,12 +143,12 @@ def _return_logits(act, syntax) -> Optional[Fix]:
     if act.spelling == "Tensor.softmax":
         if not isinstance(call.func, cst.Attribute) or call.func.attr.value != "softmax":
             return None
-        if fixes.only_args(call, ("dim",)) is None:
+        if edits.only_args(call, ("dim",)) is None:
             return None
         logits = call.func.value
         shown = ".softmax()"
     else:
-        args = fixes.only_args(call, ("input", "dim"), required=("input",))
+        args = edits.only_args(call, ("input", "dim"), required=("input",))
         if args is None:
             return None
         logits = args["input"].value
@@ -199,18 +159,18 @@ def _return_logits(act, syntax) -> Optional[Fix]:
         logits = logits.with_changes(lpar=call.lpar, rpar=call.rpar)
     if isinstance(logits, (cst.NamedExpr, cst.GeneratorExp, cst.Yield)) and not logits.lpar:
         return None  # not valid after ``return`` without parentheses
-    if not fixes.keeps_comments(call, logits):
+    if not edits.keeps_comments(call, logits):
         return None
     return Fix(f"return the logits, without {shown}; {_TORCH_WHY}", False, ((call, logits),))
 
 
 def _returns(fn) -> int:
     """How many return statements ``fn`` has (not counting nested functions)."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from ..fixes import walk
 
     nested = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-    return sum(1 for node in walk(fn, stop=nested) if isinstance(node, cst.Return))
+    return sum(1 for node in edits.walk(fn, stop=nested) if isinstance(node, cst.Return))
 
 RULE = Rule("HL001", "double-softmax", "softmax output fed to a loss that applies softmax itself", check, fix)

@@ -13,7 +13,7 @@ probabilities) and whether the targets really are labels need a person.
 from __future__ import annotations
 
 from ..records import Finding, Framework, Head, Kind
-from . import Rule, related_loss
+from .base import Rule, related_loss
 
 
 def check(head: Head):

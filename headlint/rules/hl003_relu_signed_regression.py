@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..records import Finding, Head, Sign
 from ..vocabulary import NON_NEGATIVE
-from . import Rule, related_loss
+from .base import Rule, related_loss
 
 REGRESSION_LOSSES = frozenset({"mse", "mae", "huber", "log_cosh"})
 

@@ -14,27 +14,14 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import Rule
-
-
-def _over_the_unit_axis(head: Head) -> bool:
-    act = head.activation
-    if act.axis == -1 or (head.framework is Framework.KERAS and not act.axis_given):
-        return True  # layers add their units on the last axis
-    if head.framework is Framework.KERAS:
-        return False  # Softmax(axis=1) over (batch, time, 1) normalises over time
-    # dim=1 or PyTorch's implicit dim is the unit axis of a (batch, units) output;
-    # a model returning several tensors may return (batch, time, 1) attention
-    # weights normalised over time, so only a single output is judged.
-    return act.axis in (1, None) and head.single_output and not (act.axis is None and act.axis_given)
+from .base import Rule
+from .outputs import one_unit_softmax
 
 
 def check(head: Head):
+    if not one_unit_softmax(head):
+        return
     act, layer = head.activation, head.output_layer
-    if act is None or layer is None or act.kind != "softmax" or layer.units != 1:
-        return
-    if not _over_the_unit_axis(head):
-        return
     fix = (
         "use one sigmoid unit with binary cross-entropy, or 2 units with softmax"
     )
@@ -124,9 +111,9 @@ def _keras_activation_layer(act, syntax) -> Optional[Fix]:
 def _torch_sigmoid(act, syntax) -> Optional[Fix]:
     """The ``nn.Softmax(...)`` item of an ``nn.Sequential(...)`` -> ``nn.Sigmoid()``
     (spelled through the same module: ``torch.nn.Sigmoid()`` for ``torch.nn.Softmax``)."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from .. import fixes
 
     item = act.node
     if not isinstance(item, cst.Call) or not isinstance(item.func, cst.Attribute) or item.func.attr.value != "Softmax":
@@ -137,14 +124,14 @@ def _torch_sigmoid(act, syntax) -> Optional[Fix]:
         return None
     if not isinstance(sequential, cst.Call) or syntax.torch_sequential(sequential) is None:
         return None
-    if fixes.only_args(item, ("dim",)) is None:
+    if edits.only_args(item, ("dim",)) is None:
         return None
     new = item.with_changes(
         func=item.func.with_changes(attr=item.func.attr.with_changes(value="Sigmoid")),
         args=(),
         whitespace_before_args=cst.SimpleWhitespace(""),
     )
-    if not fixes.keeps_comments(item, new):
+    if not edits.keeps_comments(item, new):
         return None
     return Fix(f"replace {syntax.shown(item, act.name)} with {syntax.code(new).strip()}: {_WHY}", False, ((item, new),))
 

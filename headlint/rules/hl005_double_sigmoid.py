@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import Rule, related_loss
+from .base import Rule, related_loss
 from .outputs import where
 
 
@@ -63,15 +63,14 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     (``nn.BCEWithLogitsLoss``, ``F.binary_cross_entropy_with_logits``) and it has no
     ``pos_weight`` (BCELoss has none). Safe: the model is unchanged, and the loss
     becomes the binary cross-entropy of the probability it outputs."""
-    from .hl001_double_softmax import _from_logits_false
+    from . import edits  # libcst only when a fix is asked for
 
     head = finding.head
     act, loss = head.activation, head.loss
     if act is None or loss is None or act.node is None or loss.node is None:
         return None
     if loss.from_logits is True:
-        fixed = _from_logits_false(act, loss, syntax)
-        return Fix(_KERAS_FIX, True, fixed.edits) if fixed is not None else None
+        return edits.from_logits_false(act, loss, syntax, _KERAS_FIX)
     if loss.framework is Framework.TORCH:
         return _probability_twin(loss, syntax)
     return None

@@ -24,14 +24,13 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head
-from . import Rule, related_loss
-from .hl004_one_unit_softmax import check as one_unit_softmax
-from .outputs import one_unit, raw_output, where
+from .base import Rule, related_loss
+from .outputs import one_unit, one_unit_softmax, raw_output, where
 
 
 def check(head: Head):
     act, loss = head.activation, head.loss
-    if act is None or loss is None or loss.kind != "nll" or any(one_unit_softmax(head)):
+    if act is None or loss is None or loss.kind != "nll" or one_unit_softmax(head):
         return
     if act.kind == "softmax":
         message = (
@@ -116,15 +115,15 @@ def _log_softmax(head: Head, syntax) -> Optional[Fix]:
 
 def _imported_module(expr, syntax) -> bool:
     """``F`` or ``torch.nn.functional``: a dotted name whose first part an import binds."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from ..fixes import walk
 
     while isinstance(expr, cst.Attribute):
         expr = expr.value
     if not isinstance(expr, cst.Name):
         return False
-    for node in walk(syntax.module):
+    for node in edits.walk(syntax.module):
         if isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 bound = alias.asname.name if alias.asname is not None else alias.name

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from . import Rule, related_loss
+from .base import Rule, related_loss
 from .outputs import PROBABILITY_LOSSES, one_unit_classes, raw_output, where
 
 
@@ -38,6 +38,9 @@ def check(head: Head):
     if loss.framework is Framework.TORCH:
         harm = "it raises an error on values outside [0, 1] (or gives NaN)"
         fix = "use nn.BCEWithLogitsLoss on the raw output, or apply torch.sigmoid first"
+    elif loss.name.startswith(("tf.losses.", "tf.contrib.losses.")):
+        harm = "it takes the log of each prediction (plus 1e-7), so an output <= 0 or >= 1 makes the loss NaN"
+        fix = "apply tf.sigmoid to the scores first, or train with tf.losses.sigmoid_cross_entropy on them"
     else:
         harm = (
             "Keras clips predictions to [1e-7, 1 - 1e-7], so every output outside (0, 1) "
@@ -78,9 +81,8 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
 def _from_logits_true(loss, syntax) -> Optional[Fix]:
     """``BinaryCrossentropy(from_logits=False)`` -> ``from_logits=True``, when the
     keyword is written, literally False, on a loss used where it is written."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
-
-    from .hl001_double_softmax import _plain_use
 
     call = loss.node
     if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
@@ -88,7 +90,7 @@ def _from_logits_true(loss, syntax) -> Optional[Fix]:
     flags = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "from_logits"]
     if len(flags) != 1 or not (isinstance(flags[0].value, cst.Name) and flags[0].value.value == "False"):
         return None
-    if not _plain_use(call, syntax):
+    if not edits.plain_use(call, syntax):
         return None
     false = flags[0].value
     return Fix("set from_logits=True (the output is logits)", True, ((false, false.with_changes(value="True")),))

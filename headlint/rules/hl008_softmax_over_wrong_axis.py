@@ -25,8 +25,8 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import vocabulary as V
-from ..records import Finding, Fix, Head
-from . import Rule, related_loss
+from ..records import Finding, Fix, Framework, Head
+from .base import Rule, related_loss
 
 _TORCH_IMPLICIT = frozenset({
     "torch.nn.functional.softmax", "torch.nn.functional.log_softmax", "torch.nn.Softmax", "torch.nn.LogSoftmax",
@@ -34,6 +34,10 @@ _TORCH_IMPLICIT = frozenset({
 _KERAS_LAYERS = frozenset({"keras.layers.Softmax"})
 # crossentropies that normalise the prediction over an axis (``axis=-1`` by default)
 _CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
+
+
+# PyTorch losses whose input is (batch, classes, ...): the class axis is dim 1.
+_TORCH_CLASS_LOSSES = frozenset({"nll", "cross_entropy"})
 
 
 def _is_torch(act) -> bool:
@@ -62,6 +66,15 @@ def judge(head: Head) -> Optional[tuple]:
         return None
     name = act.name or act.kind
     if act.rank is None:
+        loss = head.loss
+        if (_is_torch(act) and act.axis == 0 and act.axis_given and not act.moved and loss is not None
+                and loss.kind in _TORCH_CLASS_LOSSES and loss.framework is Framework.TORCH):
+            # nll_loss / cross_entropy read their input as (batch, classes, ...): dim 0 is the batch
+            return (
+                f"{name} normalises over dim 0, but {loss.name} ({{loss_at}}) reads its input as (batch, classes): "
+                f"dim 0 is the batch axis, so each example's probabilities depend on the rest of the batch and "
+                f"its classes do not sum to 1; use dim=1", 1,
+            )
         if act.spelling in _KERAS_LAYERS and act.axis == 0 and act.axis_given:
             # a Keras layer's input is batched whatever its rank: axis 0 is the batch
             return (

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head, Related
-from . import Rule
+from .base import Rule
 
 _WHERE = {
     "activity_regularizer": "the L1 activity regularizer {name} on this softmax output",
@@ -55,9 +55,9 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     """``Dense(..., activation="softmax", activity_regularizer=l1(1e-5))`` -> the same
     layer without the ``activity_regularizer=`` argument (safe: a constant penalty
     changes no gradient). Only a plain L1: ``"l1"``, ``l1(...)``, ``L1(...)``."""
+    from . import edits  # libcst only when a fix is asked for
     import libcst as cst
 
-    from .. import fixes
 
     penalty = next((p for p in finding.head.penalties if p.kind == "l1"), None)
     arg = penalty.node if penalty is not None else None
@@ -71,12 +71,12 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     args = list(call.args)
     index = next(i for i, a in enumerate(args) if a is arg)
     if len(args) == 1:
-        new = call.with_changes(args=()) if fixes.keeps_comments(call, call.with_changes(args=())) else None
+        new = call.with_changes(args=()) if edits.keeps_comments(call, call.with_changes(args=())) else None
     elif index == len(args) - 1:
-        new = fixes.without_last_arg(call)
+        new = edits.without_last_arg(call)
     else:
         new = call.with_changes(args=[*args[:index], *args[index + 1:]])
-        if not fixes.keeps_comments(call, new):
+        if not edits.keeps_comments(call, new):
             new = None
     if new is None:
         return None

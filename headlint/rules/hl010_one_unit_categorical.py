@@ -18,13 +18,12 @@ class, is a change of model that needs a person.
 from __future__ import annotations
 
 from ..records import Finding, Framework, Head
-from . import Rule, related_loss
-from .hl004_one_unit_softmax import check as one_unit_softmax
-from .outputs import one_unit_classes, where
+from .base import Rule, related_loss
+from .outputs import one_unit_classes, one_unit_softmax, where
 
 
 def check(head: Head):
-    if not one_unit_classes(head) or any(one_unit_softmax(head)):
+    if not one_unit_classes(head) or one_unit_softmax(head):
         return
     loss, layer = head.loss, head.output_layer
     fix = (

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Framework, Head
-from . import Rule, related_loss
+from .base import Rule, related_loss
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
 _CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})

@@ -10,6 +10,7 @@ predicates are then false, so the rules using them stay silent.
 
 from __future__ import annotations
 
+from .. import vocabulary as V
 from ..records import Framework, Head
 
 # Losses that normalise the prediction over a class axis themselves: a softmax
@@ -83,3 +84,31 @@ def where(head: Head):
     if layer is not None and layer.node is not None:
         return layer.node
     return act.node if act is not None else None
+
+
+def _over_the_unit_axis(head: Head) -> bool:
+    act = head.activation
+    if act.axis == -1 or (head.framework is Framework.KERAS and not act.axis_given):
+        return True  # layers add their units on the last axis
+    if head.framework is Framework.KERAS:
+        return False  # Softmax(axis=1) over (batch, time, 1) normalises over time
+    # dim=1 or PyTorch's implicit dim is the unit axis of a (batch, units) output;
+    # a model returning several tensors may return (batch, time, 1) attention
+    # weights normalised over time, so only a single output is judged.
+    if act.axis is None and not act.axis_given:
+        # torch's implicit dim is 0 for a 3-D output (HL008's case); a convolution's
+        # output is 3-D or 4-D, so there only a known rank tells
+        if act.rank in V.TORCH_IMPLICIT_DIM_0:
+            return False
+        if act.rank is None and head.output_layer is not None and head.output_layer.kind == "conv":
+            return False
+    return act.axis in (1, None) and head.single_output and not (act.axis is None and act.axis_given)
+
+
+def one_unit_softmax(head: Head) -> bool:
+    """A softmax over the single unit of its layer (HL004's case; other rules leave
+    such a head to it): the output is the constant 1.0."""
+    act, layer = head.activation, head.output_layer
+    if act is None or layer is None or act.kind != "softmax" or layer.units != 1:
+        return False
+    return _over_the_unit_axis(head)

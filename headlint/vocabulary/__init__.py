@@ -1,0 +1,95 @@
+"""The canonical vocabulary: every framework spelling headlint understands, as data.
+
+One table module per framework or library, each saying which version its rows were
+read from (``READ_FROM``): torch.py, keras.py, tensorflow.py (TensorFlow's own API,
+TF 1 graph code included), tflearn.py, data.py (numpy, scikit-learn, pandas). This
+module joins them into the tables the interpreter reads. Keys are canonical
+qualified names (see ``names.canonical``). Adding a spelling is adding a row,
+never code in a rule.
+"""
+
+from __future__ import annotations
+
+from . import data as _data
+from . import keras as _keras
+from . import tensorflow as _tf
+from . import tflearn as _tflearn
+from . import torch as _torch
+from .rows import (  # noqa: F401 - re-exported: the row shapes
+    ACTIVATION_KINDS,
+    KERAS,
+    NON_NEGATIVE,
+    TORCH,
+    ActivationFn,
+    ActivationModule,
+    LayerSpec,
+    LossSpec,
+)
+
+TABLES = (_torch, _keras, _tf, _tflearn, _data)
+READ_FROM = {module.__name__.rsplit(".", 1)[-1]: module.READ_FROM for module in TABLES}
+
+# --- activations, layers, models ---------------------------------------------------
+ACTIVATION_FUNCTIONS: dict = {**_torch.ACTIVATION_FUNCTIONS, **_tf.ACTIVATION_FUNCTIONS, **_keras.ACTIVATION_FUNCTIONS}
+ACTIVATION_METHODS = _torch.ACTIVATION_METHODS
+ACTIVATION_MODULES = {**_torch.ACTIVATION_MODULES, **_keras.ACTIVATION_MODULES}
+LAYERS = {**_torch.LAYERS, **_keras.LAYERS, **_tf.LAYERS, **_tflearn.LAYERS}
+PASS_THROUGH = _torch.PASS_THROUGH | _keras.PASS_THROUGH
+SEQUENTIALS = {**_torch.SEQUENTIALS, **_keras.SEQUENTIALS}
+FUNCTIONAL_MODELS = _keras.FUNCTIONAL_MODELS
+INPUTS = _keras.INPUTS
+MODULE_BASES = {**_torch.MODULE_BASES, **_keras.MODULE_BASES, **_tf.MODULE_BASES}
+LOSS_BASES = _keras.LOSS_BASES
+COMPILED_LOSS_USES = _keras.COMPILED_LOSS_USES
+MODEL_WRAPPERS = _torch.MODEL_WRAPPERS
+PASS_ARGUMENT_METHODS = _torch.PASS_ARGUMENT_METHODS
+VARIABLES = _tf.VARIABLES
+MATMULS = _tf.MATMULS
+BIAS_ADDS = _tf.BIAS_ADDS
+SHAPE_FUNCTIONS = {**_torch.SHAPE_FUNCTIONS, **_keras.SHAPE_FUNCTIONS, **_tf.SHAPE_FUNCTIONS}
+
+# --- losses ----------------------------------------------------------------------
+LOSS_CLASSES = {**_torch.LOSS_CLASSES, **_keras.LOSS_CLASSES}
+LOSS_FUNCTIONS = {**_torch.LOSS_FUNCTIONS, **_keras.LOSS_FUNCTIONS, **_tf.LOSS_FUNCTIONS}
+LOSS_STRINGS = _keras.LOSS_STRINGS
+LOSS_STEPS = _tflearn.LOSS_STEPS
+TF1_ONLY_LOSSES = _tf.V1_ONLY_LOSSES
+
+# --- data: where targets come from ------------------------------------------------
+DATA_SOURCES = {**_torch.DATA_SOURCES, **_data.DATA_SOURCES, **_tf.DATA_SOURCES, **_keras.DATA_SOURCES}
+ONE_HOT = {**_torch.ONE_HOT, **_keras.ONE_HOT, **_tf.ONE_HOT, **_data.ONE_HOT}
+RNG_METHODS = _data.RNG_METHODS
+RNG_FACTORIES = _data.RNG_FACTORIES
+ELEMENTWISE = _data.ELEMENTWISE
+ELEMENTWISE_MODULES = _data.ELEMENTWISE_MODULES
+TENSOR_METHODS = _data.TENSOR_METHODS
+SHAPE_METHODS = _data.SHAPE_METHODS
+SCALERS = _data.SCALERS
+SCALER_FUNCTIONS = _data.SCALER_FUNCTIONS
+PASS_THROUGH_DATA = _data.PASS_THROUGH_DATA
+DATASETS = _torch.DATASETS | _tf.DATASETS
+LOADERS = _torch.LOADERS
+CLASSIFIER_METRICS = _keras.CLASSIFIER_METRICS
+CLASSIFIER_METHODS = _keras.CLASSIFIER_METHODS
+NO_GRAD = _torch.NO_GRAD
+INFERENCE_METHODS = _data.INFERENCE_METHODS
+
+# --- shapes and ranks --------------------------------------------------------------
+RESHAPE_METHODS = _data.RESHAPE_METHODS
+RESHAPE_LAYERS = _torch.RESHAPE_LAYERS | _keras.RESHAPE_LAYERS
+RANK_LAYERS = {**_torch.RANK_LAYERS, **_keras.RANK_LAYERS}
+RANKED_LAYERS = _keras.RANKED_LAYERS
+RANK_WRAPPERS = _keras.RANK_WRAPPERS
+LAYER_WRAPPERS = _keras.LAYER_WRAPPERS
+INPUT_RANK_ARGS = _keras.INPUT_RANK_ARGS
+RANK_METHODS = _data.RANK_METHODS
+RANK_FUNCTIONS = _torch.RANK_FUNCTIONS
+TORCH_IMPLICIT_DIM_0 = _torch.TORCH_IMPLICIT_DIM_0
+
+# --- regularisers and penalties (HL009) ----------------------------------------------
+L1_REGULARIZERS = _keras.L1_REGULARIZERS
+L1_REGULARIZER_STRINGS = _keras.L1_REGULARIZER_STRINGS
+L1_ABS = _data.L1_ABS
+L1_REDUCE = _data.L1_REDUCE
+L1_MODULES = _data.L1_MODULES
+L1_NORMS = {**_torch.L1_NORMS, **_tf.L1_NORMS}

@@ -1,0 +1,174 @@
+"""Where targets come from and what operations do to them: numpy, scikit-learn,
+scipy and pandas, and the operations every array library shares (targets.py
+holds the rules the names refer to)."""
+
+from __future__ import annotations
+
+READ_FROM = "numpy 2.x, scikit-learn 1.7, scipy 1.16, pandas 2.3 (public API names)"
+
+# Calls that create arrays with a known kind and sign: "signed", "nonneg", or
+# "range" (literal low/high arguments decide, frameworks/data.py).
+DATA_SOURCES = {
+    "numpy.random.randn": ("continuous", "signed"),
+    "numpy.random.standard_normal": ("continuous", "signed"),
+    "numpy.random.normal": ("continuous", "signed"),
+    "numpy.random.rand": ("continuous", "nonneg"),
+    "numpy.random.random": ("continuous", "nonneg"),
+    "numpy.random.uniform": ("continuous", "range"),
+    "numpy.random.randint": ("label", "range"),
+    "numpy.random.choice": ("unknown", "unknown"),
+    "numpy.random.binomial": ("label", "nonneg"),
+    "numpy.random.poisson": ("continuous", "nonneg"),
+    "numpy.random.exponential": ("continuous", "nonneg"),
+    "numpy.linspace": ("continuous", "range"),
+    "numpy.arange": ("unknown", "range"),
+    "numpy.ones": ("unknown", "nonneg"),
+    "numpy.zeros": ("unknown", "nonneg"),
+    # np.eye(n)[labels]: rows of the identity matrix are one-hot targets
+    "numpy.eye": ("label", "nonneg"),
+    "numpy.identity": ("label", "nonneg"),
+}
+ONE_HOT = {"numpy.eye": ("N", 0), "numpy.identity": ("n", 0)}
+
+# Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)`` draw like
+# the numpy.random functions of the same name.
+RNG_METHODS = {
+    **{
+        name: DATA_SOURCES[f"numpy.random.{name}"]
+        for name in ("normal", "standard_normal", "randn", "uniform", "random", "rand",
+                     "randint", "exponential", "poisson", "binomial")
+    },
+    "integers": ("label", "range"),
+}
+RNG_FACTORIES = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
+
+# What elementwise operations do to a value's facts (rules in targets.py), written
+# the same as a function (``np.abs(y)``) or as a method (``y.abs()``).
+_FACT_RULES = {
+    "abs": "nonneg",
+    "exp": "nonneg",
+    "square": "nonneg",
+    "sqrt": "nonneg",
+    "log": "unknown_sign",  # negative below 1, positive above: the argument decides
+    "log1p": "keep",
+    "diff": "signed",
+    "pct_change": "signed",
+    "clip": "clip",
+    "clamp": "clip",
+    "cumsum": "keep",
+    "round": "keep",
+    "argmax": "label",
+    "mean": "keep",
+    "min": "minimum",
+    "std": "nonneg_stat",
+    "var": "nonneg_stat",
+    "squeeze": "keep",
+    "reshape": "keep",
+    "unsqueeze": "keep",
+    "expand_dims": "keep",
+}
+
+# Functions of numpy / torch / tensorflow / pandas.
+ELEMENTWISE = {
+    **_FACT_RULES,
+    "absolute": "nonneg",
+    "expm1": "signed",
+    "log2": "signed",
+    "log10": "signed",
+    "sin": "signed",
+    "cos": "signed",
+    "tanh": "signed",
+    "sign": "signed",
+    "sigmoid": "nonneg",
+    "relu": "nonneg",
+    "floor": "keep",
+    "ceil": "keep",
+    "float32": "keep",
+    "float64": "keep",
+    "asarray": "keep",
+    "array": "keep",
+    "tensor": "keep",
+    "as_tensor": "keep",
+    "from_numpy": "keep",
+    "FloatTensor": "keep",
+    "LongTensor": "label",
+    "convert_to_tensor": "keep",
+    "constant": "keep",
+    "stack": "keep",
+    "concatenate": "keep",
+    "cat": "keep",
+    "vstack": "keep",
+    "hstack": "keep",
+    "amin": "minimum",
+    "clip_by_value": "clip",
+    "concat": "keep",
+}
+ELEMENTWISE_MODULES = ("numpy", "torch", "tensorflow", "tensorflow.math", "keras.ops", "pandas")
+
+# Methods on a tensor or array.
+TENSOR_METHODS = {
+    **_FACT_RULES,
+    **{name: "keep" for name in (
+        "float", "double", "half", "to", "cuda", "cpu", "numpy", "detach", "clone", "copy",
+        "contiguous", "view", "view_as", "reshape_as", "flatten", "ravel", "to_numpy",
+        "type_as", "permute", "transpose", "values", "sum", "max",
+    )},
+    **{name: "cast" for name in ("long", "int", "bool", "byte")},
+    "astype": "astype",
+    "type": "astype",
+    "clamp_min": "clip_min",
+}
+# Methods that keep the last activation of a model output visible (shape only).
+SHAPE_METHODS = frozenset(
+    {
+        "view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze",
+        "contiguous", "float", "double", "to", "cuda", "cpu", "permute", "transpose",
+        "type_as",
+    }
+)
+# After these the last axis of an output may no longer hold the layer's units
+# (``scores.view(-1, n_choices)``): the activation and the layer are still known,
+# the unit count is not.
+RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose"})
+# Tensor methods that set or keep the rank: "sizes" (one size per axis:
+# ``x.view(x.size(0), -1)``), "flatten" (axes from start_dim on become one:
+# ``x.flatten(1)``), "keep" (the same axes). Anything else forgets the rank.
+RANK_METHODS = {
+    "view": "sizes", "reshape": "sizes", "flatten": "flatten",
+    **{name: "keep" for name in ("float", "double", "half", "to", "cuda", "cpu", "contiguous", "type_as")},
+}
+
+SCALERS = {
+    "sklearn.preprocessing.StandardScaler": ("continuous", "signed"),
+    "sklearn.preprocessing.RobustScaler": ("continuous", "signed"),
+    "sklearn.preprocessing.MinMaxScaler": ("continuous", "range"),
+    "sklearn.preprocessing.MaxAbsScaler": ("continuous", "keep"),
+    "sklearn.preprocessing.LabelEncoder": ("label", "nonneg"),
+    "sklearn.preprocessing.OneHotEncoder": ("label", "nonneg"),
+    "sklearn.preprocessing.LabelBinarizer": ("label", "nonneg"),
+    "sklearn.preprocessing.OrdinalEncoder": ("label", "nonneg"),
+}
+SCALER_FUNCTIONS = {
+    "sklearn.preprocessing.scale": ("continuous", "signed"),
+    "scipy.stats.zscore": ("continuous", "signed"),
+    "sklearn.preprocessing.minmax_scale": ("continuous", "nonneg"),
+    "sklearn.preprocessing.label_binarize": ("label", "nonneg"),
+}
+# Functions that return their array arguments reordered or resampled, facts kept:
+# one argument comes back as itself, several as a tuple in the same order.
+PASS_THROUGH_DATA = frozenset({"sklearn.utils.shuffle", "sklearn.utils.resample"})
+
+# The L1 norm of a tensor written out, step by step: |x| elementwise, then a sum or
+# mean over every element (or over the softmax's own axis first). Function names
+# apply in the modules below; methods by name.
+L1_ABS = frozenset({"abs", "absolute"})
+L1_REDUCE = frozenset({"sum", "mean", "reduce_sum", "reduce_mean"})
+L1_MODULES = ("torch", "numpy", "tensorflow", "tensorflow.math", "keras.ops")
+
+# Methods that are inference or evaluation paths, not training.
+INFERENCE_METHODS = frozenset(
+    {
+        "predict", "predict_proba", "predict_step", "inference", "infer",
+        "validation_step", "test_step", "evaluate", "score", "sample", "generate",
+    }
+)

@@ -1,0 +1,79 @@
+"""Branches keep their alternatives: a mistake one reachable combination contains is
+reported, and combinations that no run can make are never formed."""
+
+import libcst as cst
+
+from conftest import codes
+from headlint import branches
+
+TORCH = (
+    "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+    "class Soft(nn.Module):\n"
+    "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n"
+    "    def forward(self, x):\n        return F.softmax(self.fc(x), dim=1)\n"
+    "class Raw(nn.Module):\n"
+    "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n"
+    "    def forward(self, x):\n        return self.fc(x)\n"
+)
+
+
+def atoms(source: str):
+    return branches.atoms(cst.parse_expression(source))
+
+
+def guard(source: str, truth: bool = True) -> frozenset:
+    return frozenset({branches.condition(cst.parse_expression(source), truth)})
+
+
+def test_conditions_are_compared_by_their_text_and_literals_exclude_each_other():
+    yes, no = atoms("args.big")
+    assert atoms("not args.big") == (no, yes)
+    assert not branches.compatible(guard("args.big"), guard("args.big", False))
+    assert branches.compatible(guard("args.big"), guard("args.big"))  # two ifs on one flag agree
+    assert not branches.compatible(guard("args.big"), guard("not args.big"))
+    assert not branches.compatible(guard('task == "cls"'), guard('task == "reg"'))
+    assert branches.compatible(guard('task == "cls"', False), guard('task == "reg"'))
+    assert not branches.compatible(guard('task != "cls"'), guard('task == "cls"'))
+    assert branches.compatible(guard("a"), guard("b", False))
+
+
+def test_an_if_expression_model_is_judged_in_each_arm():
+    assert codes(TORCH + "net = Soft() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == ["HL001"]
+    assert codes(TORCH + "net = Raw() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == []
+
+
+def test_one_condition_choosing_model_and_loss_is_not_mixed():
+    body = (
+        "if mode == 'p':\n    model, crit = Soft(), nn.NLLLoss()\n"
+        "else:\n    model, crit = Raw(), nn.CrossEntropyLoss()\n"
+        "out = model(x)\n"
+        "if mode == 'p':\n    out = torch.log(out)\n"
+        "loss = crit(out, y)\n"
+    )
+    assert codes(TORCH + body) == []
+    crossed = body.replace("nn.NLLLoss()", "nn.CrossEntropyLoss()").replace("if mode == 'p':\n    out", "if False:\n    out")
+    assert codes(TORCH + crossed) == ["HL001"]
+
+
+def test_a_branch_replacing_the_model_keeps_the_other():
+    body = "model = Soft()\nif resume:\n    model = torch.load(path)\nloss = nn.CrossEntropyLoss()(model(x), y)\n"
+    assert codes(TORCH + body) == ["HL001"]
+
+
+def test_a_none_alternative_keeps_what_is_known_of_the_targets():
+    body = (
+        "model = nn.Sequential(nn.Linear(8, 1), nn.ReLU())\n"
+        "y = torch.randn(100, 1) if train else None\n"
+        "loss = nn.MSELoss()(model(x), y)\n"
+    )
+    assert codes(TORCH + body) == ["HL003"]
+
+
+def test_literals_chosen_by_a_condition_are_not_judged_apart():
+    body = "model = nn.Sequential(nn.Linear(8, 4), nn.Softmax(0 if x.dim() == 1 else 1))\n"
+    assert codes(TORCH + body) == []
+
+
+def test_too_many_alternatives_fall_back_to_one_joined_value():
+    values = [branches.Alt(tuple((guard(f"c{i}"), object()) for i in range(3)))] * 3
+    assert branches.combinations(values) is None
