@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 from typing import Optional
 
@@ -26,6 +27,10 @@ _EXCEPT = re.compile(r"^(\s*except\s+)([^,:#]+?)\s*,\s*([A-Za-z_]\w*)\s*:", re.M
 
 
 def looks_like_python2(problem: str) -> bool:
+    # Python 3.9's parser says only "invalid syntax" for ``print x.y()`` and
+    # ``except E, e:`` (3.10 names them); the caller keeps the rewrite only if it parses.
+    if sys.version_info < (3, 10) and problem.endswith(": invalid syntax"):
+        return True
     return any(message in problem for message in PYTHON2_ERRORS)
 
 
