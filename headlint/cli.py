@@ -74,6 +74,13 @@ def main():
     default=None,
     help="Where --confirm runs its probes; auto (the default) uses a GPU when the framework sees one.",
 )
+@click.option(
+    "--keras-backends",
+    default=None,
+    metavar="all|NAMES",
+    help="Measure Keras findings on these Keras 3 backends (all installed ones, or e.g. tensorflow,torch), "
+    "one process each, one verdict per backend; default: the backend Keras is configured with.",
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes and rewrite the files; report what remains.")
 @click.option(
     "--unsafe-fixes",
@@ -111,8 +118,8 @@ def main():
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
 def check(
-    paths, select, ignore, output_format, quiet, statistics, confirm, device, fix, unsafe_fixes, diff, jobs, no_cache,
-    verbose, cache_dir, config_path,
+    paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, unsafe_fixes, diff,
+    jobs, no_cache, verbose, cache_dir, config_path,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
@@ -132,6 +139,14 @@ def check(
         selected -= _expand(_codes(ignore) if ignore else settings.ignore, RULES) or set()
         for codes in settings.per_file_ignores.values():
             _expand(codes, RULES)
+        backends = settings.keras_backends
+        if keras_backends is not None:
+            from .confirm.backends import parse  # names only: no framework is imported
+
+            try:
+                backends = parse(keras_backends)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint="'--keras-backends'") from None
     except (configuration.ConfigError, click.BadParameter) as error:
         click.echo(f"headlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
@@ -157,6 +172,10 @@ def check(
         from . import fixes  # imports libcst: only when fixing
     results, fixed, diffs = [], [], []
     confirm_on = None if diff or not confirm else device
+    if confirm_on is not None and backends is not None:
+        from .records import Probing
+
+        confirm_on = Probing(device, backends)
     tasks = [Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode) for path in files]
     cache = None
     if not no_cache and tasks:

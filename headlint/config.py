@@ -10,6 +10,7 @@ overrides it.
     per-file-ignores = { "tests/*" = ["HL003"] }
     confirm = false
     device = "auto"                      # auto | cpu | cuda
+    keras-backends = "all"               # or ["tensorflow", "torch"]; default: the configured one
     cache-dir = ".headlint_cache"        # relative to this file
 """
 
@@ -32,7 +33,7 @@ class ConfigError(Exception):
 
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "confirm", "device", "cache-dir"}
+_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "confirm", "device", "cache-dir", "keras-backends"}
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -48,6 +49,7 @@ class Config:
     confirm: bool = False
     device: str = "auto"
     cache_dir: Optional[str] = None
+    keras_backends: Optional[tuple] = None  # None: the backend Keras is configured with
 
     @property
     def root(self) -> Path:
@@ -144,4 +146,14 @@ def load(path: Optional[Path]) -> Config:
         if table["device"] not in DEVICES:
             raise ConfigError(f"{where}: 'device' must be one of {', '.join(DEVICES)}, not {table['device']!r}")
         config.device = table["device"]
+    if "keras-backends" in table:
+        from .confirm.backends import parse  # no framework: names only
+
+        value = table["keras-backends"]
+        if not isinstance(value, (str, list)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: 'keras-backends' must be \"all\" or a list of backend names")
+        try:
+            config.keras_backends = parse(value)
+        except ValueError as error:
+            raise ConfigError(f"{where}: 'keras-backends': {error}") from None
     return config

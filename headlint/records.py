@@ -269,9 +269,11 @@ class Evidence:
     backend: str = ""  # Keras backend measured (tensorflow, torch, jax)
     measurements: tuple = ()  # ((name, number), ...) in a stable order
     defaults: tuple = ()  # arguments that were not literal and got a default
+    # --keras-backends: every backend's own Evidence (this one is the deciding one)
+    backends: tuple = ()
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "status": self.status,
             "summary": self.summary,
             "framework": self.framework,
@@ -281,3 +283,16 @@ class Evidence:
             "measurements": dict(self.measurements),
             "defaults": list(self.defaults),
         }
+        if self.backends:
+            out["backends"] = [evidence.to_dict() for evidence in self.backends]
+        return out
+
+
+@dataclass(frozen=True)
+class Probing:
+    """What ``--confirm`` was asked for: the device, and the Keras 3 backends to
+    measure Keras findings on (None: the one Keras is configured with; ("all",):
+    every installed one). The engine passes it to the probes as it is."""
+
+    device: str = "auto"
+    keras_backends: Optional[tuple] = None

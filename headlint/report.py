@@ -70,8 +70,8 @@ def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool,
             out.append(f"    {finding.span.line:>4} | {finding.source_line.rstrip()}")
         for label, span in finding.related:
             out.append(f"         = {label}: {location(span)}")
-        if finding.evidence:
-            out.append(f"         = {evidence_line(finding.evidence)}")
+        for line in evidence_lines(finding.evidence):
+            out.append(f"         = {line}")
         if finding.fix:
             out.append(f"         = fix{'' if finding.fix['safe'] else ' (unsafe)'}: {finding.fix['description']}")
     if statistics and results:
@@ -100,6 +100,13 @@ def evidence_line(evidence: dict) -> str:
     if evidence.get("backend"):
         where += f" on {evidence['backend']}"
     return f"{evidence['status']} ({where}, {evidence['device']}): {evidence['summary']}"
+
+
+def evidence_lines(evidence) -> list:
+    """One line per verdict: one, or one per Keras backend with --keras-backends."""
+    if not evidence:
+        return []
+    return [evidence_line(each) for each in evidence.get("backends") or [evidence]]
 
 
 def summary(results, errors, checked: int) -> str:
@@ -303,8 +310,8 @@ def _result(finding, rule_index: int, root: Optional[str]) -> dict:
         # GitHub links the related locations that the message embeds.
         links = ", ".join(f"[{_link_text(label)}]({i})" for i, (label, _) in enumerate(finding.related, 1))
         message += f"{'' if message.endswith('.') else '.'} Related: {links}."
-    if finding.evidence:
-        message += f"\n{evidence_line(finding.evidence)}"
+    for line in evidence_lines(finding.evidence):
+        message += f"\n{line}"
     result = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -424,8 +431,7 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
         if span.cell is not None:
             message[0] = f"cell {span.cell}, line {span.line}, col {span.col}: {finding.message}"
         message += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
-        if finding.evidence:
-            message.append(evidence_line(finding.evidence))
+        message += evidence_lines(finding.evidence)
         lines.append(_command(properties, "\n".join(message)))
     for path, stage, reason in [(e.path, e.stage, e.reason) for e in errors] + [
         (path, "read", "no such file or directory") for path in missing

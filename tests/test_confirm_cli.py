@@ -120,3 +120,56 @@ loss = nn.BCEWithLogitsLoss()(double(x), y) + nn.BCELoss()(raw(x), y) + nn.Cross
     assert sorted(evidence) == ["HL005", "HL007", "HL010"]
     assert all(e["status"] == "confirmed" for e in evidence.values()), evidence
     assert evidence["HL007"]["measurements"]["raises"] == 1.0
+
+
+def test_keras_backends_give_one_verdict_per_backend(tmp_path):
+    (tmp_path / "model.py").write_text(KERAS_BUGS)
+    args = ("check", "--confirm", "--device", "cpu", "--keras-backends", "tensorflow,torch")
+    result = headlint(*args, "--output-format", "json", "model.py", cwd=tmp_path, env={"KERAS_BACKEND": "tensorflow"})
+    assert result.returncode == 1, result.stderr
+    evidence = evidence_of(result)
+    verdicts = {code: {b["backend"]: b["status"] for b in e["backends"]} for code, e in evidence.items()}
+    # TensorFlow's fit() undoes Keras' softmax before a from_logits=True loss; torch does not
+    assert verdicts == {
+        "HL001": {"tensorflow": "refuted", "torch": "confirmed"},
+        "HL004": {"tensorflow": "confirmed", "torch": "confirmed"},
+    }
+    # harmful on one backend: the finding is confirmed, and the top level is that backend's
+    assert (evidence["HL001"]["status"], evidence["HL001"]["backend"]) == ("confirmed", "torch")
+    text = headlint(*args, "model.py", cwd=tmp_path).stdout
+    assert "= refuted (keras " in text and " on tensorflow, cpu): " in text
+    assert text.count(" on torch, cpu): ") == 2
+
+
+def test_keras_backends_from_the_configuration(tmp_path):
+    (tmp_path / "model.py").write_text(KERAS_BUGS)
+    (tmp_path / "pyproject.toml").write_text('[tool.headlint]\nconfirm = true\nkeras-backends = ["torch"]\n')
+    result = headlint("check", "--device", "cpu", "--output-format", "json", "model.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    for evidence in evidence_of(result).values():
+        assert [b["backend"] for b in evidence["backends"]] == ["torch"]
+        assert evidence["status"] == "confirmed"
+
+
+@pytest.mark.parametrize("value,message", [
+    ('"tensorflow,foo"', "unknown keras backend 'foo'"),
+    ('["all", "torch"]', "'all' stands alone"),
+    ("3", "'keras-backends' must be"),
+])
+def test_bad_keras_backends_are_named(tmp_path, value, message):
+    (tmp_path / "model.py").write_text(KERAS_BUGS)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.headlint]\nkeras-backends = {value}\n")
+    result = headlint("check", "model.py", cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    flag = headlint("check", "--keras-backends", "theano", "model.py", cwd=tmp_path / "..")
+    assert flag.returncode == 2 and "unknown keras backend 'theano'" in flag.stderr
+
+
+def test_all_means_every_installed_backend():
+    from importlib.util import find_spec
+
+    from headlint.confirm import backends
+
+    assert backends.parse("all") == ("all",) and backends.parse(" Torch , jax") == ("torch", "jax")
+    expected = tuple(b for b in ("tensorflow", "torch", "jax") if find_spec(b)) if find_spec("keras") else ()
+    assert backends.resolve(("all",)) == expected

@@ -111,7 +111,8 @@ def test_a_keras_notebook_with_magics_and_shell_lines(project):
     assert result.stdout.splitlines() == [
         "keras_nb.ipynb:cell 3:line 3:col 22: HL001 [*] softmax output is fed to "
         "SparseCategoricalCrossentropy(from_logits=True) (cell 5, line 1), which applies softmax itself: "
-        "the loss cannot approach 0 and gradients shrink; remove the softmax (activation=None) or set from_logits=False"
+        "the loss cannot approach 0 and gradients shrink; remove the softmax (activation=None) or set from_logits=False "
+        "(TensorFlow's fit() quietly undoes Keras' own softmax and only warns; Keras on torch or jax does not)"
     ]
 
 

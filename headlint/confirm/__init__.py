@@ -12,11 +12,13 @@ finding into a crash.
 
     confirm("HL004", head)            -> Evidence(status="confirmed", ...)
     confirm("HL001", head, "cuda")    -> "unconfirmed" on a machine without a GPU
+    confirm("HL001", head, Probing("cpu", ("all",)))
+                                      -> one verdict per installed Keras backend (backends.py)
 """
 
 from __future__ import annotations
 
-from ..records import Evidence, Framework, Head
+from ..records import Evidence, Framework, Head, Probing
 from .imports import FrameworkMissing
 from .verdicts import ProbeUnavailable, unconfirmed
 
@@ -45,8 +47,12 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
-def confirm(code: str, head: Head, device: str = "auto") -> Evidence:
-    """Run the probe for ``code`` on ``head``; ``device`` is auto, cpu or cuda."""
+def confirm(code: str, head: Head, device="auto") -> Evidence:
+    """Run the probe for ``code`` on ``head``; ``device`` is auto, cpu or cuda, or a
+    Probing (the device and, for Keras findings, the backends to measure on)."""
+    backends = None
+    if isinstance(device, Probing):
+        device, backends = device.device, device.keras_backends
     if device not in DEVICES:
         return unconfirmed(f"unknown device {device!r} (use auto, cpu or cuda)")
     framework = getattr(head, "framework", None)
@@ -57,6 +63,11 @@ def confirm(code: str, head: Head, device: str = "auto") -> Evidence:
         return unconfirmed(f"no probe for {code} yet")
     if head.activation is None:
         return unconfirmed("the head has no activation to rebuild")
+    if backends is not None and framework is Framework.KERAS:
+        # Keras picks its backend once per process: each one is measured in its own.
+        from .backends import confirm_on_backends
+
+        return confirm_on_backends(code, head, device, backends)
     try:
         return module.run(code, head, device)
     except FrameworkMissing as exc:

@@ -270,6 +270,17 @@ def gradients(kb: KerasBundle, compute: Callable, wrt: list, graph: bool = False
     elif kb.backend == "torch":
         value = compute(*targets)
         grads = kb.module.autograd.grad(value, targets, allow_unused=True, materialize_grads=True)
+    elif kb.backend == "jax":
+        # JAX differentiates functions of their arguments: a Keras variable is read
+        # through a StatelessScope that maps it to the argument being differentiated.
+        jax = kb.module
+
+        def pure(*values):
+            mapping = [(w, v) for w, v in zip(wrt, values) if isinstance(w, keras.Variable)]
+            with keras.StatelessScope(state_mapping=mapping):
+                return compute(*values)
+
+        grads = jax.grad(pure, argnums=tuple(range(len(targets))))(*targets)
     else:
         raise ProbeUnavailable(f"no gradient probe for the keras {kb.backend} backend yet")
     return [keras.ops.convert_to_numpy(g) for g in grads]

@@ -300,14 +300,14 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
     weights = model.trainable_variables
 
     x = _rng().standard_normal((SAMPLES, d)).astype("float32")
-    out = _np(kb, model(x))
-    ones = int((np.abs(out - 1.0) <= verdicts.ONE_TOLERANCE).all(axis=1).sum())
+    gap = np.abs(1 - _np(kb, model(x)))  # |1 - p|: within verdicts.ONE_TOLERANCE counts as 1.0, never == 1.0
+    ones = int((gap < verdicts.ONE_TOLERANCE).all(axis=1).sum())
     output_grad = max(float(np.abs(g).max()) for g in gradients(kb, lambda *_: ops.sum(model(x)), weights))
-    # the corrected twin: the same layer and inputs with a sigmoid
-    dense_layer = model.layers[0]
-    corrected_grad = max(
-        float(np.abs(g).max())
-        for g in gradients(kb, lambda *_: ops.sum(ops.sigmoid(dense_layer(x))), dense_layer.trainable_variables)
+    # The corrected head: the same weights and inputs with a sigmoid (the fix).
+    twin = sequential(kb, d, dense(kb, units), activation_layer(kb, "sigmoid"))
+    twin.set_weights(model.get_weights())
+    reference_grad = max(
+        float(np.abs(g).max()) for g in gradients(kb, lambda *_: ops.sum(twin(x)), twin.trainable_variables)
     )
 
     loss_grad, note = None, ""
@@ -323,14 +323,14 @@ def one_unit_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> v
             # for Sigmoid), eagerly it shows nothing; Keras' softmax shows its logit either way.
             grads = gradients(kb, lambda *_: crit.mean(kb, y, model(x)), weights, way.graph)
             loss_grad = max(float(np.abs(g).max()) for g in grads)
-            if loss_grad > 0:
+            if loss_grad > verdicts.CONSTANT_GRADIENT * reference_grad:
                 # Keras on tensorflow scores a crossentropy on the cached logit, so
                 # the weights move, but what the model outputs is still 1.0.
                 note = (
                     f"{way.describe()}: keras on {kb.backend} computes {crit.name} from the logit behind "
                     f"the softmax, so the weights still move (gradient {loss_grad:.2g}), but every prediction stays 1.0"
                 )
-    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, corrected_grad, loss_grad, note)
+    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, reference_grad, loss_grad, note, float(gap.max()))
 
 
 # --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
@@ -402,7 +402,8 @@ def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, 
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
     y, truth = _labels(rng, x, units, crit.target)
-    raw = sequential(kb, d, dense(kb, units))
+    kind = _kind(head, "identity")  # identity: the raw output of the finding; the corrected head has its activation
+    raw = sequential(kb, d, dense(kb, units), *([] if kind == "identity" else [activation_layer(kb, kind)]))
     reference = sequential(kb, d, dense(kb, units))
     reference.set_weights(raw.get_weights())
 
@@ -410,13 +411,15 @@ def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, 
     # (Nothing looks behind a raw Dense output: fit() and an eager loop alike.)
     out = raw(x)
     (g,) = gradients(kb, lambda o: crit.mean(kb, y, o), [out], graph=True)
-    silent = np.all(g.reshape(SAMPLES, -1) == 0, axis=1)  # examples: no gradient to any output
+    (g_ref,) = gradients(kb, lambda o: ref.mean(kb, y, o), [reference(x)], graph=True)  # the loss on logits
+    none = verdicts.no_gradient(g, g_ref)
+    silent = np.all(none.reshape(SAMPLES, -1), axis=1)  # examples: no gradient to any output
     wrong = ~_correct(_np(kb, out), truth, crit.target, threshold=0.5)
 
     fit(kb, raw, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
     fit(kb, reference, ref.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
     return verdicts.probability_loss_clipped(
-        SAMPLES, float((g == 0).mean()), float((silent & wrong).mean()),
+        SAMPLES, float(none.mean()), float((silent & wrong).mean()),
         float(_correct(_np(kb, raw(x)), truth, crit.target, 0.5).mean()),
         float(_correct(_np(kb, reference(x)), truth, crit.target, 0.0).mean()),
         CLASSIFIER_STEPS,
@@ -487,7 +490,12 @@ def one_unit_categorical(kb: KerasBundle, head: Head, choices: Choices, caught) 
             f"keras on {kb.backend} still sends the weights a gradient ({weight_grad:.2g}) that moves "
             "no loss: the fused softmax op's gradient assumes labels that sum to 1"
         )
-    return verdicts.one_unit_categorical(SAMPLES, float(np.abs(terms).max()), weight_grad, error, note)
+    # the corrected head: binary cross-entropy on the same logit, random 0/1 labels
+    binary = _rng().integers(0, 2, (SAMPLES, 1)).astype("float32")
+    reference = float(_np(kb, kb.keras.losses.BinaryCrossentropy(from_logits=True)(binary, model.layers[0](x))))
+    return verdicts.one_unit_categorical(
+        SAMPLES, float(np.abs(terms).max()), weight_grad, error, note, reference_loss=reference,
+    )
 
 
 def _terms(kb: KerasBundle, crit, y, out):
@@ -555,7 +563,7 @@ def wrong_axis(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdict
         training, extra = _train_on_the_axis(kb, head, choices, way, build, model, x, classes, rank)
     return verdicts.wrong_axis(
         rank, picked, float(class_sums.min()), float(class_sums.max()), float(moved),
-        float((np.abs(alone - 1.0) <= verdicts.ONE_TOLERANCE).mean()), False, training, extra,
+        float((np.abs(1 - alone) < verdicts.ONE_TOLERANCE).mean()), False, training, extra,
     )
 
 
@@ -618,13 +626,19 @@ def l1_on_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
         coefficient = DEFAULT_COEFFICIENT
     regularizer = keras.regularizers.L1(coefficient)
     # activity_regularizer on the softmax layer: Keras adds l1 * sum(|p|) / batch to the loss
-    model = sequential(kb, d, dense(kb, classes, activation="softmax", activity_regularizer=regularizer))
+    # the head's activation: softmax in the finding, none (L1 on the logits) in the corrected head
+    kind = ACTIVATION_NAMES.get(_kind(head, "softmax"), "softmax")
+    model = sequential(kb, d, dense(kb, classes, activation=kind, activity_regularizer=regularizer))
     on_logits = sequential(kb, d, dense(kb, classes, activity_regularizer=regularizer))
     on_logits.set_weights(model.get_weights())
 
     def penalty_of(net, batch):
-        net(batch)
-        return ops.sum(ops.stack(net.losses))
+        out = net(batch)
+        if net.losses:
+            return ops.sum(ops.stack(net.losses))
+        # keras on jax keeps a layer's losses only inside fit()'s stateless call:
+        # the same term as Layer.__call__ adds, the regularizer over the batch size
+        return regularizer(out) / batch.shape[0]
 
     rng = _rng()
     values = [float(_np(kb, penalty_of(model, rng.standard_normal((SAMPLES, d)).astype("float32")))) for _ in range(PENALTY_BATCHES)]
@@ -655,6 +669,8 @@ def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
 
     if rule.tanh_into_bce(head) is not None:
         return _tanh_into_bce(kb, head, choices)
+    if _kind(head, "") == "sigmoid" and head.loss is not None and head.loss.kind == "binary_crossentropy":
+        return _tanh_into_bce(kb, head, choices)  # the corrected head: measured the same way
     if rule.softmax_into_binary(head) is not None:
         return _wrong_loss(kb, head, choices, "softmax", "categorical_crossentropy")
     if rule.sigmoid_into_categorical(head) is not None:
@@ -666,7 +682,7 @@ def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Ou
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(kb, head, choices)
-    way = route(kb, head, choices, "tanh")
+    way = route(kb, head, choices, _kind(head, "tanh"))
     model = sequential(kb, d, dense(kb, units), activation_layer(kb, way.kind, raw=bool(way.raw)))
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")
@@ -675,11 +691,13 @@ def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Ou
     negative = float((_np(kb, out) < 0).mean())
     (grad,) = gradients(kb, lambda o: crit.mean(kb, y, o), [out], way.graph)
     per_example = _np(kb, kb.keras.losses.binary_crossentropy(y[:, :1], out[:, :1]))
-    stuck = (y == 1) & (grad == 0)
-    clipped = float(per_example[stuck[:, 0]].max()) if stuck[:, 0].any() else None
-
+    # the corrected head: the same loss on a sigmoid of the same pre-activations
     sigmoid = sequential(kb, d, dense(kb, units), activation_layer(kb, "sigmoid"))
     sigmoid.set_weights(model.get_weights())
+    (grad_ref,) = gradients(kb, lambda o: crit.mean(kb, y, o), [sigmoid(x)], way.graph)
+    stuck = (y == 1) & verdicts.no_gradient(grad, grad_ref)
+    clipped = float(per_example[stuck[:, 0]].max()) if stuck[:, 0].any() else None
+
     fit(kb, model, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
     fit(kb, sigmoid, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
     after = _np(kb, model(x))

@@ -18,6 +18,9 @@ from .torch_heads import activation, criterion, linear
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
 
 SEED = 0
+# Targets are made in torch's default dtype (``.to(torch.get_default_dtype())``, not
+# ``.float()``): the outputs are float64 when that is the default, and a loss refuses
+# float32 targets next to float64 outputs (tests/probe_matrix.py runs both).
 # HL001: full-batch Adam on separable data; 300 steps bring the logits' loss
 # near 0 and the softmax-on-softmax loss onto its floor, in ~0.1 s on one core.
 CLASSIFIER_STEPS = 300
@@ -117,7 +120,7 @@ def double_softmax(torch, head: Head, device: str, choices: Choices) -> verdicts
     # and any floor left with the softmax is the softmax's doing.
     x = torch.randn(SAMPLES, d, device=device)
     labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
-    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).float()
+    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())
 
     start = linear(torch, d, classes, device)
     # Gradients at the same initial point, with respect to the logits themselves.
@@ -216,7 +219,7 @@ def _loss_targets(torch, target: str, out):
     if target == "index":
         return torch.zeros(n, dtype=torch.long, device=out.device)  # the only class there is
     if target == "binary":
-        return torch.randint(0, 2, out.shape, device=out.device).float()
+        return torch.randint(0, 2, out.shape, device=out.device).to(torch.get_default_dtype())
     return torch.randn(out.shape, device=out.device)
 
 
@@ -230,12 +233,13 @@ def one_unit_softmax(torch, head: Head, device: str, choices: Choices) -> verdic
 
     x = torch.randn(SAMPLES, d, device=device)
     out = act(layer(x))
-    ones = int(((out - 1.0).abs() <= verdicts.ONE_TOLERANCE).all(dim=1).sum().item())
+    gap = (1 - out).abs()  # |1 - p|: within verdicts.ONE_TOLERANCE counts as 1.0, never == 1.0
+    ones = int((gap < verdicts.ONE_TOLERANCE).all(dim=1).sum().item())
     grads = torch.autograd.grad(out.sum(), params, retain_graph=True)
     output_grad = max(g.abs().max().item() for g in grads)
-    # the corrected twin: the same layer and inputs with a sigmoid
-    corrected = torch.autograd.grad(torch.sigmoid(layer(x)).sum(), params)
-    corrected_grad = max(g.abs().max().item() for g in corrected)
+    # The corrected head: the same layer and inputs with a sigmoid (the fix).
+    reference = torch.autograd.grad(torch.sigmoid(layer(x)).sum(), params)
+    reference_grad = max(g.abs().max().item() for g in reference)
 
     loss_grad = None
     if head.loss is not None:
@@ -246,7 +250,7 @@ def one_unit_softmax(torch, head: Head, device: str, choices: Choices) -> verdic
         if crit is not None:
             grads = torch.autograd.grad(crit.mean(out, _loss_targets(torch, crit.target, out)), params, allow_unused=True)
             loss_grad = max((g.abs().max().item() for g in grads if g is not None), default=0.0)
-    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, corrected_grad, loss_grad)
+    return verdicts.one_unit_softmax(SAMPLES, ones, output_grad, reference_grad, loss_grad, largest_gap=gap.max().item())
 
 
 # --- HL005: sigmoid output into a loss that applies sigmoid itself ----------------------
@@ -266,7 +270,7 @@ def double_sigmoid(torch, head: Head, device: str, choices: Choices) -> verdicts
 
     # 0/1 labels from a random linear map: separable, so the logits' loss can approach 0.
     x = torch.randn(SAMPLES, d, device=device)
-    y = (x @ torch.randn(d, units, device=device) > 0).float()
+    y = (x @ torch.randn(d, units, device=device) > 0).to(torch.get_default_dtype())
 
     start = linear(torch, d, units, device)
     z = start(x).detach().requires_grad_(True)
@@ -298,16 +302,18 @@ def nll_on_probabilities(torch, head: Head, device: str, choices: Choices) -> ve
     labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
     start = linear(torch, d, classes, device)
 
-    if _activation_kind(head, "softmax") != "softmax":  # raw scores
+    kind = _activation_kind(head, "softmax")
+    if kind != "softmax":  # raw scores (or the corrected head's log_softmax, which has a floor)
+        act = activation(torch, kind, 1)
         # one run, read after 100 and after 300 steps (the fit is deterministic)
         losses = []
         for steps in (100, CLASSIFIER_STEPS):
             trained = _clone(torch, start)
-            losses.append((steps, _fit(torch, trained, lambda t: t, crit, x, labels, steps, CLASSIFIER_LR)))
+            losses.append((steps, _fit(torch, trained, act, crit, x, labels, steps, CLASSIFIER_LR)))
         reference = _clone(torch, start)
         _fit(torch, reference, lambda t: t, criterion(torch, head, choices, kind="cross_entropy"), x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
         with torch.no_grad():
-            scores = trained(x)
+            scores = act(trained(x))
             return verdicts.nll_on_scores(losses, _accuracy(scores, labels), _accuracy(reference(x), labels), scores.abs().mean().item())
 
     dim = choices.softmax_axis(head, "torch")
@@ -346,9 +352,10 @@ def logits_into_probability_loss(torch, head: Head, device: str, choices: Choice
     units = choices.units(head, 1)
     crit = criterion(torch, head, choices)
     x = torch.randn(SAMPLES, d, device=device)
-    y = torch.randint(0, 2, (SAMPLES, units), device=device).float()
+    y = torch.randint(0, 2, (SAMPLES, units), device=device).to(torch.get_default_dtype())
+    act = activation(torch, _activation_kind(head, "identity"), 1)  # identity: the raw output of the finding
     with torch.no_grad():
-        out = linear(torch, d, units, device)(x)
+        out = act(linear(torch, d, units, device)(x))
     outside = ((out < 0) | (out > 1)).float().mean().item()
     # On the CPU even when measuring on a GPU: there the range check is a
     # device-side assert, which leaves the CUDA context unusable for the process.
@@ -381,18 +388,24 @@ def one_unit_categorical(torch, head: Head, device: str, choices: Choices) -> ve
     params = list(layer.parameters())
     x = torch.randn(SAMPLES, d, device=device)
     out = act(layer(x))
-    zeros = torch.zeros(SAMPLES, dtype=torch.long, device=device)  # the only class there is
-    per_example = _PER_EXAMPLE[crit.name](torch.nn.functional)
-    terms = per_example(out, zeros, reduction="none")
-    grads = torch.autograd.grad(crit.mean(out, zeros), params)
-    weight_grad = max(g.abs().max().item() for g in grads)
-    # a label of 1, on the CPU (a GPU would hit a device-side assert)
+    # the corrected head: binary cross-entropy on the same logit, random 0/1 labels
+    binary = torch.randint(0, 2, (SAMPLES, 1), device=device).to(torch.get_default_dtype())
+    reference = torch.nn.functional.binary_cross_entropy_with_logits(layer(x), binary).item()
     error = None
-    try:
-        crit.module(out.detach().cpu(), torch.ones(SAMPLES, dtype=torch.long))
-    except (IndexError, RuntimeError) as exc:
-        error = _first_line(exc)
-    return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error)
+    if crit.name in _PER_EXAMPLE:  # a loss over classes: the finding
+        labels = torch.zeros(SAMPLES, dtype=torch.long, device=device)  # the only class there is
+        terms = _PER_EXAMPLE[crit.name](torch.nn.functional)(out, labels, reduction="none")
+        # a label of 1, on the CPU (a GPU would hit a device-side assert)
+        try:
+            crit.module(out.detach().cpu(), torch.ones(SAMPLES, dtype=torch.long))
+        except (IndexError, RuntimeError) as exc:
+            error = _first_line(exc)
+    else:  # a binary loss on the one unit (the corrected head): binary labels
+        labels = binary
+        terms = type(crit.module)(reduction="none")(out, labels)
+    grads = torch.autograd.grad(crit.mean(out, labels), params)
+    weight_grad = max(g.abs().max().item() for g in grads)
+    return verdicts.one_unit_categorical(SAMPLES, terms.abs().max().item(), weight_grad, error, reference_loss=reference)
 
 
 # --- HL008: softmax over the wrong axis -----------------------------------------------
@@ -451,7 +464,7 @@ def wrong_axis(torch, head: Head, device: str, choices: Choices) -> verdicts.Out
         training, extra = _train_on_the_axis(torch, head, choices, layer, x, classes, softmax)
     return verdicts.wrong_axis(
         rank, picked, class_sums.min().item(), class_sums.max().item(), moved,
-        ((alone - 1.0).abs() <= verdicts.ONE_TOLERANCE).float().mean().item(), warned, training, extra,
+        ((1 - alone).abs() < verdicts.ONE_TOLERANCE).float().mean().item(), warned, training, extra,
     )
 
 
@@ -463,7 +476,7 @@ def _train_on_the_axis(torch, head: Head, choices: Choices, start, x, classes: i
     except ProbeUnavailable:
         return "", ()
     labels = (x @ torch.randn(x.shape[1], classes, device=x.device)).argmax(dim=1)
-    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).float()
+    y = labels if crit.target == "index" else torch.nn.functional.one_hot(labels, classes).to(torch.get_default_dtype())
     log = head.activation.kind == "log_softmax"
     right = (lambda t: torch.log_softmax(t, dim=1)) if log else (lambda t: torch.softmax(t, dim=1))
     results = []
@@ -504,8 +517,10 @@ def l1_on_softmax(torch, head: Head, device: str, choices: Choices) -> verdicts.
     layer = linear(torch, d, classes, device)
     params = list(layer.parameters())
 
-    def penalty(t):  # the L1 norm of the softmax output, over every element
-        return coefficient * torch.softmax(t, dim=1).abs().sum()
+    act = activation(torch, _activation_kind(head, "softmax"), 1)  # the corrected head: identity (L1 on logits)
+
+    def penalty(t):  # the L1 norm of the activation's output, over every element
+        return coefficient * act(t).abs().sum()
 
     values = [penalty(layer(torch.randn(SAMPLES, d, device=device))).item() for _ in range(PENALTY_BATCHES)]
     x = torch.randn(SAMPLES, d, device=device)
@@ -545,7 +560,9 @@ def _adam(torch, layer, loss_of, steps: int, lr: float = CLASSIFIER_LR) -> None:
 def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
     from ..rules.hl011_range_mismatch import tanh_into_bce
 
-    if tanh_into_bce(head) is None:
+    kind = _activation_kind(head, "tanh")
+    if tanh_into_bce(head) is None and not (kind == "sigmoid" and head.loss is not None and head.loss.kind == "bce"):
+        # (sigmoid into BCE is the corrected head, measured to be refuted)
         raise ProbeUnavailable("torch has no probe for this pair (only tanh into binary cross-entropy)")
     d = choices.in_features(head)
     units = choices.units(head, 1)
@@ -553,8 +570,8 @@ def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts
     layer = linear(torch, d, units, device)
     x = torch.randn(SAMPLES, d, device=device)
     with torch.no_grad():
-        out = torch.tanh(layer(x))
-    y = torch.randint(0, 2, out.shape, device=device).float()
+        out = activation(torch, kind, 1)(layer(x))
+    y = torch.randint(0, 2, out.shape, device=device).to(torch.get_default_dtype())
     negative = (out < 0).float().mean().item()
     error = ""
     if device != "cpu":

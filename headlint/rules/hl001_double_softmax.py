@@ -25,6 +25,9 @@ def check(head: Head):
         return  # one unit: the loss is 0 either way; HL004 says what is wrong
     if loss.from_logits:
         fix = "remove the softmax (activation=None) or set from_logits=False"
+        if loss.framework is Framework.KERAS:
+            # rules/HL001.md: keras/src/backend/tensorflow/nn.py, _get_logits
+            fix += " (TensorFlow's fit() quietly undoes Keras' own softmax and only warns; Keras on torch or jax does not)"
     elif loss.framework is Framework.KERAS:
         fix = "pass the logits, not the softmax output"
     else:

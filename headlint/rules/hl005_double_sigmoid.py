@@ -28,6 +28,9 @@ def check(head: Head):
         return
     if loss.from_logits:
         fix = "remove the sigmoid (activation=None) or set from_logits=False"
+        if loss.framework is Framework.KERAS:
+            # rules/HL005.md: keras/src/backend/tensorflow/nn.py, _get_logits
+            fix += " (TensorFlow's fit() quietly undoes Keras' own sigmoid and only warns; Keras on torch or jax does not)"
     elif loss.framework is Framework.KERAS:
         fix = "pass the logits, not the sigmoid output"
     else:
