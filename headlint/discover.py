@@ -52,3 +52,12 @@ def discover(paths) -> Discovery:
         else:
             found.missing.append(path)
     return found
+
+
+# A notebook's outputs (plots, tables) can make it large; its code is held to
+# source.MAX_BYTES once the cells are joined.
+NOTEBOOK_MAX_BYTES = 100_000_000
+
+
+def is_notebook(path) -> bool:
+    return str(path).lower().endswith(".ipynb")

@@ -32,13 +32,7 @@ from typing import Optional, Union
 
 from .records import FileError, Span
 
-# A notebook's outputs (plots, tables) can make it large; its code is held to
-# source.MAX_BYTES once the cells are joined.
-NOTEBOOK_MAX_BYTES = 100_000_000
-
-
-def is_notebook(path) -> bool:
-    return str(path).lower().endswith(".ipynb")
+from .discover import NOTEBOOK_MAX_BYTES, is_notebook  # noqa: F401 - is_notebook: part of this module's API
 
 # Cell magics whose body is Python that IPython runs (as ruff also treats them).
 PYTHON_CELL_MAGICS = frozenset({"capture", "debug", "prun", "pypy", "python", "python3", "time", "timeit"})

@@ -11,8 +11,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from . import notebook
-from .notebook import NOTEBOOK_MAX_BYTES, is_notebook
+from .discover import NOTEBOOK_MAX_BYTES, is_notebook
 from .records import FileError, Span
 
 MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
@@ -105,6 +104,8 @@ def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
     """A notebook's Source; None when it is not Python or its code cells import no
     framework (the pre-filter, on the joined code). A file that is not a notebook
     is a FileError whatever it mentions: it was named, or found, as one."""
+    from . import notebook  # json and its helpers: only for notebooks
+
     book = notebook.read(path, data)
     if isinstance(book, FileError):
         return book
