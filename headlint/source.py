@@ -89,7 +89,7 @@ class Source:
 # A training script may import only the project's own model module (``from
 # models import build; model = build(); model.fit(x, y)``): its training calls
 # let it past the filter too.
-_TRAINING_CALL = re.compile(rb"\.(?:fit|fit_generator|compile|backward)\(")
+_TRAINING_CALL = re.compile(rb"\.(?:fit|fit_generator|backward)\(|\.compile\(\s*(?:optimizer|loss)\b")
 
 
 def mentions_framework(data: bytes) -> bool:
