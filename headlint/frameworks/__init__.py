@@ -126,13 +126,14 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
-    if model.instance is not None and (len(site.args) > 1 or site.kwargs or _depends_on_input(model, site)):
+    depends = model.instance is not None and _depends_on_input(model, site)
+    if model.instance is not None and (len(site.args) > 1 or site.kwargs or depends):
         # ``model(x, labels=y)``: a forward that computes its own loss from the
         # arguments (Hugging Face style) is followed with them, for its loss events;
         # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
         # given, so it is evaluated on it
         out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
-        if _depends_on_input(model, site) and out is not UNKNOWN:
+        if depends and out is not UNKNOWN:
             return common.tag(out, model)
     return common.model_output(model, site.interp)
 
