@@ -33,7 +33,7 @@ from typing import Optional
 import libcst as cst
 
 from .records import Kind, Sign
-from .values import UNKNOWN, ActObj, Const, Instance, LayerObj, LossObj, ModelV, Seq, Tensor, Value, join
+from .values import UNKNOWN, ActObj, Const, Instance, LayerObj, Lazy, LossObj, ModelV, ModuleV, Seq, Tensor, Value, join
 
 MAX_OPTIONS = 4  # alternatives kept for one value; more are joined as before
 MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
@@ -159,8 +159,8 @@ def _telling(value: Value, depth: int = 0) -> bool:
         fact = value.fact
         return (value.act is not None or value.layer is not None or value.model is not None
                 or fact.kind is not Kind.UNKNOWN or fact.sign is Sign.SIGNED)
-    if isinstance(value, (ModelV, LossObj, LayerObj, ActObj)):
-        return True
+    if isinstance(value, (ModelV, LossObj, LayerObj, ActObj, ModuleV)):
+        return True  # a module of the project's own: ``import models.dcgan_64 as models``
     if isinstance(value, Instance):
         return value.model is not None
     if isinstance(value, Seq) and depth < 2:
@@ -209,10 +209,17 @@ def alternatives(pairs) -> Value:
 def branch(then_value: Optional[Value], else_value: Optional[Value], test) -> Value:
     """The value of a name after ``if test:`` bound it to ``then_value`` in the body
     and to ``else_value`` otherwise."""
+    then_value, else_value = _resolved(then_value), _resolved(else_value)
     if not (isinstance(then_value, Alt) or isinstance(else_value, Alt) or _telling(then_value) or _telling(else_value)):
         return join(then_value, else_value)  # the common case, kept cheap
     yes, no = guards(test)
     return alternatives(((yes, then_value), (no, else_value)))
+
+
+def _resolved(value: Optional[Value]) -> Optional[Value]:
+    """An import bound in a branch (``import models.dcgan_64 as models``), resolved:
+    which module each side imports is what tells them apart."""
+    return value.get() if isinstance(value, Lazy) else value
 
 
 def combinations(values: list, guard: frozenset = frozenset()) -> Optional[list]:

@@ -461,8 +461,16 @@ class Interpreter:
             pass
 
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
-        self.eval(stmt.test, scope, ctx)
+        test = self.eval(stmt.test, scope, ctx)
         mode = _training_test(stmt.test)  # True: branch trains; False: inference
+        if _literal(test) and mode is None:  # ``training=False`` is a default the framework overrides
+            # literals decide the test (``if n_classes > 1:`` with ``n_classes = 1``): the
+            # other branch never runs, so it neither trains nor joins
+            if test.value:
+                return self.exec_block(stmt.body.body, scope, ctx)
+            if isinstance(stmt.orelse, cst.If):
+                return self.exec_if(stmt.orelse, scope, ctx)
+            return self.exec_block(stmt.orelse.body.body, scope, ctx) if stmt.orelse is not None else []
         yes, no = branches.guards(stmt.test)
         body_ctx = ctx.copy(ctx.inference or mode is False, ctx.guard | yes if ctx.guard else yes)
         else_ctx = ctx.copy(ctx.inference or mode is True, ctx.guard | no if ctx.guard else no)
@@ -574,6 +582,12 @@ class Interpreter:
                 owner.attrs[target.attr.value] = value
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, UNKNOWN, scope, ctx)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            base = scope.lookup(target.value.value)
+            if isinstance(base, Tensor) and base.filled is not None:
+                from .frameworks import data
+
+                scope.vars[target.value.value] = data.written(base, value)  # ``target[:half] = 1``
 
     def unpack(self, value: Value, count: int) -> list:
         if isinstance(value, branches.Alt):
@@ -741,8 +755,10 @@ class Interpreter:
         return Function(node, scope, "<lambda>")
 
     def eval_IfExp(self, node: cst.IfExp, scope, ctx) -> Value:
-        self.eval(node.test, scope, ctx)
+        test = self.eval(node.test, scope, ctx)
         mode = _training_test(node.test)
+        if _literal(test) and mode is None:
+            return self.eval(node.body if test.value else node.orelse, scope, ctx)
         body = self.eval(node.body, scope, ctx)
         orelse = self.eval(node.orelse, scope, ctx)
         if mode is True:
@@ -755,6 +771,8 @@ class Interpreter:
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
         operand = self.eval(node.expression, scope, ctx)
+        if isinstance(node.operator, cst.Not) and _literal(operand):
+            return Const(not operand.value, node)
         if isinstance(node.operator, cst.Minus):
             if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
                 return Const(-operand.value, node)
@@ -822,6 +840,9 @@ class Interpreter:
     def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
+        decided = _compare_literals(operands, node.comparisons)
+        if decided is not None:
+            return Const(decided, node)  # ``n_classes > 1`` with ``n_classes = 1``
         if any(isinstance(value, branches.Alt) for value in operands):
             operands = [option for value in operands for _, option in branches.options(value)]
         if any(isinstance(v, Tensor) for v in operands):
@@ -835,8 +856,12 @@ class Interpreter:
         return UNKNOWN
 
     def eval_BooleanOperation(self, node, scope, ctx) -> Value:
-        self.eval(node.left, scope, ctx)
-        self.eval(node.right, scope, ctx)
+        left = self.eval(node.left, scope, ctx)
+        right = self.eval(node.right, scope, ctx)
+        if _literal(left) and _literal(right):
+            if isinstance(node.operator, cst.And):
+                return left if not left.value else right
+            return left if left.value else right
         return UNKNOWN
 
     def eval_Await(self, node, scope, ctx) -> Value:
@@ -1243,6 +1268,40 @@ def _literal_fact(items: list):
         return True
 
     return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
+
+
+_LITERAL_TYPES = (bool, int, float, str, type(None))
+
+
+def _literal(value: Value) -> bool:
+    """A value the source spells out (a number, string, bool or None), so a test on
+    it is decided without running anything."""
+    return isinstance(value, Const) and isinstance(value.value, _LITERAL_TYPES)
+
+
+_COMPARE = {
+    "Equal": lambda a, b: a == b, "NotEqual": lambda a, b: a != b,
+    "LessThan": lambda a, b: a < b, "LessThanEqual": lambda a, b: a <= b,
+    "GreaterThan": lambda a, b: a > b, "GreaterThanEqual": lambda a, b: a >= b,
+    "Is": lambda a, b: a is b if a is None or b is None else a == b,
+    "IsNot": lambda a, b: a is not b if a is None or b is None else a != b,
+}
+
+
+def _compare_literals(operands: list, comparisons) -> Optional[bool]:
+    """The truth of ``a < b == c`` when every operand is a literal, else None."""
+    if not all(_literal(value) for value in operands):
+        return None
+    for (a, b), comparison in zip(zip(operands, operands[1:]), comparisons):
+        compare = _COMPARE.get(type(comparison.operator).__name__)
+        if compare is None:
+            return None
+        try:
+            if not compare(a.value, b.value):
+                return False
+        except TypeError:  # ``1 < "a"``: Python would raise; decide nothing
+            return None
+    return True
 
 
 def _epsilon(value: Value) -> bool:

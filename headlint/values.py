@@ -71,6 +71,13 @@ class Tensor(Value):
     # None for a size that is not a literal: a matrix product with it is a linear layer.
     shape: Optional[tuple] = None
     weights: bool = False  # a trainable variable (``tf.Variable``), not data
+    # A buffer allocated for targets (``torch.zeros(n)``, ``torch.FloatTensor(n, 1)``): the
+    # literal values written into it so far (``t[:half] = 1``); None: not such a buffer.
+    filled: Optional[frozenset] = None
+    # A squared error written out, step by step (frameworks/squared.py), and the loss
+    # events computed by hand that this value carries until ``.backward()`` trains them.
+    squared: Optional[tuple] = None
+    pending: tuple = ()
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)

@@ -18,6 +18,7 @@ from ..records import Framework
 from ..values import (
     UNKNOWN,
     ActObj,
+    Const,
     Instance,
     LayerObj,
     LossObj,
@@ -28,7 +29,7 @@ from ..values import (
     Tensor,
     Value,
 )
-from . import common, data, penalties
+from . import common, data, penalties, squared
 from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter
@@ -63,6 +64,9 @@ def knows(qual: str) -> bool:
 def arith(op: str, left: Value, right: Value, node, interp) -> Optional[Value]:
     """An operator that means something to a framework: a penalty added to a loss,
     a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
+    written = squared.arith(op, left, right, node)
+    if written is not None:
+        return written
     penalised = penalties.arith(op, left, right, node, interp)
     if penalised is not None:
         return penalised
@@ -135,6 +139,12 @@ def call_model(model: ModelV, site) -> Value:
         out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
         if depends and out is not UNKNOWN:
             return common.tag(out, model)
+        summary = common.model_output(model, site.interp)
+        if _informative(out) and not _informative(summary):
+            # ``self.cd4(x, nn.Sequential(self.fc4, self.softmax))``: a wrapper module
+            # applies the layer it is given, so only this call says what comes out
+            return common.tag(out, model)
+        return summary
     return common.model_output(model, site.interp)
 
 
@@ -186,6 +196,8 @@ def call_method(receiver: Value, name: str, site) -> Value:
     tensor_like = isinstance(receiver, Tensor) or (receiver is UNKNOWN and name in ("softmax", "log_softmax"))
     if tensor_like and name in V.ACTIVATION_METHODS:
         return common.activation_fn(V.ACTIVATION_METHODS[name], site, receiver)
+    if name == "backward" and squared.trained(receiver, site):
+        return Const(None)
     handled = data.method(receiver, name, site)
     if handled is not None:
         return handled

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from .. import targets
 from .. import vocabulary as V
-from . import common, penalties
+from ..names import short
+from . import common, penalties, squared
 from ..values import (
     UNKNOWN,
     RNG,
@@ -88,6 +89,28 @@ def source(qual: str, site) -> Value:
     return drawn
 
 
+def buffer(qual: str, site) -> Value | None:
+    """``torch.zeros(n)``, ``torch.cuda.FloatTensor(n, 1)``: room for values the code
+    writes next; None for a typed constructor given data (``torch.FloatTensor(y)``)."""
+    if qual in V.SIZED_ONLY_BUFFERS and not (
+        len(site.args) >= 2 or (len(site.args) == 1 and isinstance(_number(site.args[0]), int))
+    ):
+        return None
+    start = V.BUFFERS[qual]
+    made = source(qual, site) if qual in V.DATA_SOURCES else Tensor()
+    return made.derived(filled=frozenset() if start is None else frozenset({start}))
+
+
+def written(buffer: Tensor, value: Value) -> Tensor:
+    """The buffer after ``buffer[...] = value``: literal 0s and 1s make labels
+    (``target[:half] = 1; target[half:] = 0``); anything else, nothing known."""
+    number = _number(value) if isinstance(value, Const) else None
+    if number is None:
+        return Tensor()
+    filled = buffer.filled | {number}
+    return Tensor(fact=targets.of_literals(sorted(filled)), filled=filled)
+
+
 def scaler(qual: str, site) -> Value:
     kind, sign = V.SCALERS[qual]
     because = qual.rsplit(".", 1)[-1]
@@ -161,6 +184,10 @@ def builtin(name: str, site) -> Value:
 
 def call(qual: str, site) -> Value | None:
     """Handle a data-related call, or None when ``qual`` is not one."""
+    if qual in V.BUFFERS:
+        made = buffer(qual, site)
+        if made is not None:
+            return made
     if qual in V.DATA_SOURCES:
         return source(qual, site)
     if qual in V.SCALERS:
@@ -182,6 +209,11 @@ def call(qual: str, site) -> Value | None:
         return partial(site)
     if qual.startswith("builtins."):
         return builtin(qual[len("builtins."):], site)
+    module, _, name = qual.rpartition(".")
+    if module in V.L1_MODULES:
+        written = squared.reduced(site.arg(None, 0), name, site, f"{short(qual)}({{}})")
+        if written is not None:
+            return written
     penalised = penalties.call(qual, site)
     if penalised is not None:
         return penalised
@@ -204,6 +236,9 @@ def knows(qual: str) -> bool:
 
 def method(receiver: Value, name: str, site) -> Value | None:
     """Methods of data objects: scalers, generators, datasets, tensors' facts."""
+    written = squared.reduced(receiver, name, site, f"{{}}.{name}()")
+    if written is not None:
+        return written
     penalised = penalties.method(receiver, name, site)
     if penalised is not None:
         return penalised

@@ -8,14 +8,26 @@ module itself or switch it between training and evaluation.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import libcst as cst
+
 from ..records import Framework
-from ..values import UNKNOWN, DictV, ModelV, Seq, Value
+from ..values import UNKNOWN, ActObj, DictV, ModelV, Seq, Value
 
 
 def sequential(site) -> ModelV:
     items = list(site.args)
     if len(items) == 1 and isinstance(items[0], DictV):  # nn.Sequential(OrderedDict([...]))
         items = list(items[0].items.values())
+    else:
+        for index, item in enumerate(items):
+            arg = site.arg_node(None, index)
+            spelled = arg.value if isinstance(arg, cst.Arg) else arg
+            if isinstance(item, ActObj) and isinstance(spelled, (cst.Name, cst.Attribute)):
+                # ``nn.Sequential(self.fc4, self.softmax)``: the activation is applied
+                # here, where it is named, like a function passed by reference
+                items[index] = replace(item, node=spelled)
     model = ModelV(Framework.TORCH, "nn.Sequential", site.node, items=items)
     site.interp.events.models.append(model)
     return model

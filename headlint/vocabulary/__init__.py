@@ -57,6 +57,8 @@ TF1_ONLY_LOSSES = _tf.V1_ONLY_LOSSES
 
 # --- data: where targets come from ------------------------------------------------
 DATA_SOURCES = {**_torch.DATA_SOURCES, **_data.DATA_SOURCES, **_tf.DATA_SOURCES, **_keras.DATA_SOURCES}
+BUFFERS = {**_torch.BUFFERS, **_data.BUFFERS}
+SIZED_ONLY_BUFFERS = _torch.SIZED_ONLY
 ONE_HOT = {**_torch.ONE_HOT, **_keras.ONE_HOT, **_tf.ONE_HOT, **_data.ONE_HOT}
 RNG_METHODS = _data.RNG_METHODS
 RNG_FACTORIES = _data.RNG_FACTORIES
@@ -91,5 +93,6 @@ L1_REGULARIZERS = _keras.L1_REGULARIZERS
 L1_REGULARIZER_STRINGS = _keras.L1_REGULARIZER_STRINGS
 L1_ABS = _data.L1_ABS
 L1_REDUCE = _data.L1_REDUCE
+WRITTEN_SQUARED_ERROR = _data.WRITTEN_SQUARED_ERROR
 L1_MODULES = _data.L1_MODULES
 L1_NORMS = {**_torch.L1_NORMS, **_tf.L1_NORMS}

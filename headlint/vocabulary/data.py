@@ -4,6 +4,9 @@ holds the rules the names refer to)."""
 
 from __future__ import annotations
 
+from ..records import Framework
+from .rows import LossSpec
+
 READ_FROM = "numpy 2.x, scikit-learn 1.7, scipy 1.16, pandas 2.3 (public API names)"
 
 # Calls that create arrays with a known kind and sign: "signed", "nonneg", or
@@ -29,6 +32,8 @@ DATA_SOURCES = {
     "numpy.identity": ("label", "nonneg"),
 }
 ONE_HOT = {"numpy.eye": ("N", 0), "numpy.identity": ("n", 0)}
+# Allocations whose elements the code then writes (vocabulary/torch.py says more).
+BUFFERS = {"numpy.zeros": 0, "numpy.ones": 1, "numpy.empty": None}
 
 # Generator methods: ``rng = np.random.default_rng(0); rng.normal(...)`` draw like
 # the numpy.random functions of the same name.
@@ -111,7 +116,7 @@ TENSOR_METHODS = {
     **{name: "keep" for name in (
         "float", "double", "half", "to", "cuda", "cpu", "numpy", "detach", "clone", "copy",
         "contiguous", "view", "view_as", "reshape_as", "flatten", "ravel", "to_numpy",
-        "type_as", "permute", "transpose", "values", "sum", "max",
+        "type_as", "permute", "transpose", "values", "sum", "max", "resize",
     )},
     **{name: "cast" for name in ("long", "int", "bool", "byte")},
     "astype": "astype",
@@ -123,18 +128,18 @@ SHAPE_METHODS = frozenset(
     {
         "view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze",
         "contiguous", "float", "double", "to", "cuda", "cpu", "permute", "transpose",
-        "type_as",
+        "type_as", "resize",  # Variable.resize: torch < 0.4's spelling of view
     }
 )
 # After these the last axis of an output may no longer hold the layer's units
 # (``scores.view(-1, n_choices)``): the activation and the layer are still known,
 # the unit count is not.
-RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose"})
+RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "resize"})
 # Tensor methods that set or keep the rank: "sizes" (one size per axis:
 # ``x.view(x.size(0), -1)``), "flatten" (axes from start_dim on become one:
 # ``x.flatten(1)``), "keep" (the same axes). Anything else forgets the rank.
 RANK_METHODS = {
-    "view": "sizes", "reshape": "sizes", "flatten": "flatten",
+    "view": "sizes", "reshape": "sizes", "resize": "sizes", "flatten": "flatten",
     **{name: "keep" for name in ("float", "double", "half", "to", "cuda", "cpu", "contiguous", "type_as")},
 }
 
@@ -172,3 +177,7 @@ INFERENCE_METHODS = frozenset(
         "validation_step", "test_step", "evaluate", "score", "sample", "generate",
     }
 )
+
+# A squared error written out (``torch.mean((d - 1) ** 2)``, frameworks/squared.py):
+# a regression loss on values, like MSELoss; the framework is the model's.
+WRITTEN_SQUARED_ERROR = LossSpec("mse", Framework.TORCH, None, "values", "a squared error written out")

@@ -73,6 +73,9 @@ MODEL_WRAPPERS = {
     "torch.jit.script": ("obj", 0),
     "torch.jit.trace": ("func", 0),
     "torch.nn.SyncBatchNorm.convert_sync_batchnorm": ("module", 0),
+    # torch < 0.4 wrapped every tensor, model outputs and targets alike, in a Variable
+    "torch.autograd.Variable": ("data", 0),
+    "torch.autograd.variable.Variable": ("data", 0),
 }
 # Methods of any object that return their arguments (``accelerator.prepare``,
 # ``fabric.setup``): one argument comes back as itself, several as a tuple.
@@ -115,6 +118,16 @@ DATA_SOURCES = {
     "torch.nn.functional.one_hot": ("label", "nonneg"),
 }
 ONE_HOT = {"torch.nn.functional.one_hot": ("num_classes", 1)}
+
+# Allocations whose elements the code then writes (``t = torch.zeros(n); t[:k] = 1``):
+# the value every element starts with, None when it is not set. A typed constructor
+# (``torch.FloatTensor``) allocates only when given sizes; given data it converts it.
+BUFFERS = {
+    "torch.zeros": 0, "torch.ones": 1, "torch.empty": None,
+    **{f"torch.{device}{dtype}Tensor": None
+       for device in ("", "cuda.") for dtype in ("Float", "Long", "Double", "Int", "Byte", "")},
+}
+SIZED_ONLY = frozenset(name for name in BUFFERS if name.endswith("Tensor"))
 
 DATASETS = frozenset({"torch.utils.data.TensorDataset"})
 LOADERS = frozenset({"torch.utils.data.DataLoader"})
