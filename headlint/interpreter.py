@@ -772,10 +772,10 @@ class Interpreter:
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
         operand = self.eval(node.expression, scope, ctx)
         if isinstance(node.operator, cst.Not) and _literal(operand):
-            return Const(not operand.value, node)
+            return Const(not operand.value, node, default=operand.default)
         if isinstance(node.operator, cst.Minus):
             if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
-                return Const(-operand.value, node)
+                return Const(-operand.value, node, default=operand.default)
             if isinstance(operand, Tensor):
                 return Tensor(fact=targets.negate(operand.fact, node))
         return UNKNOWN
@@ -811,7 +811,7 @@ class Interpreter:
                     isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
                     for v in (left, right)
                 ):
-                    return Const(_ARITH[op](left.value, right.value), node)
+                    return Const(_ARITH[op](left.value, right.value), node, default=left.default or right.default)
             except Exception:  # noqa: BLE001 - e.g. a division by zero: just unknown
                 return UNKNOWN
             return UNKNOWN
@@ -1092,7 +1092,7 @@ class Interpreter:
             elif name in kwargs:
                 value = kwargs[name]
             elif param.default is not None:
-                value = self.eval(param.default, fn.scope, ctx)
+                value = _as_default(self.eval(param.default, fn.scope, ctx))
             else:
                 value = UNKNOWN
             scope.vars[name] = value
@@ -1101,7 +1101,7 @@ class Interpreter:
             if name in kwargs:
                 scope.vars[name] = kwargs[name]
             elif param.default is not None:
-                scope.vars[name] = self.eval(param.default, fn.scope, ctx)
+                scope.vars[name] = _as_default(self.eval(param.default, fn.scope, ctx))
             else:
                 scope.vars[name] = UNKNOWN
         for star in (params.star_arg, params.star_kwarg):
@@ -1275,8 +1275,14 @@ _LITERAL_TYPES = (bool, int, float, str, type(None))
 
 def _literal(value: Value) -> bool:
     """A value the source spells out (a number, string, bool or None), so a test on
-    it is decided without running anything."""
-    return isinstance(value, Const) and isinstance(value.value, _LITERAL_TYPES)
+    it is decided without running anything. Not a parameter's default: the model's
+    ``forward(x, target=None)`` is evaluated with its defaults when no call is seen,
+    and its callers pass the target."""
+    return isinstance(value, Const) and isinstance(value.value, _LITERAL_TYPES) and not value.default
+
+
+def _as_default(value: Value) -> Value:
+    return Const(value.value, value.node, default=True) if isinstance(value, Const) else value
 
 
 _COMPARE = {

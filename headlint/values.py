@@ -37,6 +37,9 @@ class Const(Value):
 
     value: Any
     node: Any = None
+    # A parameter's default, bound because no argument was seen: a caller headlint
+    # does not see may pass another value, so it decides no branch.
+    default: bool = False
 
     @property
     def fact(self) -> TargetFact:  # type: ignore[override]

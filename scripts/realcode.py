@@ -2,8 +2,8 @@
 program from a public repository (pinned to a commit) that contains one of the
 mistakes headlint reports, or a correct look-alike of one.
 
-    .venv/bin/python scripts/realcode.py [--set main|holdout|all] [--mirror DIR]
-        [--only ID,...] [--keep DIR] [--json OUT] [--verbose]
+    .venv/bin/python scripts/realcode.py [--set main|holdout|all] [--manifest NAME]
+        [--mirror DIR] [--only ID,...] [--keep DIR] [--json OUT] [--verbose]
 
 The manifests (scripts/realcode/*.toml: holdout*.toml are the holdout, the others
 the main set) hold only facts: repository, commit, the files a case
@@ -40,14 +40,14 @@ except ModuleNotFoundError:  # Python < 3.11
 
 HERE = Path(__file__).resolve().parent
 MANIFESTS = HERE / "realcode"
-HOLDOUT = ("holdout.toml", "holdout_b.toml")
+HOLDOUT_PREFIX = "holdout"  # holdout.toml, holdout_b.toml, holdout_c.toml, ...
 
 
 def sets() -> dict:
     """main: every manifest but the holdout's; holdout; all."""
     names = sorted(p.name for p in MANIFESTS.glob("*.toml"))
-    main = tuple(n for n in names if n not in HOLDOUT)
-    holdout = tuple(n for n in names if n in HOLDOUT)
+    main = tuple(n for n in names if not n.startswith(HOLDOUT_PREFIX))
+    holdout = tuple(n for n in names if n.startswith(HOLDOUT_PREFIX))
     return {"main": main, "holdout": holdout, "all": main + holdout}
 CORE = ("HL001", "HL002", "HL003", "HL004")
 LINE_SLACK = 2
@@ -202,13 +202,14 @@ def report(outcome: dict, verbose: bool) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=("main", "holdout", "all"), default="main")
+    parser.add_argument("--manifest", default="", help="one manifest of scripts/realcode/ (a holdout scored alone)")
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", default="", help="case ids, comma-separated")
     parser.add_argument("--keep", type=Path, default=None, help="materialise here and keep the files")
     parser.add_argument("--json", type=Path, default=None, help="write every result here")
     parser.add_argument("--verbose", action="store_true", help="list the missed cases")
     args = parser.parse_args(argv)
-    cases = load(sets()[args.set])
+    cases = load([args.manifest] if args.manifest else sets()[args.set])
     if args.only:
         wanted = set(args.only.split(","))
         cases = [c for c in cases if c["id"] in wanted]
