@@ -608,7 +608,7 @@ class Interpreter:
                 return iterable.columns[0]
             return Seq(list(iterable.columns))
         if isinstance(iterable, Tensor):
-            return Tensor(fact=iterable.fact)
+            return _row_of(iterable)
         if isinstance(iterable, Seq) and iterable.items:
             first = iterable.items[0]
             for item in iterable.items[1:]:
@@ -690,6 +690,8 @@ class Interpreter:
         if isinstance(base, ClassV):
             found = base.lookup(name)
             return found.get() if isinstance(found, Lazy) else found if found is not None else UNKNOWN
+        if isinstance(base, DictV) and name in base.items:
+            return base.items[name]  # a Hugging Face ModelOutput: ``outputs.logits``
         if isinstance(base, Tensor) and name in ("data", "values"):
             return base
         if isinstance(base, Tensor) and name in ("T", "mT"):
@@ -1268,6 +1270,25 @@ def _literal_fact(items: list):
         return True
 
     return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
+
+
+def _row_of(tensor: Tensor) -> Tensor:
+    """One element of ``for row in probs``: a softmax over a later axis than the
+    first is still a softmax over the same axis of each row (``dim=-1`` stays -1,
+    ``dim=2`` becomes 1); anything else keeps only the facts."""
+    act = tensor.act
+    if act is None or not isinstance(act.axis, int) or act.axis == 0:
+        return Tensor(fact=tensor.fact)
+    rank = tensor.rank - 1 if tensor.rank is not None else None
+    if act.axis < 0:
+        axis = act.axis
+    elif tensor.rank is not None:
+        axis = act.axis - 1
+    else:
+        return Tensor(fact=tensor.fact)
+    last = act.axis == -1 or (tensor.rank is not None and act.axis == tensor.rank - 1)
+    row_act = replace(act, axis=axis, rank=act.rank - 1 if act.rank is not None else None)
+    return tensor.derived(act=row_act, rank=rank, layer=tensor.layer if last else None)
 
 
 _LITERAL_TYPES = (bool, int, float, str, type(None))

@@ -71,6 +71,7 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
         classifier_evidence=evidence,
         single_output=pred.single,
         penalties=pred.penalties,
+        argmaxes=tuple(model.argmaxes) if model is not None else (),
     )
 
 

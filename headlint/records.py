@@ -84,6 +84,9 @@ class Layer:
     layer_name: Optional[str] = None  # Keras ``name=`` (multi-output compile dicts)
     args: tuple = ()  # literal arguments for confirmation probes: ((key, value), ...)
     node: Any = field(default=None, compare=False, repr=False)
+    # A head a library builds (``keras.applications.ResNet50``): its entry point and the
+    # version its row was read from. Probes rebuild it from the framework itself.
+    built_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,9 @@ class Head:
     single_output: bool = True
     # Regularisers on the output's values (Penalty records)
     penalties: tuple = ()
+    # Where the output is ranked with argmax: (node, axis literal or None, rank of the
+    # ranked tensor or None, the layer it came from or None)
+    argmaxes: tuple = ()
 
 
 # --- findings ----------------------------------------------------------------

@@ -173,6 +173,9 @@ class ModelV(Value):
     classifier_evidence: list = field(default_factory=list)
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
+    # The output axes ``argmax`` ranks this model's output over: (node, axis literal or None)
+    argmaxes: list = field(default_factory=list)
+    library: Any = None  # a model a library built (frameworks/libraries.py): its row and units
     _output: Optional[Value] = None
     _computing: bool = False
 

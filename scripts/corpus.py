@@ -85,6 +85,8 @@ PACKAGES = (
             "embedding models and their contrastive, softmax and MSE losses, cross-encoder heads"),
     Package("ultralytics", "8.4.190", ("ultralytics/**/*.py",),
             "YOLO models, detection/classification losses, trainers and predictors"),
+    Package("skorch", "1.4.0", ("skorch/**/*.py",),
+            "NeuralNet wrappers: criteria, get_loss, modules in its tests and toy models"),
 )
 
 
@@ -111,6 +113,15 @@ EXPECTED: tuple = (
         "a real double sigmoid in a test model: Dense(1, activation='sigmoid') compiled with "
         "BinaryCrossentropy(from_logits=True) (lines 418-422); harmless there (the test exercises "
         "the TensorBoard callback, not the fit), but the loss squeezes every prediction into (0.5, 0.73)",
+    ),
+    Expected(
+        "skorch",
+        "skorch/tests/test_doctor.py",
+        "HL006",
+        "self.lin0 = nn.Linear(2, 2)",
+        "a real NLL on raw scores in a test criterion: MyCriterion.forward passes self.lin0(y_proba), a "
+        "linear layer's raw output, to nn.functional.nll_loss (lines 658-663); harmless there (the test "
+        "only needs a criterion with learnable parameters for skorch's doctor), but -z[target] has no lower bound",
     ),
 )
 

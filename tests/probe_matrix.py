@@ -76,6 +76,8 @@ def torch_cases():
         "HL010": ("HL010", Head(T, "Net", linear(1), act("identity"), ce),
                   Head(T, "Net", linear(1), act("identity"), torch_loss("bce_with_logits", "sigmoid", "logits"))),
         "HL011": ("HL011", Head(T, "Net", linear(1, 32), act("tanh"), bce), Head(T, "Net", linear(1, 32), act("sigmoid"), bce)),
+        # the twin has one unit per class: its argmax picks both
+        "HL012": ("HL012", Head(T, "Net", linear(1), act("identity")), Head(T, "Net", linear(2), act("identity"))),
     }
 
 
@@ -112,6 +114,7 @@ def keras_cases(backend: str):
         "HL010": ("HL010", Head(K, "Net", dense(1), keras_act("identity"), keras_loss("sparse_categorical_crossentropy", False)),
                   Head(K, "Net", dense(1), keras_act("sigmoid"), bce)),
         "HL011": ("HL011", Head(K, "Net", dense(1), keras_act("tanh"), bce), Head(K, "Net", dense(1), keras_act("sigmoid"), bce)),
+        "HL012": ("HL012", Head(K, "Net", dense(1), keras_act("sigmoid")), Head(K, "Net", dense(2), keras_act("softmax"))),
     }
 
 

@@ -74,6 +74,9 @@ class Choices:
 
     def in_features(self, head: Head) -> int:
         layer = head.output_layer
+        if layer is not None and layer.built_by:
+            self.note(f"{layer.built_by}'s head is rebuilt from the framework itself as its equivalent; "
+                      "the library is not imported")
         if layer is not None and layer.kind not in ("linear", "dense"):
             # The activation and the loss decide these outcomes; a dense layer
             # stands in for a conv layer and its spatial sizes, which are rarely literal.

@@ -764,6 +764,24 @@ def _wrong_loss(kb: KerasBundle, head: Head, choices: Choices, right_kind: str, 
     )
 
 
+# --- HL012: argmax over a single unit -----------------------------------------------------
+
+
+def argmax_one_unit(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
+    """The one-unit Dense with its activation on random inputs: argmax over the unit
+    axis against a threshold on the same outputs."""
+    import numpy as np
+
+    d = choices.in_features(head)
+    kind = _kind(head, "identity")
+    model = sequential(kb, d, dense(kb, choices.units(head, 1)), activation_layer(kb, kind))
+    out = _np(kb, model(_rng().standard_normal((SAMPLES, d)).astype("float32")))
+    zeros = int((np.argmax(out, axis=1) == 0).sum())
+    threshold = 0.5 if kind == "sigmoid" else 0.0
+    positives = int((out[:, 0] > threshold).sum())
+    return verdicts.argmax_one_unit(SAMPLES, zeros, positives)
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
@@ -775,4 +793,5 @@ PROBES = {
     "HL008": wrong_axis,
     "HL009": l1_on_softmax,
     "HL011": range_mismatch,
+    "HL012": argmax_one_unit,
 }

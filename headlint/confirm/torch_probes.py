@@ -586,6 +586,24 @@ def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts
     return verdicts.tanh_into_bce(negative, out.numel(), error)
 
 
+# --- HL012: argmax over a single unit -----------------------------------------------------
+
+
+def argmax_one_unit(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    """The one-unit layer with its activation on random inputs: argmax over the unit
+    axis against a threshold on the same outputs."""
+    d = choices.in_features(head)
+    kind = _activation_kind(head, "identity")
+    act = activation(torch, kind, 1)
+    layer = linear(torch, d, choices.units(head, 1), device)
+    with torch.no_grad():
+        out = act(layer(torch.randn(SAMPLES, d, device=device)))
+    zeros = int((out.argmax(dim=1) == 0).sum().item())
+    threshold = 0.5 if kind == "sigmoid" else 0.0
+    positives = int((out[:, 0] > threshold).sum().item())
+    return verdicts.argmax_one_unit(SAMPLES, zeros, positives)
+
+
 PROBES = {
     "HL001": double_softmax,
     "HL002": sigmoid_mse,
@@ -598,4 +616,5 @@ PROBES = {
     "HL008": wrong_axis,
     "HL009": l1_on_softmax,
     "HL011": range_mismatch,
+    "HL012": argmax_one_unit,
 }

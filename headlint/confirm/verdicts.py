@@ -582,3 +582,12 @@ def wrong_loss_for_activation(
         return Outcome("confirmed", text, measurements)
     why = neutralised_by or "it trains as well as the right pair here"
     return Outcome("refuted", f"{why}: {text}", measurements)
+
+
+def argmax_one_unit(samples: int, zeros: int, positives: int) -> Outcome:
+    """``zeros``: argmax over the unit axis returned 0; ``positives``: the same
+    outputs thresholded (probability > 0.5, logit > 0) called positive."""
+    measurements = [("samples", float(samples)), ("argmax_is_0", float(zeros)), ("threshold_positive", float(positives))]
+    text = (f"argmax over the unit axis is 0 for {zeros} of {samples} random inputs; "
+            f"thresholding the first unit calls {positives} of them positive")
+    return Outcome("confirmed" if zeros == samples else "refuted", text, measurements)

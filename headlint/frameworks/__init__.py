@@ -29,7 +29,7 @@ from ..values import (
     Tensor,
     Value,
 )
-from . import common, data, penalties, squared
+from . import common, data, libraries, penalties, squared
 from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter
@@ -58,6 +58,7 @@ def knows(qual: str) -> bool:
         or qual in V.MODEL_WRAPPERS
         or qual in V.LAYER_WRAPPERS
         or tf_adapter.knows(qual)
+        or libraries.knows(qual)
     )
 
 
@@ -112,6 +113,9 @@ def call_qualified(qual: str, site) -> Value:
         return site.arg(*V.LAYER_WRAPPERS[qual]) or UNKNOWN  # TimeDistributed(Dense(...)): the Dense
     if qual in V.MODEL_WRAPPERS:
         return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
+    built = libraries.call(qual, site)
+    if built is not None:
+        return built
     handled = tf_adapter.call(qual, site)
     if handled is None:
         handled = data.call(qual, site)
@@ -130,6 +134,10 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
+    if model.library is not None:
+        computed = libraries.called(model, site)  # ``model(**batch, labels=y)``: its own loss
+        if computed is not None:
+            return computed
     depends = model.instance is not None and _depends_on_input(model, site)
     if model.instance is not None and (len(site.args) > 1 or site.kwargs or depends):
         # ``model(x, labels=y)``: a forward that computes its own loss from the
@@ -192,6 +200,8 @@ def call_method(receiver: Value, name: str, site) -> Value:
     if isinstance(receiver, ModelV):
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN
+    if isinstance(receiver, libraries.LibraryNetV):
+        return receiver.fit(site) if name in ("fit", "partial_fit") else UNKNOWN
     # ``out["logits"].softmax(dim=-1)``: only tensors have a softmax method
     tensor_like = isinstance(receiver, Tensor) or (receiver is UNKNOWN and name in ("softmax", "log_softmax"))
     if tensor_like and name in V.ACTIVATION_METHODS:

@@ -133,6 +133,8 @@ def elementwise(rule: str, qual: str, site) -> Value:
         return kept
     if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
         value.model.classifier_evidence.append(site.node)
+        if name == "argmax":
+            _ranked(value, site, 1)
     base = value.fact if value is not None else targets.UNKNOWN_FACT
     args = ()
     if rule in ("clip", "clip_min"):
@@ -273,6 +275,8 @@ def method(receiver: Value, name: str, site) -> Value | None:
         rule = V.TENSOR_METHODS[name]
         if receiver.model is not None and name in ("argmax", "round"):
             receiver.model.classifier_evidence.append(site.node)
+            if name == "argmax":
+                _ranked(receiver, site, 0)
         args: tuple = ()
         if rule in ("clip", "clip_min"):
             args = (_number(site.arg("min", 0)),)
@@ -286,6 +290,15 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact, rank=rank)
     return None
+
+
+def _ranked(value: Tensor, site, axis_pos: int) -> None:
+    """``out.argmax(dim=1)``, ``np.argmax(p, axis=-1)``: the model's output is ranked
+    over this axis (HL012 reads it against the unit count). An axis that is not a
+    literal, or none (each library has its own default), is recorded as None."""
+    axis = site.arg("dim", axis_pos) or site.arg("axis", axis_pos)
+    literal = axis.value if isinstance(axis, Const) and isinstance(axis.value, int) and not isinstance(axis.value, bool) else None
+    value.model.argmaxes.append((site.node, literal, value.rank, value.layer))
 
 
 def _small(value) -> bool:

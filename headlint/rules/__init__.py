@@ -24,6 +24,7 @@ def _load() -> dict:
         hl009_l1_on_softmax,
         hl010_one_unit_categorical,
         hl011_range_mismatch,
+        hl012_argmax_one_unit,
     )
 
     rules = [
@@ -38,6 +39,7 @@ def _load() -> dict:
         hl009_l1_on_softmax.RULE,
         hl010_one_unit_categorical.RULE,
         hl011_range_mismatch.RULE,
+        hl012_argmax_one_unit.RULE,
     ]
     return {rule.code: rule for rule in rules}
 

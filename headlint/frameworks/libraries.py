@@ -1,0 +1,268 @@
+"""Heads that libraries build from arguments (vocabulary/libraries/).
+
+``keras.applications.ResNet50(classes=10)`` ends in ``Dense(10, softmax)``,
+``smp.Unet(classes=1, activation="sigmoid")`` in a one-channel convolution and a
+sigmoid, ``AutoModelForSequenceClassification.from_pretrained(n, num_labels=1)`` in
+one raw logit that the model trains with MSE when given labels. Each becomes a
+model whose output is that head, built from the row and the literal arguments, so
+the rules apply to it unchanged. Nothing of the library is imported.
+
+Also the libraries' losses whose behaviour depends on their arguments (smp's
+``DiceLoss(mode, from_logits=True)``) and their training wrappers (skorch's
+``NeuralNetClassifier(Module, criterion=...)``, whose ``fit`` trains the module).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import vocabulary as V
+from ..names import short
+from ..records import Activation, Framework, Layer, Loss
+from ..values import UNKNOWN, ClassV, Const, DictV, Instance, LossObj, ModelV, Qual, Tensor, Value
+from ..vocabulary import libraries as L
+from . import common
+
+# How an activation kind is spelled in each framework: probes rebuild it from this.
+_SPELLING = {
+    Framework.KERAS: {"softmax": "keras.activations.softmax", "sigmoid": "keras.activations.sigmoid",
+                      "log_softmax": "keras.activations.log_softmax", "tanh": "keras.activations.tanh"},
+    Framework.TORCH: {"softmax": "torch.nn.Softmax", "sigmoid": "torch.nn.Sigmoid",
+                      "log_softmax": "torch.nn.LogSoftmax", "tanh": "torch.nn.Tanh"},
+}
+# The output's rank: (batch, classes), or (batch, classes, height, width) for segmentation.
+_RANK = {-1: 2, 1: 4}
+
+
+def knows(qual: str) -> bool:
+    return qual in L.HEADS or qual in L.LOSSES or qual in L.NETS
+
+
+def call(qual: str, site) -> Optional[Value]:
+    if qual in L.HEADS:
+        return head_model(qual, L.HEADS[qual], site)
+    if qual in L.LOSSES:
+        return library_loss_object(L.LOSSES[qual], site)
+    if qual in L.NETS:
+        return LibraryNetV(L.NETS[qual], site)
+    return None
+
+
+# --- models ---------------------------------------------------------------------------
+
+
+class LibraryModel:
+    """What a model built by a library keeps for later calls: its row and unit count."""
+
+    def __init__(self, row, units: Optional[int]):
+        self.row = row
+        self.units = units
+
+
+def _literal(value: Optional[Value]):
+    return value.value if isinstance(value, Const) else ...
+
+
+def head_model(qual: str, row, site) -> Value:
+    """The model a library entry point builds, its output the head the row describes;
+    unknown when the arguments leave the head unknown (``include_top`` not a literal
+    True, given by position)."""
+    display = short(qual).replace(".from_pretrained", "").replace(".from_preset", "")
+    if row.top_param is not None:
+        top = site.arg(row.top_param)
+        if top is not None and _literal(top) is not True:
+            return UNKNOWN  # include_top=False: the user builds the head (functional code follows it)
+        if top is None and site.args:
+            return UNKNOWN  # include_top may be the first positional argument
+    units_value = site.arg(row.units_param, row.units_pos) if row.units_param else None
+    if units_value is None:
+        units = row.default_units
+    else:
+        number = _literal(units_value)
+        units = number if isinstance(number, int) and not isinstance(number, bool) else None
+    act = _activation(row, site, display)
+    layer_name = f"{display} head ({_layer_display(row, units)})"
+    layer = Layer(row.layer, units, layer_name, args=(("units", units),) if units is not None else (), node=site.node,
+                  built_by=f"{display} ({row.read_from.split(':')[0]})")
+    rank = _RANK.get(row.axis)
+    output = Tensor(act=act, layer=layer, rank=rank)
+    if row.output == "dict":  # torchvision segmentation: {"out": ..., "aux": ...}
+        value: Value = DictV({"out": output})
+    elif row.output == "hf":  # a ModelOutput: ``.logits``
+        value = DictV({"logits": output})
+    else:
+        value = output
+    model = ModelV(row.framework, display, site.node, outputs_value=value)
+    if isinstance(value, DictV):
+        # the one output under its key (``model(x)["out"]``, ``outputs.logits``), not one
+        # of several outputs as a dict returned by a user's forward would be
+        model._output = DictV({key: item.derived(model=model) for key, item in value.items.items()})
+    model.library = LibraryModel(row, units)
+    site.interp.events.models.append(model)
+    return model
+
+
+def _layer_display(row, units) -> str:
+    shown = units if units is not None else "..."
+    if row.framework is Framework.KERAS:
+        return f"{'Conv2D' if row.layer == 'conv' else 'Dense'}({shown})"
+    return f"{'Conv2d' if row.layer == 'conv' else 'Linear'}(..., {shown})"
+
+
+def _activation(row, site, display: str) -> Optional[Activation]:
+    """The head's activation: the argument when it is a literal the row lists, the
+    library's default when it is not given; None (unknown) otherwise."""
+    given = site.arg(row.activation_param, row.activation_pos) if row.activation_param else None
+    axis = row.axis
+    if given is None:
+        kind, node, written = row.default_activation, site.node, f"{display}'s default {row.default_activation}"
+    else:
+        written_value = _literal(given)
+        if written_value is ...:
+            return None  # a variable or a callable: unknown
+        key = "None" if written_value is None else str(written_value)
+        found = next(((k, a) for value, k, a in row.activations if value == key), None)
+        if found is None:
+            return None
+        kind, listed_axis = found
+        axis = listed_axis if listed_axis is not None else axis
+        node = site.arg_node(row.activation_param, row.activation_pos)
+        node = getattr(node, "value", node)
+        written = f"{row.activation_param}={written_value!r}"
+        if kind == "identity":
+            written = f"{row.activation_param}={written_value!r} (no activation)"
+    softmaxish = kind in ("softmax", "log_softmax")
+    return Activation(
+        kind,
+        axis if softmaxish else None,
+        softmaxish,
+        written,
+        node,
+        _SPELLING[row.framework].get(kind, ""),
+        rank=_RANK.get(row.axis),
+    )
+
+
+def called(model: ModelV, site) -> Optional[Value]:
+    """Calling a model a library built: its output, and, for a model that computes
+    its own loss from ``labels=`` (Hugging Face), that loss as an event."""
+    library = model.library
+    if library.row.library_loss is None or "labels" not in site.kwargs:
+        return None
+    output = common.model_output(model, site.interp)
+    logits = output.items.get("logits") if isinstance(output, DictV) else None
+    if not isinstance(logits, Tensor):
+        return None
+    if library.row.library_loss == "hf_sequence" and library.units == 1:
+        record = Loss("mse", model.framework, None, "values", name="the model's own MSELoss (num_labels=1 makes it a regression)", node=site.node)
+    elif library.units is not None:
+        record = Loss("cross_entropy", model.framework, "softmax", "logits", name="the model's own cross-entropy", node=site.node)
+    else:
+        return None
+    from ..interpreter import LossEvent
+
+    event = LossEvent(record, logits, site.kwargs["labels"], site.node, site.ctx.inference)
+    site.interp.events.losses.append(event)
+    return DictV({**output.items, "loss": Tensor(loss=event)})
+
+
+# --- losses ----------------------------------------------------------------------------
+
+
+def _mode(value: Optional[Value]) -> Optional[str]:
+    """``mode="binary"`` or smp's constant ``smp.losses.BINARY_MODE``."""
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, Qual) and value.name.endswith("_MODE"):
+        return value.name.rsplit(".", 1)[-1][: -len("_MODE")].lower()
+    return None
+
+
+def library_loss_object(row, site) -> Value:
+    """smp's ``DiceLoss("binary")``: with from_logits (its default) it applies a
+    sigmoid (binary, multilabel) or a softmax (multiclass) itself, so it takes logits;
+    without, probabilities."""
+    from_logits = row.from_logits_default
+    if row.from_logits_param is not None:
+        given = site.arg(row.from_logits_param, row.from_logits_pos)
+        if given is not None:
+            from_logits = _literal(given)
+    if row.activation_param is not None and site.arg(row.activation_param, row.activation_pos) is not None:
+        # legacy smp: ``DiceLoss(activation="sigmoid")`` applies it to the prediction first
+        given = _literal(site.arg(row.activation_param, row.activation_pos))
+        applies = given if given in ("sigmoid", "softmax") else None
+        expects = "logits" if applies is not None else ("probabilities" if given is None else "unknown")
+        record = Loss(row.kind, row.framework, applies, expects, None, f"{row.display}(activation={given!r})", node=site.node)
+        return LossObj(record, row.pred, row.target)
+    mode = _mode(site.arg(row.mode_param, row.mode_pos)) if row.mode_param else "*"
+    applied = dict(row.applies)
+    if from_logits is True:
+        applies = applied.get(mode, applied.get("*"))
+        expects = "logits" if applies is not None else "unknown"
+        name = f"{row.display}({mode!r})" if row.mode_param and mode else row.display
+        if row.from_logits_param is not None and applies is not None:
+            name += f", which takes logits by default ({row.from_logits_param}=True)" if site.arg(row.from_logits_param, row.from_logits_pos) is None else f" with {row.from_logits_param}=True"
+    elif from_logits is False:
+        applies, expects, name = None, "probabilities", f"{row.display}({row.from_logits_param}=False)" if row.from_logits_param else row.display
+    else:
+        applies, expects, name = None, "unknown", row.display
+    record = Loss(row.kind, row.framework, applies, expects, from_logits if isinstance(from_logits, bool) else None, name, node=site.node)
+    return LossObj(record, row.pred, row.target)
+
+
+# --- training wrappers ---------------------------------------------------------------
+
+
+class LibraryNetV(Value):
+    """skorch's ``NeuralNetClassifier(Module, criterion=...)``: ``fit(X, y)`` trains the
+    module's output with the criterion."""
+
+    def __init__(self, row, site):
+        self.row = row
+        self.site = site
+        self.module = site.arg(row.module_param, row.module_pos)
+        self.criterion = site.arg(row.criterion_param, row.criterion_pos)
+
+    def fit(self, site) -> Value:
+        output = self._module_output(site)
+        record = self._criterion()
+        if output is None or record is None:
+            return self
+        from ..interpreter import LossEvent
+
+        target = site.arg("y", 1) or UNKNOWN
+        site.interp.events.losses.append(LossEvent(record, output, target, site.node, site.ctx.inference))
+        return self
+
+    def _module_output(self, site) -> Optional[Value]:
+        module = self.module
+        if isinstance(module, ClassV) and module.framework is not None:
+            prefix = f"{self.row.module_param}__"
+            kwargs = {k[len(prefix):]: v for k, v in self.site.kwargs.items() if k.startswith(prefix)}
+            module = site.interp.instantiate(module, [], kwargs, site.ctx)
+        if isinstance(module, Instance) and module.model is not None:
+            module = module.model
+        if not isinstance(module, ModelV):
+            return None
+        return common.model_output(module, site.interp)
+
+    def _criterion(self) -> Optional[Loss]:
+        criterion = self.criterion
+        if criterion is None and self.row.default_criterion is not None:
+            criterion = Qual(self.row.default_criterion)
+        if isinstance(criterion, LossObj):
+            record = criterion.loss
+        elif isinstance(criterion, Qual) and criterion.name in V.LOSS_CLASSES:
+            record = common.loss(V.LOSS_CLASSES[criterion.name], None, self.site.node)
+        else:
+            return None
+        nll = (isinstance(criterion, Qual) and criterion.name == self.row.log_before) or (
+            isinstance(criterion, LossObj) and self.row.log_before is not None and record.kind == "nll")
+        if nll:
+            # NeuralNetClassifier takes the log of the module's output before NLLLoss:
+            # the module must return probabilities (skorch's convention)
+            shown = "its default criterion" if self.criterion is None else f"criterion={record.name}"
+            return Loss("sparse_categorical_crossentropy", Framework.TORCH, None, "probabilities",
+                        name=f"{short(self.site.qual)} with {shown} (NLLLoss on the log of the module's output)",
+                        node=self.site.node)
+        return record

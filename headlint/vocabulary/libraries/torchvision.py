@@ -1,0 +1,213 @@
+"""The models torchvision's builders make (``resnet18(num_classes=10)``, ``deeplabv3_resnet50(...)``):
+a Linear or 1x1 Conv2d head of ``num_classes`` units with no activation (raw logits). The builders
+take everything by keyword (``def resnet18(*, weights=None, progress=True, **kwargs)``); with
+weights, num_classes must equal the weights' class count (1000, 400 or 21) or they raise.
+"""
+
+from __future__ import annotations
+
+from ..rows import TORCH, LibraryHead
+
+READ_FROM = "torchvision 0.29.1: torchvision/models/"
+
+_FAMILIES = (
+    # Image classifiers: Linear(..., num_classes) with no activation (sometimes inside
+    # Sequential(Dropout, Linear), or after norm and flatten).
+    (
+        (
+            "torchvision.models.alexnet", "torchvision.models.alexnet.alexnet",
+            "torchvision.models.convnext.convnext_base", "torchvision.models.convnext.convnext_large",
+            "torchvision.models.convnext.convnext_small", "torchvision.models.convnext.convnext_tiny",
+            "torchvision.models.convnext_base", "torchvision.models.convnext_large",
+            "torchvision.models.convnext_small", "torchvision.models.convnext_tiny",
+            "torchvision.models.densenet.densenet121", "torchvision.models.densenet.densenet161",
+            "torchvision.models.densenet.densenet169", "torchvision.models.densenet.densenet201",
+            "torchvision.models.densenet121", "torchvision.models.densenet161", "torchvision.models.densenet169",
+            "torchvision.models.densenet201", "torchvision.models.efficientnet.efficientnet_b0",
+            "torchvision.models.efficientnet.efficientnet_b1", "torchvision.models.efficientnet.efficientnet_b2",
+            "torchvision.models.efficientnet.efficientnet_b3", "torchvision.models.efficientnet.efficientnet_b4",
+            "torchvision.models.efficientnet.efficientnet_b5", "torchvision.models.efficientnet.efficientnet_b6",
+            "torchvision.models.efficientnet.efficientnet_b7", "torchvision.models.efficientnet.efficientnet_v2_l",
+            "torchvision.models.efficientnet.efficientnet_v2_m", "torchvision.models.efficientnet.efficientnet_v2_s",
+            "torchvision.models.efficientnet_b0", "torchvision.models.efficientnet_b1",
+            "torchvision.models.efficientnet_b2", "torchvision.models.efficientnet_b3",
+            "torchvision.models.efficientnet_b4", "torchvision.models.efficientnet_b5",
+            "torchvision.models.efficientnet_b6", "torchvision.models.efficientnet_b7",
+            "torchvision.models.efficientnet_v2_l", "torchvision.models.efficientnet_v2_m",
+            "torchvision.models.efficientnet_v2_s", "torchvision.models.maxvit.maxvit_t",
+            "torchvision.models.maxvit_t", "torchvision.models.mnasnet.mnasnet0_5",
+            "torchvision.models.mnasnet.mnasnet0_75", "torchvision.models.mnasnet.mnasnet1_0",
+            "torchvision.models.mnasnet.mnasnet1_3", "torchvision.models.mnasnet0_5",
+            "torchvision.models.mnasnet0_75", "torchvision.models.mnasnet1_0", "torchvision.models.mnasnet1_3",
+            "torchvision.models.mobilenet_v2", "torchvision.models.mobilenet_v3_large",
+            "torchvision.models.mobilenet_v3_small", "torchvision.models.mobilenetv2.mobilenet_v2",
+            "torchvision.models.mobilenetv3.mobilenet_v3_large", "torchvision.models.mobilenetv3.mobilenet_v3_small",
+            "torchvision.models.regnet.regnet_x_16gf", "torchvision.models.regnet.regnet_x_1_6gf",
+            "torchvision.models.regnet.regnet_x_32gf", "torchvision.models.regnet.regnet_x_3_2gf",
+            "torchvision.models.regnet.regnet_x_400mf", "torchvision.models.regnet.regnet_x_800mf",
+            "torchvision.models.regnet.regnet_x_8gf", "torchvision.models.regnet.regnet_y_128gf",
+            "torchvision.models.regnet.regnet_y_16gf", "torchvision.models.regnet.regnet_y_1_6gf",
+            "torchvision.models.regnet.regnet_y_32gf", "torchvision.models.regnet.regnet_y_3_2gf",
+            "torchvision.models.regnet.regnet_y_400mf", "torchvision.models.regnet.regnet_y_800mf",
+            "torchvision.models.regnet.regnet_y_8gf", "torchvision.models.regnet_x_16gf",
+            "torchvision.models.regnet_x_1_6gf", "torchvision.models.regnet_x_32gf",
+            "torchvision.models.regnet_x_3_2gf", "torchvision.models.regnet_x_400mf",
+            "torchvision.models.regnet_x_800mf", "torchvision.models.regnet_x_8gf",
+            "torchvision.models.regnet_y_128gf", "torchvision.models.regnet_y_16gf",
+            "torchvision.models.regnet_y_1_6gf", "torchvision.models.regnet_y_32gf",
+            "torchvision.models.regnet_y_3_2gf", "torchvision.models.regnet_y_400mf",
+            "torchvision.models.regnet_y_800mf", "torchvision.models.regnet_y_8gf",
+            "torchvision.models.resnet.resnet101", "torchvision.models.resnet.resnet152",
+            "torchvision.models.resnet.resnet18", "torchvision.models.resnet.resnet34",
+            "torchvision.models.resnet.resnet50", "torchvision.models.resnet.resnext101_32x8d",
+            "torchvision.models.resnet.resnext101_64x4d", "torchvision.models.resnet.resnext50_32x4d",
+            "torchvision.models.resnet.wide_resnet101_2", "torchvision.models.resnet.wide_resnet50_2",
+            "torchvision.models.resnet101", "torchvision.models.resnet152", "torchvision.models.resnet18",
+            "torchvision.models.resnet34", "torchvision.models.resnet50", "torchvision.models.resnext101_32x8d",
+            "torchvision.models.resnext101_64x4d", "torchvision.models.resnext50_32x4d",
+            "torchvision.models.shufflenet_v2_x0_5", "torchvision.models.shufflenet_v2_x1_0",
+            "torchvision.models.shufflenet_v2_x1_5", "torchvision.models.shufflenet_v2_x2_0",
+            "torchvision.models.shufflenetv2.shufflenet_v2_x0_5",
+            "torchvision.models.shufflenetv2.shufflenet_v2_x1_0",
+            "torchvision.models.shufflenetv2.shufflenet_v2_x1_5",
+            "torchvision.models.shufflenetv2.shufflenet_v2_x2_0", "torchvision.models.swin_b",
+            "torchvision.models.swin_s", "torchvision.models.swin_t", "torchvision.models.swin_transformer.swin_b",
+            "torchvision.models.swin_transformer.swin_s", "torchvision.models.swin_transformer.swin_t",
+            "torchvision.models.swin_transformer.swin_v2_b", "torchvision.models.swin_transformer.swin_v2_s",
+            "torchvision.models.swin_transformer.swin_v2_t", "torchvision.models.swin_v2_b",
+            "torchvision.models.swin_v2_s", "torchvision.models.swin_v2_t", "torchvision.models.vgg.vgg11",
+            "torchvision.models.vgg.vgg11_bn", "torchvision.models.vgg.vgg13", "torchvision.models.vgg.vgg13_bn",
+            "torchvision.models.vgg.vgg16", "torchvision.models.vgg.vgg16_bn", "torchvision.models.vgg.vgg19",
+            "torchvision.models.vgg.vgg19_bn", "torchvision.models.vgg11", "torchvision.models.vgg11_bn",
+            "torchvision.models.vgg13", "torchvision.models.vgg13_bn", "torchvision.models.vgg16",
+            "torchvision.models.vgg16_bn", "torchvision.models.vgg19", "torchvision.models.vgg19_bn",
+            "torchvision.models.vision_transformer.vit_b_16", "torchvision.models.vision_transformer.vit_b_32",
+            "torchvision.models.vision_transformer.vit_h_14", "torchvision.models.vision_transformer.vit_l_16",
+            "torchvision.models.vision_transformer.vit_l_32", "torchvision.models.vit_b_16",
+            "torchvision.models.vit_b_32", "torchvision.models.vit_h_14", "torchvision.models.vit_l_16",
+            "torchvision.models.vit_l_32", "torchvision.models.wide_resnet101_2",
+            "torchvision.models.wide_resnet50_2",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/resnet.py:684",
+            layer="linear",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=1000,
+        ),
+    ),
+    # SqueezeNet: Conv2d(512, num_classes, 1), ReLU, pooling, flatten: the scores are non-negative,
+    # but no softmax; the facts call it identity, which is also the quieter choice.
+    (
+        (
+            "torchvision.models.squeezenet.squeezenet1_0", "torchvision.models.squeezenet.squeezenet1_1",
+            "torchvision.models.squeezenet1_0", "torchvision.models.squeezenet1_1",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/squeezenet.py:168",
+            layer="conv",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=1000,
+        ),
+    ),
+    # GoogLeNet: in training mode with aux_logits (the default without weights) it returns
+    # GoogLeNetOutputs(logits, aux_logits2, aux_logits1), in eval mode the logits; the row describes the logits.
+    (
+        (
+            "torchvision.models.googlenet", "torchvision.models.googlenet.googlenet",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/googlenet.py:303",
+            layer="linear",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=1000,
+        ),
+    ),
+    # Inception3: aux_logits=True by default, so in training mode it returns InceptionOutputs(logits,
+    # aux_logits); the row describes the logits.
+    (
+        (
+            "torchvision.models.inception.inception_v3", "torchvision.models.inception_v3",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/inception.py:435",
+            layer="linear",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=1000,
+        ),
+    ),
+    # Video classifiers: num_classes defaults to 400 (Kinetics-400); s3d's head is a Conv3d(1024,
+    # num_classes, 1), the others a Linear.
+    (
+        (
+            "torchvision.models.video.mc3_18", "torchvision.models.video.mvit.mvit_v1_b",
+            "torchvision.models.video.mvit.mvit_v2_s", "torchvision.models.video.mvit_v1_b",
+            "torchvision.models.video.mvit_v2_s", "torchvision.models.video.r2plus1d_18",
+            "torchvision.models.video.r3d_18", "torchvision.models.video.resnet.mc3_18",
+            "torchvision.models.video.resnet.r2plus1d_18", "torchvision.models.video.resnet.r3d_18",
+            "torchvision.models.video.s3d", "torchvision.models.video.s3d.s3d", "torchvision.models.video.swin3d_b",
+            "torchvision.models.video.swin3d_s", "torchvision.models.video.swin3d_t",
+            "torchvision.models.video.swin_transformer.swin3d_b",
+            "torchvision.models.video.swin_transformer.swin3d_s",
+            "torchvision.models.video.swin_transformer.swin3d_t",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/video/resnet.py:385",
+            layer="linear",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=400,
+        ),
+    ),
+    # Segmentation (DeepLabV3, FCN): num_classes=None means 21 without weights (with weights it must be
+    # 21); forward returns {"out": (N, num_classes, H, W) logits, "aux": ...}: class axis 1.
+    (
+        (
+            "torchvision.models.segmentation.deeplabv3.deeplabv3_mobilenet_v3_large",
+            "torchvision.models.segmentation.deeplabv3.deeplabv3_resnet101",
+            "torchvision.models.segmentation.deeplabv3.deeplabv3_resnet50",
+            "torchvision.models.segmentation.deeplabv3_mobilenet_v3_large",
+            "torchvision.models.segmentation.deeplabv3_resnet101",
+            "torchvision.models.segmentation.deeplabv3_resnet50", "torchvision.models.segmentation.fcn.fcn_resnet101",
+            "torchvision.models.segmentation.fcn.fcn_resnet50", "torchvision.models.segmentation.fcn_resnet101",
+            "torchvision.models.segmentation.fcn_resnet50",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/segmentation/deeplabv3.py:233",
+            layer="conv",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=21,
+            axis=1,
+            output="dict",
+        ),
+    ),
+    # LR-ASPP: the same, and it returns only {"out": ...}.
+    (
+        (
+            "torchvision.models.segmentation.lraspp.lraspp_mobilenet_v3_large",
+            "torchvision.models.segmentation.lraspp_mobilenet_v3_large",
+        ),
+        LibraryHead(
+            framework=TORCH,
+            read_from="torchvision 0.29.1: torchvision/models/segmentation/lraspp.py:127",
+            layer="conv",
+            units_param="num_classes",
+            units_pos=None,
+            default_units=21,
+            axis=1,
+            output="dict",
+        ),
+    ),
+)
+
+HEADS = {name: row for names, row in _FAMILIES for name in names}

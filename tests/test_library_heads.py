@@ -1,0 +1,148 @@
+"""Heads that libraries build from arguments (frameworks/libraries.py): what the
+arguments decide, and where the head stays unknown so the rules stay silent."""
+
+from conftest import lint
+
+
+def test_keras_application_without_its_top_has_no_head_of_its_own():
+    assert lint(
+        """
+        import keras
+        base = keras.applications.ResNet50(include_top=False, weights=None, input_shape=(64, 64, 3))
+        base.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+        """
+    ) == []
+
+
+def test_keras_application_top_given_by_position_is_not_guessed():
+    assert lint(
+        """
+        import keras
+        model = keras.applications.VGG16(True, None, classes=10)
+        model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+        """
+    ) == []
+
+
+def test_classifier_activation_from_a_variable_is_unknown():
+    assert lint(
+        """
+        import keras
+        model = keras.applications.MobileNetV2(weights=None, classes=3, classifier_activation=ACTIVATION)
+        model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+        """
+    ) == []
+
+
+def test_classifier_activation_sigmoid_with_binary_from_logits_is_a_double_sigmoid():
+    assert lint(
+        """
+        import keras
+        model = keras.applications.DenseNet121(weights=None, classes=5, classifier_activation="sigmoid")
+        model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
+        """
+    ) == [("HL005", 3)]
+
+
+def test_smp_softmax2d_into_cross_entropy_is_a_double_softmax():
+    assert lint(
+        """
+        import torch
+        import segmentation_models_pytorch as smp
+        model = smp.FPN("resnet34", classes=4, activation="softmax2d")
+        criterion = torch.nn.CrossEntropyLoss()
+        for images, masks in loader:
+            criterion(model(images), masks).backward()
+        """
+    ) == [("HL001", 4)]
+
+
+def test_smp_dice_loss_on_probabilities_takes_a_sigmoid_output():
+    assert lint(
+        """
+        import torch
+        import segmentation_models_pytorch as smp
+        model = smp.Unet("resnet34", classes=1, activation="sigmoid")
+        dice = smp.losses.DiceLoss("binary", from_logits=False)
+        for images, masks in loader:
+            dice(model(images), masks).backward()
+        """
+    ) == []
+
+
+def test_smp_multiclass_dice_applies_softmax():
+    assert lint(
+        """
+        import torch
+        import segmentation_models_pytorch as smp
+        model = smp.Unet("resnet34", classes=3, activation="softmax2d")
+        dice = smp.losses.DiceLoss(smp.losses.MULTICLASS_MODE)
+        for images, masks in loader:
+            dice(model(images), masks).backward()
+        """
+    ) == [("HL001", 4)]
+
+
+def test_hugging_face_model_given_labels_trains_its_own_loss_on_its_logits():
+    # two labels: the model's own cross-entropy on raw logits, nothing to report
+    assert lint(
+        """
+        from transformers import AutoModelForSequenceClassification
+        model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2)
+        for batch in loader:
+            outputs = model(**batch, labels=batch["labels"])
+            outputs.loss.backward()
+            predictions = outputs.logits.argmax(dim=-1)
+        """
+    ) == []
+
+
+def test_hugging_face_checkpoint_label_count_is_unknown_without_num_labels():
+    assert lint(
+        """
+        from transformers import AutoModelForSequenceClassification
+        model = AutoModelForSequenceClassification.from_pretrained("textattack/bert-base-uncased-MNLI")
+        for batch in loader:
+            predictions = model(**batch).logits.argmax(dim=-1)
+        """
+    ) == []
+
+
+def test_skorch_binary_classifier_module_ending_in_sigmoid_is_a_double_sigmoid():
+    assert lint(
+        """
+        import torch.nn as nn
+        from skorch import NeuralNetBinaryClassifier
+
+        class Scorer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 1)
+
+            def forward(self, X):
+                return nn.functional.sigmoid(self.fc(X))
+
+        NeuralNetBinaryClassifier(Scorer, max_epochs=5).fit(X, y)
+        """
+    ) == [("HL005", 11)]
+
+
+def test_skorch_classifier_given_an_nll_instance_still_takes_the_log():
+    assert lint(
+        """
+        import torch.nn as nn
+        from skorch import NeuralNetClassifier
+
+        class Classifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 3)
+                self.softmax = nn.Softmax(dim=-1)
+
+            def forward(self, X):
+                return self.softmax(self.fc(X))
+
+        net = NeuralNetClassifier(Classifier, criterion=nn.NLLLoss())
+        net.fit(X, y)
+        """
+    ) == []
