@@ -216,3 +216,11 @@ def test_every_activation_is_a_known_kind():
         for value, kind, axis in row.activations:
             assert kind in kinds and isinstance(value, str), name
             assert (axis is None) == (kind not in ("softmax", "log_softmax")), name
+
+
+def test_every_row_is_under_a_prefix_the_engine_loads_the_tables_for():
+    from headlint.frameworks.libraries import PREFIXES
+
+    for table in (HEADS, LOSSES, NETS):
+        assert all(name.startswith(PREFIXES) for name in table)
+

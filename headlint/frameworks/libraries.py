@@ -20,8 +20,19 @@ from .. import vocabulary as V
 from ..names import short
 from ..records import Activation, Framework, Layer, Loss
 from ..values import UNKNOWN, ClassV, Const, DictV, Instance, LossObj, ModelV, Qual, Tensor, Value
-from ..vocabulary import libraries as L
 from . import common
+
+# Where every row's name starts (tests/test_library_rows.py checks it): the tables are
+# loaded only when a call under one of these is met, so a file that uses none of these
+# libraries does not pay for a thousand rows at start-up.
+PREFIXES = ("keras.applications.", "keras_hub.", "timm.", "torchvision.", "segmentation_models_pytorch.",
+            "transformers.", "skorch.")
+
+
+def _tables():
+    from ..vocabulary import libraries
+
+    return libraries
 
 # How an activation kind is spelled in each framework: probes rebuild it from this.
 _SPELLING = {
@@ -35,10 +46,16 @@ _RANK = {-1: 2, 1: 4}
 
 
 def knows(qual: str) -> bool:
+    if not qual.startswith(PREFIXES):
+        return False
+    L = _tables()
     return qual in L.HEADS or qual in L.LOSSES or qual in L.NETS
 
 
 def call(qual: str, site) -> Optional[Value]:
+    if not qual.startswith(PREFIXES):
+        return None
+    L = _tables()
     if qual in L.HEADS:
         return head_model(qual, L.HEADS[qual], site)
     if qual in L.LOSSES:
