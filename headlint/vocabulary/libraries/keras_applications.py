@@ -7,6 +7,8 @@ the row leaves it out (None): a positional argument is then not read, which only
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..rows import KERAS, LibraryHead
 
 READ_FROM = "keras 3.15.1 and tf_keras 2.21.0: keras/src/applications/, tf_keras/src/applications/"
@@ -31,6 +33,31 @@ _REGNET_ACTIVATIONS = (
     ("linear", "identity", None),
     ("sigmoid", "identity", None),
 )
+
+
+def _classifier(
+    read_from: str,
+    units_pos: Optional[int],
+    activation_pos: Optional[int],
+    layer: str = "dense",
+    default_activation: str = "softmax",
+    activations: tuple = _ACTIVATIONS,
+) -> LibraryHead:
+    """An include_top head of ``classes`` units (default 1000), then ``classifier_activation``."""
+    return LibraryHead(
+        framework=KERAS,
+        read_from=read_from,
+        layer=layer,
+        units_param="classes",
+        units_pos=units_pos,
+        default_units=1000,
+        activation_param="classifier_activation",
+        activation_pos=activation_pos,
+        default_activation=default_activation,
+        activations=activations,
+        top_param="include_top",
+    )
+
 
 _FAMILIES = (
     # ResNet*V2, VGG16/19, Xception, InceptionV3, InceptionResNetV2, DenseNet*, EfficientNet*,
@@ -67,18 +94,9 @@ _FAMILIES = (
             "keras.applications.resnet_v2.ResNet50V2", "keras.applications.vgg16.VGG16",
             "keras.applications.vgg19.VGG19", "keras.applications.xception.Xception",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/resnet.py:391; tf_keras 2.21.0: tf_keras/src/applications/resnet_v2.py:33",
-            layer="dense",
-            units_param="classes",
-            units_pos=5,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=6,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/resnet.py:391; tf_keras 2.21.0: tf_keras/src/applications/resnet_v2.py:33",
+            units_pos=5, activation_pos=6,
         ),
     ),
     # ResNet50/101/152: Keras 3 takes classifier_activation at 6; tf_keras only as a keyword
@@ -89,18 +107,9 @@ _FAMILIES = (
             "keras.applications.resnet.ResNet101", "keras.applications.resnet.ResNet152",
             "keras.applications.resnet.ResNet50", "keras.applications.resnet50.ResNet50",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/resnet.py:391; tf_keras 2.21.0: tf_keras/src/applications/resnet.py:504",
-            layer="dense",
-            units_param="classes",
-            units_pos=5,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=None,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/resnet.py:391; tf_keras 2.21.0: tf_keras/src/applications/resnet.py:504",
+            units_pos=5, activation_pos=None,
         ),
     ),
     # ConvNeXt*: Keras 3 (include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
@@ -114,18 +123,9 @@ _FAMILIES = (
             "keras.applications.convnext.ConvNeXtSmall", "keras.applications.convnext.ConvNeXtTiny",
             "keras.applications.convnext.ConvNeXtXLarge",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/convnext.py:581; tf_keras 2.21.0: tf_keras/src/applications/convnext.py:579",
-            layer="dense",
-            units_param="classes",
-            units_pos=None,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=None,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/convnext.py:581; tf_keras 2.21.0: tf_keras/src/applications/convnext.py:579",
+            units_pos=None, activation_pos=None,
         ),
     ),
     # NASNet*: (input_shape, include_top, weights, input_tensor, pooling, classes, classifier_activation).
@@ -134,18 +134,9 @@ _FAMILIES = (
             "keras.applications.NASNetLarge", "keras.applications.NASNetMobile",
             "keras.applications.nasnet.NASNetLarge", "keras.applications.nasnet.NASNetMobile",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/nasnet.py:320; tf_keras 2.21.0: tf_keras/src/applications/nasnet.py:360",
-            layer="dense",
-            units_param="classes",
-            units_pos=5,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=6,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/nasnet.py:320; tf_keras 2.21.0: tf_keras/src/applications/nasnet.py:360",
+            units_pos=5, activation_pos=6,
         ),
     ),
     # MobileNet: (input_shape, alpha, depth_multiplier, dropout, include_top, weights, input_tensor, pooling,
@@ -155,18 +146,9 @@ _FAMILIES = (
         (
             "keras.applications.MobileNet", "keras.applications.mobilenet.MobileNet",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/mobilenet.py:22; tf_keras 2.21.0: tf_keras/src/applications/mobilenet.py:85",
-            layer="conv",
-            units_param="classes",
-            units_pos=8,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=9,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/mobilenet.py:22; tf_keras 2.21.0: tf_keras/src/applications/mobilenet.py:85",
+            units_pos=8, activation_pos=9, layer="conv",
         ),
     ),
     # MobileNetV2: (input_shape, alpha, include_top, weights, input_tensor, pooling, classes,
@@ -175,18 +157,9 @@ _FAMILIES = (
         (
             "keras.applications.MobileNetV2", "keras.applications.mobilenet_v2.MobileNetV2",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/mobilenet_v2.py:22; tf_keras 2.21.0: tf_keras/src/applications/mobilenet_v2.py:100",
-            layer="dense",
-            units_param="classes",
-            units_pos=6,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=7,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/mobilenet_v2.py:22; tf_keras 2.21.0: tf_keras/src/applications/mobilenet_v2.py:100",
+            units_pos=6, activation_pos=7,
         ),
     ),
     # MobileNetV3Small/Large: (input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes,
@@ -196,18 +169,9 @@ _FAMILIES = (
         (
             "keras.applications.MobileNetV3Large", "keras.applications.MobileNetV3Small",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras 3.15.1: keras/src/applications/mobilenet_v3.py:407; tf_keras 2.21.0: tf_keras/src/applications/mobilenet_v3.py:424",
-            layer="conv",
-            units_param="classes",
-            units_pos=6,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=9,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "keras 3.15.1: keras/src/applications/mobilenet_v3.py:407; tf_keras 2.21.0: tf_keras/src/applications/mobilenet_v3.py:424",
+            units_pos=6, activation_pos=9, layer="conv",
         ),
     ),
     # RegNetX*/RegNetY*: tf_keras only (Keras 3 has no RegNet, so no conflict). classifier_activation defaults
@@ -236,17 +200,9 @@ _FAMILIES = (
             "keras.applications.regnet.RegNetY080", "keras.applications.regnet.RegNetY120",
             "keras.applications.regnet.RegNetY160", "keras.applications.regnet.RegNetY320",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="tf_keras 2.21.0: tf_keras/src/applications/regnet.py:1019",
-            layer="dense",
-            units_param="classes",
-            units_pos=7,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=8,
-            activations=_REGNET_ACTIVATIONS,
-            top_param="include_top",
+        _classifier(
+            "tf_keras 2.21.0: tf_keras/src/applications/regnet.py:1019",
+            units_pos=7, activation_pos=8, default_activation="identity", activations=_REGNET_ACTIVATIONS,
         ),
     ),
     # ResNetRS*: tf_keras only; (include_top, weights, classes, input_shape, input_tensor, pooling,
@@ -260,19 +216,7 @@ _FAMILIES = (
             "keras.applications.resnet_rs.ResNetRS270", "keras.applications.resnet_rs.ResNetRS350",
             "keras.applications.resnet_rs.ResNetRS420", "keras.applications.resnet_rs.ResNetRS50",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="tf_keras 2.21.0: tf_keras/src/applications/resnet_rs.py:740",
-            layer="dense",
-            units_param="classes",
-            units_pos=2,
-            default_units=1000,
-            activation_param="classifier_activation",
-            activation_pos=6,
-            default_activation="softmax",
-            activations=_ACTIVATIONS,
-            top_param="include_top",
-        ),
+        _classifier("tf_keras 2.21.0: tf_keras/src/applications/resnet_rs.py:740", units_pos=2, activation_pos=6),
     ),
 )
 

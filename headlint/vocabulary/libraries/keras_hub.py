@@ -9,6 +9,7 @@ itself with a crossentropy whose from_logits follows the activation; the rows do
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from ..rows import KERAS, LibraryHead
 
@@ -23,6 +24,28 @@ _ACTIVATIONS = (
     ("log_softmax", "log_softmax", -1),
 )
 
+
+def _classifier(
+    read_from: str, units_pos: int, activation_pos: Optional[int] = None, layer: str = "dense"
+) -> LibraryHead:
+    """A Task head of ``num_classes`` units (no default) with ``activation`` at activation_pos;
+    activation_pos None: the task takes no activation argument, its head always returns logits."""
+    activation = (
+        {}
+        if activation_pos is None
+        else dict(activation_param="activation", activation_pos=activation_pos, activations=_ACTIVATIONS)
+    )
+    return LibraryHead(
+        framework=KERAS,
+        read_from=read_from,
+        layer=layer,
+        units_param="num_classes",
+        units_pos=units_pos,
+        default_units=None,
+        **activation,
+    )
+
+
 _FAMILIES = (
     # ImageClassifier and the image classifiers that keep its __init__ (CSPNet, DenseNet, EfficientNet, MiT,
     # ResNet, Xception): (backbone, num_classes, preprocessor, pooling, activation, dropout, head_dtype).
@@ -33,33 +56,15 @@ _FAMILIES = (
             "keras_hub.models.MiTImageClassifier", "keras_hub.models.ResNetImageClassifier",
             "keras_hub.models.XceptionImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/image_classifier.py:91",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=4,
-            activations=_ACTIVATIONS,
-        ),
+        _classifier("keras_hub 0.32.0: keras_hub/src/models/image_classifier.py:91", units_pos=1, activation_pos=4),
     ),
     # DeiTImageClassifier: the same order (pooling defaults to "token").
     (
         (
             "keras_hub.models.DeiTImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/deit/deit_image_classifier.py:107",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=4,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/deit/deit_image_classifier.py:107", units_pos=1, activation_pos=4
         ),
     ),
     # ViTImageClassifier: (backbone, num_classes, preprocessor, pooling, intermediate_dim, activation, ...).
@@ -67,16 +72,8 @@ _FAMILIES = (
         (
             "keras_hub.models.ViTImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/vit/vit_image_classifier.py:110",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=5,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/vit/vit_image_classifier.py:110", units_pos=1, activation_pos=5
         ),
     ),
     # SwinTransformerImageClassifier: (backbone, num_classes, preprocessor, activation, ...).
@@ -84,16 +81,9 @@ _FAMILIES = (
         (
             "keras_hub.models.SwinTransformerImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/swin_transformer/swin_transformer_image_classifier.py:88",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=3,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/swin_transformer/swin_transformer_image_classifier.py:88",
+            units_pos=1, activation_pos=3,
         ),
     ),
     # VGGImageClassifier: (backbone, num_classes, preprocessor, pooling, pooling_hidden_dim, activation, ...).
@@ -101,16 +91,8 @@ _FAMILIES = (
         (
             "keras_hub.models.VGGImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/vgg/vgg_image_classifier.py:105",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=5,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/vgg/vgg_image_classifier.py:105", units_pos=1, activation_pos=5
         ),
     ),
     # HGNetV2ImageClassifier: (backbone, preprocessor, num_classes, head_filters, pooling, activation, ...):
@@ -119,16 +101,9 @@ _FAMILIES = (
         (
             "keras_hub.models.HGNetV2ImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/hgnetv2/hgnetv2_image_classifier.py:106",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=2,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=5,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/hgnetv2/hgnetv2_image_classifier.py:106",
+            units_pos=2, activation_pos=5,
         ),
     ),
     # MobileNetImageClassifier: no activation argument, Dense(num_classes): always logits.
@@ -136,27 +111,15 @@ _FAMILIES = (
         (
             "keras_hub.models.MobileNetImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/mobilenet/mobilenet_image_classifier.py:17",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-        ),
+        _classifier("keras_hub 0.32.0: keras_hub/src/models/mobilenet/mobilenet_image_classifier.py:17", units_pos=1),
     ),
     # MobileNetV5ImageClassifier: no activation argument, Dense(num_classes): always logits.
     (
         (
             "keras_hub.models.MobileNetV5ImageClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/mobilenetv5/mobilenetv5_image_classifier.py:79",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/mobilenetv5/mobilenetv5_image_classifier.py:79", units_pos=1
         ),
     ),
     # Text classifiers (TextClassifier, alias Classifier, and Bert/Albert/FNet/DebertaV3/DistilBert/Roberta/
@@ -173,16 +136,8 @@ _FAMILIES = (
             "keras_hub.models.XLMRobertaClassifier", "keras_hub.models.XLMRobertaTextClassifier",
             "keras_hub.models.ESMProteinClassifier",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/bert/bert_text_classifier.py:126",
-            layer="dense",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=3,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/bert/bert_text_classifier.py:126", units_pos=1, activation_pos=3
         ),
     ),
     # DeepLabV3ImageSegmenter: (backbone, num_classes, activation, preprocessor); a 1x1
@@ -191,16 +146,9 @@ _FAMILIES = (
         (
             "keras_hub.models.DeepLabV3ImageSegmenter",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/deeplab_v3/deeplab_v3_segmenter.py:66",
-            layer="conv",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
-            activation_param="activation",
-            activation_pos=2,
-            activations=_ACTIVATIONS,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/deeplab_v3/deeplab_v3_segmenter.py:66",
+            units_pos=1, activation_pos=2, layer="conv",
         ),
     ),
     # SegFormerImageSegmenter: (backbone, num_classes, preprocessor); a 1x1 Conv2D with no activation.
@@ -208,13 +156,9 @@ _FAMILIES = (
         (
             "keras_hub.models.SegFormerImageSegmenter",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="keras_hub 0.32.0: keras_hub/src/models/segformer/segformer_image_segmenter.py:119",
-            layer="conv",
-            units_param="num_classes",
-            units_pos=1,
-            default_units=None,
+        _classifier(
+            "keras_hub 0.32.0: keras_hub/src/models/segformer/segformer_image_segmenter.py:119",
+            units_pos=1, layer="conv",
         ),
     ),
 )

@@ -7,6 +7,8 @@ With ``aux_params`` the models return a tuple (masks, labels); the rows describe
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..rows import TORCH, LibraryHead, LibraryLoss
 
 READ_FROM = "segmentation_models_pytorch 0.6.0: segmentation_models_pytorch/decoders/, base/, losses/, utils/losses.py"
@@ -23,6 +25,23 @@ _ACTIVATIONS = (
     ("tanh", "tanh", None),
 )
 
+
+def _segmenter(read_from: str, units_pos: int, activation_pos: Optional[int]) -> LibraryHead:
+    """A model's Conv2d head of ``classes`` channels (default 1), class axis 1, then ``activation``."""
+    return LibraryHead(
+        framework=TORCH,
+        read_from=read_from,
+        layer="conv",
+        units_param="classes",
+        units_pos=units_pos,
+        default_units=1,
+        activation_param="activation",
+        activation_pos=activation_pos,
+        activations=_ACTIVATIONS,
+        axis=1,
+    )
+
+
 _FAMILIES = (
     # DeepLabV3: (encoder_name, encoder_depth, encoder_weights, encoder_output_stride, decoder_channels,
     # decoder_atrous_rates, decoder_aspp_separable, decoder_aspp_dropout, in_channels, classes, activation,
@@ -32,17 +51,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.DeepLabV3", "segmentation_models_pytorch.decoders.deeplabv3.DeepLabV3",
             "segmentation_models_pytorch.decoders.deeplabv3.model.DeepLabV3",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/deeplabv3/model.py:59",
-            layer="conv",
-            units_param="classes",
-            units_pos=9,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=10,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/deeplabv3/model.py:59", units_pos=9, activation_pos=10
         ),
     ),
     # DeepLabV3Plus: (encoder_name, encoder_depth, encoder_weights, encoder_output_stride, decoder_channels,
@@ -54,17 +64,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.decoders.deeplabv3.DeepLabV3Plus",
             "segmentation_models_pytorch.decoders.deeplabv3.model.DeepLabV3Plus",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/deeplabv3/model.py:185",
-            layer="conv",
-            units_param="classes",
-            units_pos=9,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=10,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/deeplabv3/model.py:185", units_pos=9, activation_pos=10
         ),
     ),
     # DPT: (encoder_name, encoder_depth, encoder_weights, encoder_output_indices, decoder_readout,
@@ -74,18 +75,7 @@ _FAMILIES = (
             "segmentation_models_pytorch.DPT", "segmentation_models_pytorch.decoders.dpt.DPT",
             "segmentation_models_pytorch.decoders.dpt.model.DPT",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/dpt/model.py:81",
-            layer="conv",
-            units_param="classes",
-            units_pos=8,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=9,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/decoders/dpt/model.py:81", units_pos=8, activation_pos=9),
     ),
     # FPN: (encoder_name, encoder_depth, encoder_weights, decoder_pyramid_channels, decoder_segmentation_channels,
     # decoder_merge_policy, decoder_dropout, decoder_interpolation, in_channels, classes, activation, upsampling,
@@ -95,18 +85,7 @@ _FAMILIES = (
             "segmentation_models_pytorch.FPN", "segmentation_models_pytorch.decoders.fpn.FPN",
             "segmentation_models_pytorch.decoders.fpn.model.FPN",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/fpn/model.py:58",
-            layer="conv",
-            units_param="classes",
-            units_pos=9,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=10,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/decoders/fpn/model.py:58", units_pos=9, activation_pos=10),
     ),
     # Linknet: (encoder_name, encoder_depth, encoder_weights, decoder_use_norm, in_channels, classes, activation,
     # aux_params).
@@ -115,17 +94,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.Linknet", "segmentation_models_pytorch.decoders.linknet.Linknet",
             "segmentation_models_pytorch.decoders.linknet.model.Linknet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/linknet/model.py:74",
-            layer="conv",
-            units_param="classes",
-            units_pos=5,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=6,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/linknet/model.py:74", units_pos=5, activation_pos=6
         ),
     ),
     # MAnet: (encoder_name, encoder_depth, encoder_weights, decoder_use_norm, decoder_channels,
@@ -135,18 +105,7 @@ _FAMILIES = (
             "segmentation_models_pytorch.MAnet", "segmentation_models_pytorch.decoders.manet.MAnet",
             "segmentation_models_pytorch.decoders.manet.model.MAnet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/manet/model.py:79",
-            layer="conv",
-            units_param="classes",
-            units_pos=8,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=9,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/decoders/manet/model.py:79", units_pos=8, activation_pos=9),
     ),
     # PAN: (encoder_name, encoder_depth, encoder_weights, encoder_output_stride, decoder_channels,
     # decoder_interpolation, in_channels, classes, activation, upsampling, aux_params).
@@ -155,18 +114,7 @@ _FAMILIES = (
             "segmentation_models_pytorch.PAN", "segmentation_models_pytorch.decoders.pan.PAN",
             "segmentation_models_pytorch.decoders.pan.model.PAN",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/pan/model.py:61",
-            layer="conv",
-            units_param="classes",
-            units_pos=7,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=8,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/decoders/pan/model.py:61", units_pos=7, activation_pos=8),
     ),
     # PSPNet: (encoder_name, encoder_weights, encoder_depth, psp_out_channels, decoder_use_norm, psp_dropout,
     # in_channels, classes, activation, upsampling, aux_params).
@@ -175,17 +123,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.PSPNet", "segmentation_models_pytorch.decoders.pspnet.PSPNet",
             "segmentation_models_pytorch.decoders.pspnet.model.PSPNet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/pspnet/model.py:75",
-            layer="conv",
-            units_param="classes",
-            units_pos=7,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=8,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/pspnet/model.py:75", units_pos=7, activation_pos=8
         ),
     ),
     # Segformer: (encoder_name, encoder_depth, encoder_weights, decoder_segmentation_channels, in_channels, classes,
@@ -195,17 +134,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.Segformer", "segmentation_models_pytorch.decoders.segformer.Segformer",
             "segmentation_models_pytorch.decoders.segformer.model.Segformer",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/segformer/model.py:52",
-            layer="conv",
-            units_param="classes",
-            units_pos=5,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=6,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/segformer/model.py:52", units_pos=5, activation_pos=6
         ),
     ),
     # Unet: (encoder_name, encoder_depth, encoder_weights, decoder_use_norm, decoder_channels,
@@ -215,18 +145,7 @@ _FAMILIES = (
             "segmentation_models_pytorch.Unet", "segmentation_models_pytorch.decoders.unet.Unet",
             "segmentation_models_pytorch.decoders.unet.model.Unet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/unet/model.py:108",
-            layer="conv",
-            units_param="classes",
-            units_pos=8,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=9,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/decoders/unet/model.py:108", units_pos=8, activation_pos=9),
     ),
     # UnetPlusPlus: (encoder_name, encoder_depth, encoder_weights, decoder_use_norm, decoder_channels,
     # decoder_attention_type, decoder_interpolation, in_channels, classes, activation, aux_params).
@@ -236,17 +155,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.decoders.unetplusplus.UnetPlusPlus",
             "segmentation_models_pytorch.decoders.unetplusplus.model.UnetPlusPlus",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/unetplusplus/model.py:79",
-            layer="conv",
-            units_param="classes",
-            units_pos=8,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=9,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/unetplusplus/model.py:79", units_pos=8, activation_pos=9
         ),
     ),
     # UPerNet: (encoder_name, encoder_depth, encoder_weights, decoder_channels, decoder_use_norm, in_channels,
@@ -256,17 +166,8 @@ _FAMILIES = (
             "segmentation_models_pytorch.UPerNet", "segmentation_models_pytorch.decoders.upernet.UPerNet",
             "segmentation_models_pytorch.decoders.upernet.model.UPerNet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/decoders/upernet/model.py:69",
-            layer="conv",
-            units_param="classes",
-            units_pos=6,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=7,
-            activations=_ACTIVATIONS,
-            axis=1,
+        _segmenter(
+            "smp 0.6.0: segmentation_models_pytorch/decoders/upernet/model.py:69", units_pos=6, activation_pos=7
         ),
     ),
     # create_model(arch, encoder_name, encoder_weights, in_channels, classes, **kwargs): activation
@@ -275,18 +176,7 @@ _FAMILIES = (
         (
             "segmentation_models_pytorch.create_model",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="smp 0.6.0: segmentation_models_pytorch/__init__.py:43",
-            layer="conv",
-            units_param="classes",
-            units_pos=4,
-            default_units=1,
-            activation_param="activation",
-            activation_pos=None,
-            activations=_ACTIVATIONS,
-            axis=1,
-        ),
+        _segmenter("smp 0.6.0: segmentation_models_pytorch/__init__.py:43", units_pos=4, activation_pos=None),
     ),
 )
 

@@ -10,6 +10,20 @@ from ..rows import TORCH, LibraryHead
 
 READ_FROM = "torchvision 0.29.1: torchvision/models/"
 
+
+def _builder(read_from: str, layer: str, default_units: int, **other) -> LibraryHead:
+    """A builder's head of ``num_classes`` units, a keyword only, with no activation."""
+    return LibraryHead(
+        framework=TORCH,
+        read_from=read_from,
+        layer=layer,
+        units_param="num_classes",
+        units_pos=None,
+        default_units=default_units,
+        **other,
+    )
+
+
 _FAMILIES = (
     # Image classifiers: Linear(..., num_classes) with no activation (sometimes inside
     # Sequential(Dropout, Linear), or after norm and flatten).
@@ -88,14 +102,7 @@ _FAMILIES = (
             "torchvision.models.vit_l_32", "torchvision.models.wide_resnet101_2",
             "torchvision.models.wide_resnet50_2",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/resnet.py:684",
-            layer="linear",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=1000,
-        ),
+        _builder("torchvision 0.29.1: torchvision/models/resnet.py:684", layer="linear", default_units=1000),
     ),
     # SqueezeNet: Conv2d(512, num_classes, 1), ReLU, pooling, flatten: the scores are non-negative,
     # but no softmax; the facts call it identity, which is also the quieter choice.
@@ -104,14 +111,7 @@ _FAMILIES = (
             "torchvision.models.squeezenet.squeezenet1_0", "torchvision.models.squeezenet.squeezenet1_1",
             "torchvision.models.squeezenet1_0", "torchvision.models.squeezenet1_1",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/squeezenet.py:168",
-            layer="conv",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=1000,
-        ),
+        _builder("torchvision 0.29.1: torchvision/models/squeezenet.py:168", layer="conv", default_units=1000),
     ),
     # GoogLeNet: in training mode with aux_logits (the default without weights) it returns
     # GoogLeNetOutputs(logits, aux_logits2, aux_logits1), in eval mode the logits; the row describes the logits.
@@ -119,14 +119,7 @@ _FAMILIES = (
         (
             "torchvision.models.googlenet", "torchvision.models.googlenet.googlenet",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/googlenet.py:303",
-            layer="linear",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=1000,
-        ),
+        _builder("torchvision 0.29.1: torchvision/models/googlenet.py:303", layer="linear", default_units=1000),
     ),
     # Inception3: aux_logits=True by default, so in training mode it returns InceptionOutputs(logits,
     # aux_logits); the row describes the logits.
@@ -134,14 +127,7 @@ _FAMILIES = (
         (
             "torchvision.models.inception.inception_v3", "torchvision.models.inception_v3",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/inception.py:435",
-            layer="linear",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=1000,
-        ),
+        _builder("torchvision 0.29.1: torchvision/models/inception.py:435", layer="linear", default_units=1000),
     ),
     # Video classifiers: num_classes defaults to 400 (Kinetics-400); s3d's head is a Conv3d(1024,
     # num_classes, 1), the others a Linear.
@@ -158,14 +144,7 @@ _FAMILIES = (
             "torchvision.models.video.swin_transformer.swin3d_s",
             "torchvision.models.video.swin_transformer.swin3d_t",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/video/resnet.py:385",
-            layer="linear",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=400,
-        ),
+        _builder("torchvision 0.29.1: torchvision/models/video/resnet.py:385", layer="linear", default_units=400),
     ),
     # Segmentation (DeepLabV3, FCN): num_classes=None means 21 without weights (with weights it must be
     # 21); forward returns {"out": (N, num_classes, H, W) logits, "aux": ...}: class axis 1.
@@ -180,15 +159,9 @@ _FAMILIES = (
             "torchvision.models.segmentation.fcn.fcn_resnet50", "torchvision.models.segmentation.fcn_resnet101",
             "torchvision.models.segmentation.fcn_resnet50",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/segmentation/deeplabv3.py:233",
-            layer="conv",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=21,
-            axis=1,
-            output="dict",
+        _builder(
+            "torchvision 0.29.1: torchvision/models/segmentation/deeplabv3.py:233",
+            layer="conv", default_units=21, axis=1, output="dict",
         ),
     ),
     # LR-ASPP: the same, and it returns only {"out": ...}.
@@ -197,15 +170,9 @@ _FAMILIES = (
             "torchvision.models.segmentation.lraspp.lraspp_mobilenet_v3_large",
             "torchvision.models.segmentation.lraspp_mobilenet_v3_large",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="torchvision 0.29.1: torchvision/models/segmentation/lraspp.py:127",
-            layer="conv",
-            units_param="num_classes",
-            units_pos=None,
-            default_units=21,
-            axis=1,
-            output="dict",
+        _builder(
+            "torchvision 0.29.1: torchvision/models/segmentation/lraspp.py:127",
+            layer="conv", default_units=21, axis=1, output="dict",
         ),
     ),
 )

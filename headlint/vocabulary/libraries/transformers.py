@@ -14,6 +14,21 @@ READ_FROM = (
     "transformers 4.57.6 (TensorFlow): transformers/modeling_tf_utils.py"
 )
 
+
+def _task(read_from: str, library_loss: str, framework=TORCH, layer: str = "linear") -> LibraryHead:
+    """A task model's head of ``num_labels`` units (a keyword) returning a ModelOutput, with its own loss."""
+    return LibraryHead(
+        framework=framework,
+        read_from=read_from,
+        layer=layer,
+        units_param="num_labels",
+        units_pos=None,
+        default_units=None,  # the checkpoint's own label count unless num_labels= is given
+        output="hf",
+        library_loss=library_loss,
+    )
+
+
 _FAMILIES = (
     # *ForSequenceClassification: nn.Linear(hidden_size, num_labels), raw logits; given labels= the model
     # computes its own loss: num_labels == 1 -> MSELoss (regression), otherwise cross-entropy (long labels)
@@ -88,14 +103,8 @@ _FAMILIES = (
             "transformers.ZambaForSequenceClassification", "transformers.Zamba2ForSequenceClassification",
             "transformers.AutoModelForSequenceClassification.from_config",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="transformers 5.25.0: transformers/models/bert/modeling_bert.py:1085, :1117-1138; transformers/loss/loss_utils.py:97-121",
-            layer="linear",
-            units_param="num_labels",
-            units_pos=None,
-            default_units=None,  # the checkpoint's own label count unless num_labels= is given
-            output="hf",
+        _task(
+            "transformers 5.25.0: transformers/models/bert/modeling_bert.py:1085, :1117-1138; transformers/loss/loss_utils.py:97-121",
             library_loss="hf_sequence",
         ),
     ),
@@ -109,15 +118,8 @@ _FAMILIES = (
             "transformers.UniSpeechSatForSequenceClassification", "transformers.SEWForSequenceClassification",
             "transformers.SEWDForSequenceClassification", "transformers.Data2VecAudioForSequenceClassification",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="transformers 5.25.0: transformers/models/wav2vec2/modeling_wav2vec2.py:1730-1733",
-            layer="linear",
-            units_param="num_labels",
-            units_pos=None,
-            default_units=None,  # the checkpoint's own label count unless num_labels= is given
-            output="hf",
-            library_loss="hf_token",
+        _task(
+            "transformers 5.25.0: transformers/models/wav2vec2/modeling_wav2vec2.py:1730-1733", library_loss="hf_token"
         ),
     ),
     # *ForTokenClassification: logits (N, seq_len, num_labels); always cross-entropy (ignore_index -100).
@@ -177,14 +179,8 @@ _FAMILIES = (
             "transformers.XLMRobertaXLForTokenClassification", "transformers.XLNetForTokenClassification",
             "transformers.XmodForTokenClassification", "transformers.YosoForTokenClassification",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="transformers 5.25.0: transformers/models/bert/modeling_bert.py:1286-1288; transformers/loss/loss_utils.py:143-149",
-            layer="linear",
-            units_param="num_labels",
-            units_pos=None,
-            default_units=None,  # the checkpoint's own label count unless num_labels= is given
-            output="hf",
+        _task(
+            "transformers 5.25.0: transformers/models/bert/modeling_bert.py:1286-1288; transformers/loss/loss_utils.py:143-149",
             library_loss="hf_token",
         ),
     ),
@@ -214,14 +210,8 @@ _FAMILIES = (
             "transformers.TextNetForImageClassification", "transformers.TimmWrapperForImageClassification",
             "transformers.ViTForImageClassification", "transformers.ViTMSNForImageClassification",
         ),
-        LibraryHead(
-            framework=TORCH,
-            read_from="transformers 5.25.0: transformers/models/vit/modeling_vit.py:514; transformers/loss/loss_utils.py:182",
-            layer="linear",
-            units_param="num_labels",
-            units_pos=None,
-            default_units=None,  # the checkpoint's own label count unless num_labels= is given
-            output="hf",
+        _task(
+            "transformers 5.25.0: transformers/models/vit/modeling_vit.py:514; transformers/loss/loss_utils.py:182",
             library_loss="hf_sequence",
         ),
     ),
@@ -234,15 +224,9 @@ _FAMILIES = (
             "transformers.TFAlbertForSequenceClassification", "transformers.TFXLMRobertaForSequenceClassification",
             "transformers.TFElectraForSequenceClassification", "transformers.TFDebertaV2ForSequenceClassification",
         ),
-        LibraryHead(
-            framework=KERAS,
-            read_from="transformers 4.57.6: transformers/modeling_tf_utils.py:297-313",
-            layer="dense",
-            units_param="num_labels",
-            units_pos=None,
-            default_units=None,  # the checkpoint's own label count unless num_labels= is given
-            output="hf",
-            library_loss="hf_sequence",
+        _task(
+            "transformers 4.57.6: transformers/modeling_tf_utils.py:297-313",
+            library_loss="hf_sequence", framework=KERAS, layer="dense",
         ),
     ),
 )
