@@ -266,11 +266,15 @@ def loss_step(row: tuple, site) -> Value:
 
 def record_loss(record: Loss, pred: tuple, target: tuple, site, kind: str = "call") -> Tensor:
     """A loss computed on (prediction, target): the event link.py turns into a head."""
+    return loss_event(record, site.arg(*pred) or UNKNOWN, site.arg(*target) or UNKNOWN, site, kind)
+
+
+def loss_event(record: Loss, pred: Value, target: Value, site, kind: str = "call") -> Tensor:
+    """Record that ``record`` trains ``pred`` towards ``target`` at this call (also where
+    a library computes the loss itself); the value is the loss's."""
     from ..interpreter import LossEvent
 
-    pred_value = site.arg(*pred) or UNKNOWN
-    target_value = site.arg(*target) or UNKNOWN
-    event = LossEvent(record, pred_value, target_value, site.node, site.ctx.inference, kind)
+    event = LossEvent(record, pred, target, site.node, site.ctx.inference, kind)
     site.interp.events.losses.append(event)
     return Tensor(loss=event)
 

@@ -131,10 +131,7 @@ def elementwise(rule: str, qual: str, site) -> Value:
     kept = _output_kept(name, value, site, 1)
     if kept is not None:
         return kept
-    if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
-        value.model.classifier_evidence.append(site.node)
-        if name == "argmax":
-            _ranked(value, site, 1)
+    _used_as_classes(value, name, site, 1)
     base = value.fact if value is not None else targets.UNKNOWN_FACT
     args = ()
     if rule in ("clip", "clip_min"):
@@ -221,7 +218,6 @@ def call(qual: str, site) -> Value | None:
         return penalised
     if qual in V.RANK_FUNCTIONS:
         return reshaped(V.RANK_FUNCTIONS[qual], site.arg(None, 0), site, 1)
-    module, _, name = qual.rpartition(".")
     if module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE:
         return elementwise(V.ELEMENTWISE[name], qual, site)
     return None
@@ -273,10 +269,7 @@ def method(receiver: Value, name: str, site) -> Value | None:
         return kept
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
-        if receiver.model is not None and name in ("argmax", "round"):
-            receiver.model.classifier_evidence.append(site.node)
-            if name == "argmax":
-                _ranked(receiver, site, 0)
+        _used_as_classes(receiver, name, site, 0)
         args: tuple = ()
         if rule in ("clip", "clip_min"):
             args = (_number(site.arg("min", 0)),)
@@ -292,10 +285,16 @@ def method(receiver: Value, name: str, site) -> Value | None:
     return None
 
 
-def _ranked(value: Tensor, site, axis_pos: int) -> None:
-    """``out.argmax(dim=1)``, ``np.argmax(p, axis=-1)``: the model's output is ranked
-    over this axis (HL012 reads it against the unit count). An axis that is not a
-    literal, or none (each library has its own default), is recorded as None."""
+def _used_as_classes(value, name: str, site, axis_pos: int) -> None:
+    """``argmax`` or ``round`` of a model's output treats it as class scores (classifier
+    evidence); an argmax also records the axis it ranks over (HL012 reads it against
+    the unit count). An axis that is not a literal, or none (each library has its own
+    default), is recorded as None. ``axis_pos``: where the axis goes (0 for a method)."""
+    if not (isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round")):
+        return
+    value.model.classifier_evidence.append(site.node)
+    if name != "argmax":
+        return
     axis = site.arg("dim", axis_pos) or site.arg("axis", axis_pos)
     literal = axis.value if isinstance(axis, Const) and isinstance(axis.value, int) and not isinstance(axis.value, bool) else None
     value.model.argmaxes.append((site.node, literal, value.rank, value.layer))

@@ -76,26 +76,20 @@ class LibraryModel:
         self.units = units
 
 
-def _literal(value: Optional[Value]):
-    return value.value if isinstance(value, Const) else ...
-
-
 def head_model(qual: str, row, site) -> Value:
     """The model a library entry point builds, its output the head the row describes;
     unknown when the arguments leave the head unknown (``include_top`` not a literal
     True, given by position)."""
     display = short(qual).replace(".from_pretrained", "").replace(".from_preset", "")
     if row.top_param is not None:
-        top = site.arg(row.top_param)
-        if top is not None and _literal(top) is not True:
+        if site.has(row.top_param) and site.literal(row.top_param) is not True:
             return UNKNOWN  # include_top=False: the user builds the head (functional code follows it)
-        if top is None and site.args:
+        if not site.has(row.top_param) and site.args:
             return UNKNOWN  # include_top may be the first positional argument
-    units_value = site.arg(row.units_param, row.units_pos) if row.units_param else None
-    if units_value is None:
+    if row.units_param is None or not site.has(row.units_param, row.units_pos):
         units = row.default_units
     else:
-        number = _literal(units_value)
+        number = site.literal(row.units_param, row.units_pos)
         units = number if isinstance(number, int) and not isinstance(number, bool) else None
     act = _activation(row, site, display)
     layer_name = f"{display} head ({_layer_display(row, units)})"
@@ -129,12 +123,11 @@ def _layer_display(row, units) -> str:
 def _activation(row, site, display: str) -> Optional[Activation]:
     """The head's activation: the argument when it is a literal the row lists, the
     library's default when it is not given; None (unknown) otherwise."""
-    given = site.arg(row.activation_param, row.activation_pos) if row.activation_param else None
     axis = row.axis
-    if given is None:
+    if row.activation_param is None or not site.has(row.activation_param, row.activation_pos):
         kind, node, written = row.default_activation, site.node, f"{display}'s default {row.default_activation}"
     else:
-        written_value = _literal(given)
+        written_value = site.literal(row.activation_param, row.activation_pos, ...)
         if written_value is ...:
             return None  # a variable or a callable: unknown
         key = "None" if written_value is None else str(written_value)
@@ -176,11 +169,7 @@ def called(model: ModelV, site) -> Optional[Value]:
         record = Loss("cross_entropy", model.framework, "softmax", "logits", name="the model's own cross-entropy", node=site.node)
     else:
         return None
-    from ..interpreter import LossEvent
-
-    event = LossEvent(record, logits, site.kwargs["labels"], site.node, site.ctx.inference)
-    site.interp.events.losses.append(event)
-    return DictV({**output.items, "loss": Tensor(loss=event)})
+    return DictV({**output.items, "loss": common.loss_event(record, logits, site.kwargs["labels"], site)})
 
 
 # --- losses ----------------------------------------------------------------------------
@@ -201,12 +190,11 @@ def library_loss_object(row, site) -> Value:
     without, probabilities."""
     from_logits = row.from_logits_default
     if row.from_logits_param is not None:
-        given = site.arg(row.from_logits_param, row.from_logits_pos)
-        if given is not None:
-            from_logits = _literal(given)
-    if row.activation_param is not None and site.arg(row.activation_param, row.activation_pos) is not None:
+        if site.has(row.from_logits_param, row.from_logits_pos):
+            from_logits = site.literal(row.from_logits_param, row.from_logits_pos, ...)
+    if row.activation_param is not None and site.has(row.activation_param, row.activation_pos):
         # legacy smp: ``DiceLoss(activation="sigmoid")`` applies it to the prediction first
-        given = _literal(site.arg(row.activation_param, row.activation_pos))
+        given = site.literal(row.activation_param, row.activation_pos, ...)
         applies = given if given in ("sigmoid", "softmax") else None
         expects = "logits" if applies is not None else ("probabilities" if given is None else "unknown")
         record = Loss(row.kind, row.framework, applies, expects, None, f"{row.display}(activation={given!r})", node=site.node)
@@ -245,10 +233,7 @@ class LibraryNetV(Value):
         record = self._criterion()
         if output is None or record is None:
             return self
-        from ..interpreter import LossEvent
-
-        target = site.arg("y", 1) or UNKNOWN
-        site.interp.events.losses.append(LossEvent(record, output, target, site.node, site.ctx.inference))
+        common.loss_event(record, output, site.arg("y", 1) or UNKNOWN, site)
         return self
 
     def _module_output(self, site) -> Optional[Value]:
