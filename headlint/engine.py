@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from . import python2
 from .records import FileError, Finding, Located, Span, internal_error
 from .source import Source, read
 
@@ -197,7 +196,11 @@ def readable_text(text: str, source: Optional[Source] = None) -> tuple:
     fails only on Python 2 statements (``print x``, ``except E, e:``) is read as the
     Python 3 it means (python2.py)."""
     problem = python_syntax_error(text, source)
-    if problem is not None and python2.looks_like_python2(text):
+    if problem is None:
+        return text, None
+    from . import python2  # only for a file that is not Python 3
+
+    if python2.looks_like_python2(text):
         rewritten = python2.modernised(text)
         if rewritten is not None and python_syntax_error(rewritten) is None:
             return rewritten, None

@@ -18,20 +18,27 @@ def test_the_import_contracts_hold():
     assert "0 broken" in result.stdout
 
 
-def test_every_subpackage_ships_in_the_wheel():
-    """pyproject.toml lists the packages by hand: a new folder of modules must be in
-    that list, or the installed command cannot import it (the editable install used
-    while developing would not notice)."""
-    import sys
-    from pathlib import Path
-
+def _pyproject() -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:
         import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
-    root = Path(__file__).resolve().parent.parent
-    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+
+def test_every_rule_file_is_in_the_independence_contract():
+    """A new rule file must be listed too, or it could import another rule's helpers."""
+    contract = next(c for c in _pyproject()["tool"]["importlinter"]["contracts"] if c["type"] == "independence")
+    rule_files = {f"headlint.rules.{path.stem}" for path in (ROOT / "headlint" / "rules").glob("hl[0-9]*.py")}
+    assert rule_files and rule_files <= set(contract["modules"]), sorted(rule_files - set(contract["modules"]))
+
+
+def test_every_subpackage_ships_in_the_wheel():
+    """pyproject.toml lists the packages by hand: a new folder of modules must be in
+    that list, or the installed command cannot import it (the editable install used
+    while developing would not notice)."""
+    root = ROOT
+    listed = set(_pyproject()["tool"]["setuptools"]["packages"])
     found = {
         ".".join(init.parent.relative_to(root).parts)
         for init in (root / "headlint").rglob("__init__.py")

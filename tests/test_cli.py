@@ -1,10 +1,11 @@
 """The command as users meet it: output shape, exit codes, suppression, bad input."""
 
 import json
+import subprocess
 
 import pytest
 
-from cli_helpers import frameworks_imported, headlint
+from cli_helpers import HEADLINT, frameworks_imported, headlint
 from headlint.rules import RULES
 
 BUGGY = """import torch
@@ -227,3 +228,26 @@ def test_a_bad_configuration_is_an_error_naming_the_key(project):
 def test_file_level_suppression(project, comment, exit_code):
     (project / "buggy.py").write_text(comment + "\n" + BUGGY)
     assert headlint("check", "buggy.py", cwd=project).returncode == exit_code
+
+
+def test_the_whole_report_arrives_before_the_quick_exit(tmp_path):
+    # The command ends its process without tearing the interpreter down: what
+    # it wrote must still be flushed, to the last line, with the exit code.
+    for n in range(300):
+        (tmp_path / f"m{n}.py").write_text(BUGGY)
+    result = headlint("check", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert sum(line.startswith("m") and ": HL001 " in line for line in result.stdout.splitlines()) == 300
+    assert "Found 300 findings" in (result.stdout + result.stderr)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    for n in range(300):
+        (tmp_path / f"m{n}.py").write_text(BUGGY)
+    command = [str(HEADLINT), "check", "--no-cache", "."]  # about 200 KB: more than a pipe holds
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()  # as ``headlint check . | head -1`` does
+        error = process.stderr.read().decode()
+        process.wait(timeout=120)
+    assert "Traceback" not in error and "Exception ignored" not in error

@@ -15,6 +15,17 @@ import libcst as cst
 from ..records import Fix
 
 _FIELDS: dict = {}
+_IS_NODE: dict = {}
+
+
+def _is_node(kind: type) -> bool:
+    # By the MRO, not isinstance: CSTNode is an ABC, and the first isinstance check
+    # of each new type (str, MaybeSentinel, ...) walks its hundreds of subclasses,
+    # which cost more than the rest of a fix.
+    answer = _IS_NODE.get(kind)
+    if answer is None:
+        answer = _IS_NODE[kind] = cst.CSTNode in kind.__mro__
+    return answer
 
 
 def children(node):
@@ -24,12 +35,12 @@ def children(node):
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)):
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if _is_node(type(item)):
                     yield item
+        elif _is_node(type(value)):
+            yield value
 
 
 def walk(node, stop: tuple = ()):
