@@ -20,7 +20,7 @@ MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
 _FRAMEWORK_IMPORT = re.compile(
     rb"^[ \t]*(?:from|import)[ \t]+(?:torch|tensorflow|keras|tf_keras|pytorch_lightning|lightning|tflearn|tf_slim"
     # libraries that build heads (vocabulary/libraries/)
-    rb"|torchvision|timm|transformers|segmentation_models_pytorch|skorch|keras_hub)\b",
+    rb"|torchvision|timm|transformers|segmentation_models_pytorch|skorch|ray_skorch|keras_hub)\b",
     re.MULTILINE,
 )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import lint
+from conftest import codes, lint
 
 HEADER = """
 import numpy as np
@@ -267,3 +267,26 @@ model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, a
 model.compile(loss="binary_crossentropy", optimizer="adam")
 """
     )] == ["HL007"]
+
+
+@pytest.mark.parametrize(
+    "dropout",
+    [
+        "tf.nn.dropout(probs, rate=0.5)",
+        "tf.compat.v1.nn.dropout(probs, keep_prob=0.5)",
+        "tf.keras.backend.dropout(probs, 0.5)",
+        "keras.random.dropout(probs, 0.5)",
+    ],
+)
+def test_dropout_functions_keep_what_the_output_is(dropout):
+    # A softmax output stays one after dropout: fed to a loss that applies softmax, HL001.
+    code = f"""
+import keras
+import tensorflow as tf
+
+probs = tf.layers.dense(features, 10, activation=tf.nn.softmax)
+dropped = {dropout}
+loss = tf.losses.softmax_cross_entropy(labels, dropped)
+"""
+    assert codes(code) == ["HL001"]
+    assert codes(code.replace(f"dropped = {dropout}", "dropped = tf.abs(probs) * 2")) == []

@@ -191,6 +191,13 @@ def test_skorch_default_criteria():
     assert (net.criterion_pos, net.default_criterion) == (1, None)
 
 
+def test_ray_skorch_takes_the_criterion_second_with_no_default():
+    # RayTrainNeuralNet(module, criterion, num_workers, ...) (ray_skorch 0.0.3, base.py:422)
+    ray = NETS["ray_skorch.RayTrainNeuralNet"]
+    assert (ray.module_pos, ray.criterion_pos, ray.default_criterion, ray.log_before) == (0, 1, None, None)
+    assert NETS["ray_skorch.base.RayTrainNeuralNet"] == ray
+
+
 # --- every row ---------------------------------------------------------------------------
 
 

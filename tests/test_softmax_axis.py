@@ -115,6 +115,9 @@ def test_torch_sequential_ranks(body, expected):
         ("x", []),
         ("x.view(x.size(0), -1).T", []),  # transposed: the batch is not axis 0 any more
         ("x.view(x.size(0), -1)[:, :784]", []),
+        ("F.dropout(x.view(x.size(0), -1), training=self.training)", ["HL008"]),  # dropout keeps the rank
+        ("torch.dropout(x.flatten(1), 0.5, True)", ["HL008"]),
+        ("F.dropout(x)", []),
     ],
 )
 def test_torch_forward_ranks(reshape, expected):
@@ -328,3 +331,57 @@ def test_no_fix_for_an_implicit_dim_after_a_trailing_comma():
     text = TORCH + "class Net(nn.Module):\n    def forward(self, x):\n        return F.softmax(\n            x.flatten(1),\n        )\n"
     (finding,) = check_text(text, "m.py").findings
     assert finding.code == "HL008" and finding.fix is None
+
+
+@pytest.mark.parametrize(
+    "block, torch_picks",
+    [
+        ("return self.fc(x)", "dim=1"),  # a block ending in nn.Linear returns the rank it is given: 2-D
+        ("return torch.relu(self.fc(x))", "dim=1"),
+        ("return self.fc(x).view(-1, 2, 5)", "dim=0"),  # 3-D out of the block: the batch axis
+    ],
+)
+def test_a_custom_block_returns_the_rank_it_is_given(block, torch_picks):
+    code = TORCH + f"""
+class Block(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.fc = nn.Linear(n_in, n_out)
+
+    def forward(self, x):
+        {block}
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = Block(784, 10)
+
+    def forward(self, x):
+        return F.softmax(self.head(x.view(x.size(0), -1)))
+"""
+    [finding] = check_text(code, "snippet.py").findings
+    assert finding.code == "HL008" and f"torch picks {torch_picks}" in finding.message
+
+
+def test_a_custom_block_given_a_tensor_of_unknown_rank_says_nothing():
+    assert codes(
+        TORCH + """
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(784, 10)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = Block()
+
+    def forward(self, x):
+        return F.softmax(self.head(x))
+"""
+    ) == []

@@ -56,6 +56,7 @@ def knows(qual: str) -> bool:
         or qual in V.LOSS_STEPS
         or qual in V.SHAPE_FUNCTIONS
         or qual in V.MODEL_WRAPPERS
+        or qual in V.PASS_FUNCTIONS
         or qual in V.LAYER_WRAPPERS
         or tf_adapter.knows(qual)
         or libraries.knows(qual)
@@ -113,6 +114,8 @@ def call_qualified(qual: str, site) -> Value:
         return site.arg(*V.LAYER_WRAPPERS[qual]) or UNKNOWN  # TimeDistributed(Dense(...)): the Dense
     if qual in V.MODEL_WRAPPERS:
         return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
+    if qual in V.PASS_FUNCTIONS:
+        return site.arg(*V.PASS_FUNCTIONS[qual]) or UNKNOWN  # F.dropout(x, training=...): x
     built = libraries.call(qual, site)
     if built is not None:
         return built
@@ -159,13 +162,18 @@ def call_model(model: ModelV, site) -> Value:
 def _depends_on_input(model: ModelV, site) -> bool:
     """Is what this custom layer returns decided by what it is given here: its
     output, evaluated once on an unknown input, is an activation with no layer of
-    its own (an output layer applying softmax to whatever it gets), and this input
-    is telling. (Re-evaluating every custom layer at every call site would
+    its own (an output layer applying softmax to whatever it gets) and this input
+    is telling; or that output's rank is unknown and this input's is known. (Re-evaluating every custom layer at every call site would
     multiply the cost of deep models.)"""
-    if not _informative(site.arg(None, 0)):
+    given = site.arg(None, 0)
+    if not isinstance(given, Tensor):
         return False
     summary = common.model_output(model, site.interp)
-    return (isinstance(summary, Tensor) and summary.layer is None and summary.act is not None
+    if not isinstance(summary, Tensor):
+        return False
+    if given.rank is not None and summary.rank is None and summary.layer is not None:
+        return True  # a block ending in nn.Linear returns the rank it is given (``FC(512, 10)(x.view(n, -1))``)
+    return (_informative(given) and summary.layer is None and summary.act is not None
             and summary.act.kind not in ("identity", "other"))
 
 

@@ -26,7 +26,7 @@ from . import common
 # loaded only when a call under one of these is met, so a file that uses none of these
 # libraries does not pay for a thousand rows at start-up.
 PREFIXES = ("keras.applications.", "keras_hub.", "timm.", "torchvision.", "segmentation_models_pytorch.",
-            "transformers.", "skorch.")
+            "transformers.", "skorch.", "ray_skorch.")
 
 
 def _tables():

@@ -168,6 +168,10 @@ L1_REGULARIZERS = {
 # ``activity_regularizer="l1"``: Keras looks the name up and uses the default factor.
 L1_REGULARIZER_STRINGS = {"l1": 0.01, "L1": 0.01}
 
+# Functions that return the tensor they are given as the same kind of output
+# (see torch.PASS_FUNCTIONS).
+PASS_FUNCTIONS = {"keras.random.dropout": ("inputs", 0), "keras.backend.dropout": ("x", 0)}
+
 # Functions that keep what a tensor is, in function form: ``keras.ops.squeeze(out)``.
 SHAPE_FUNCTIONS = {
     "keras.ops.squeeze": "x", "keras.ops.expand_dims": "x", "keras.ops.reshape": "x",

@@ -134,6 +134,10 @@ MATMULS = {
 # Adding a bias keeps the linear output: (the output's parameter).
 BIAS_ADDS = {"tensorflow.add": ("x", 0), "tensorflow.nn.bias_add": ("value", 0), "tensorflow.math.add": ("x", 0)}
 
+# Functions that return the tensor they are given as the same kind of output
+# (see torch.PASS_FUNCTIONS); TF 1's ``tf.compat.v1.nn.dropout(x, keep_prob)`` is the same name.
+PASS_FUNCTIONS = {"tensorflow.nn.dropout": ("x", 0)}
+
 # Functions that keep what a tensor is: ``tf.squeeze(out)``, ``tf.reshape(out, ...)``.
 SHAPE_FUNCTIONS = {
     "tensorflow.squeeze": "input", "tensorflow.reshape": "tensor", "tensorflow.expand_dims": "input",

@@ -50,6 +50,15 @@ LAYERS = {
 }
 
 PASS_THROUGH = frozenset({"torch.nn.Dropout", "torch.nn.Flatten", "torch.nn.Identity", "torch.nn.Unflatten"})
+
+# Functions that return the tensor they are given (this parameter, this position)
+# as the same kind of output: dropout zeroes and rescales entries, and the
+# activation, layer and rank of what it is given stay what they were.
+PASS_FUNCTIONS = {
+    **{f"torch.nn.functional.{name}": ("input", 0)
+       for name in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")},
+    "torch.dropout": ("input", 0),
+}
 SEQUENTIALS = {"torch.nn.Sequential": TORCH}
 
 # Base classes whose subclasses are models (called through forward).

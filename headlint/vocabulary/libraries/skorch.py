@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..rows import TORCH, LibraryNet
 
-READ_FROM = "skorch 1.4.0: skorch/classifier.py, skorch/regressor.py, skorch/net.py"
+READ_FROM = "skorch 1.4.0: skorch/classifier.py, skorch/regressor.py, skorch/net.py; ray_skorch 0.0.3: ray_skorch/base.py"
 
 HEADS: dict = {}
 
@@ -35,6 +35,12 @@ _FAMILIES = (
     (
         ("skorch.NeuralNet", "skorch.net.NeuralNet"),
         LibraryNet(TORCH, _SOURCE + "skorch/net.py:342", "module", 0, "criterion", 1, None),
+    ),
+    # Ray's distributed NeuralNet (module, criterion, num_workers, ...): its get_loss calls
+    # criterion_(y_pred, y_true) as it is (base.py:403-407).
+    (
+        ("ray_skorch.RayTrainNeuralNet", "ray_skorch.base.RayTrainNeuralNet"),
+        LibraryNet(TORCH, "ray_skorch 0.0.3: ray_skorch/base.py:417", "module", 0, "criterion", 1, None),
     ),
 )
 
