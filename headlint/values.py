@@ -173,7 +173,8 @@ class ModelV(Value):
     classifier_evidence: list = field(default_factory=list)
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
-    # The output axes ``argmax`` ranks this model's output over: (node, axis literal or None)
+    # Where ``argmax`` ranks this model's output: (node, axis literal or None, rank of the
+    # ranked tensor or None, the layer it came from or None), as records.Head.argmaxes
     argmaxes: list = field(default_factory=list)
     library: Any = None  # a model a library built (frameworks/libraries.py): its row and units
     _output: Optional[Value] = None

@@ -55,9 +55,7 @@ def knows(qual: str) -> bool:
         or qual in V.RANK_WRAPPERS
         or qual in V.LOSS_STEPS
         or qual in V.SHAPE_FUNCTIONS
-        or qual in V.MODEL_WRAPPERS
-        or qual in V.PASS_FUNCTIONS
-        or qual in V.LAYER_WRAPPERS
+        or qual in V.RETURNS_ARGUMENT
         or tf_adapter.knows(qual)
         or libraries.knows(qual)
     )
@@ -110,12 +108,8 @@ def call_qualified(qual: str, site) -> Value:
         return common.ranked_layer(qual, site)
     if qual in V.SHAPE_FUNCTIONS:
         return common.shaped(site.arg(V.SHAPE_FUNCTIONS[qual], 0), site)
-    if qual in V.LAYER_WRAPPERS:
-        return site.arg(*V.LAYER_WRAPPERS[qual]) or UNKNOWN  # TimeDistributed(Dense(...)): the Dense
-    if qual in V.MODEL_WRAPPERS:
-        return site.arg(*V.MODEL_WRAPPERS[qual]) or UNKNOWN  # DataParallel(model): the model
-    if qual in V.PASS_FUNCTIONS:
-        return site.arg(*V.PASS_FUNCTIONS[qual]) or UNKNOWN  # F.dropout(x, training=...): x
+    if qual in V.RETURNS_ARGUMENT:
+        return site.arg(*V.RETURNS_ARGUMENT[qual]) or UNKNOWN  # DataParallel(model): the model
     built = libraries.call(qual, site)
     if built is not None:
         return built
@@ -163,8 +157,9 @@ def _depends_on_input(model: ModelV, site) -> bool:
     """Is what this custom layer returns decided by what it is given here: its
     output, evaluated once on an unknown input, is an activation with no layer of
     its own (an output layer applying softmax to whatever it gets) and this input
-    is telling; or that output's rank is unknown and this input's is known. (Re-evaluating every custom layer at every call site would
-    multiply the cost of deep models.)"""
+    is telling; or that output's rank is unknown and this input's is known.
+    (Re-evaluating every custom layer at every call site would multiply the cost
+    of deep models.)"""
     given = site.arg(None, 0)
     if not isinstance(given, Tensor):
         return False

@@ -38,11 +38,16 @@ PASS_THROUGH = _torch.PASS_THROUGH | _keras.PASS_THROUGH
 SEQUENTIALS = {**_torch.SEQUENTIALS, **_keras.SEQUENTIALS}
 FUNCTIONAL_MODELS = _keras.FUNCTIONAL_MODELS
 INPUTS = _keras.INPUTS
+# Calls whose value is one of their arguments as it is, (parameter, position): the model
+# a wrapper keeps (``DataParallel(model)``), the layer a Keras wrapper applies per step
+# (``TimeDistributed(Dense(...))``), the tensor dropout is given (``F.dropout(x)``).
+RETURNS_ARGUMENT = {
+    **_torch.MODEL_WRAPPERS, **_keras.LAYER_WRAPPERS,
+    **_torch.PASS_FUNCTIONS, **_tf.PASS_FUNCTIONS, **_keras.PASS_FUNCTIONS,
+}
 MODULE_BASES = {**_torch.MODULE_BASES, **_keras.MODULE_BASES, **_tf.MODULE_BASES}
 LOSS_BASES = _keras.LOSS_BASES
 COMPILED_LOSS_USES = _keras.COMPILED_LOSS_USES
-MODEL_WRAPPERS = _torch.MODEL_WRAPPERS
-PASS_FUNCTIONS = {**_torch.PASS_FUNCTIONS, **_tf.PASS_FUNCTIONS, **_keras.PASS_FUNCTIONS}
 PASS_ARGUMENT_METHODS = _torch.PASS_ARGUMENT_METHODS
 VARIABLES = _tf.VARIABLES
 MATMULS = _tf.MATMULS
@@ -83,7 +88,6 @@ RESHAPE_LAYERS = _torch.RESHAPE_LAYERS | _keras.RESHAPE_LAYERS
 RANK_LAYERS = {**_torch.RANK_LAYERS, **_keras.RANK_LAYERS}
 RANKED_LAYERS = _keras.RANKED_LAYERS
 RANK_WRAPPERS = _keras.RANK_WRAPPERS
-LAYER_WRAPPERS = _keras.LAYER_WRAPPERS
 INPUT_RANK_ARGS = _keras.INPUT_RANK_ARGS
 RANK_METHODS = _data.RANK_METHODS
 RANK_FUNCTIONS = _torch.RANK_FUNCTIONS
