@@ -63,7 +63,8 @@ class Cache:
             return None
 
     def key(self, path: str, digest: str, settings: tuple) -> str:
-        return f"{self._build}|{os.path.abspath(path)}|{digest}|{settings!r}"
+        # the path as given too: a result names its file as it was given
+        return f"{self._build}|{os.path.abspath(path)}|{path}|{digest}|{settings!r}"
 
     def get(self, key: str):
         try:
@@ -80,6 +81,19 @@ class Cache:
     def put(self, key: str, result) -> None:
         try:
             self._store.set(key, (result.deps, result))
+        except Exception:  # noqa: BLE001 - a full disk costs speed, not results
+            pass
+
+    def get_value(self, key: str):
+        """A value kept with ``put_value`` under ``key`` by this build, or None."""
+        try:
+            return self._store.get(f"{self._build}|{key}")
+        except Exception:  # noqa: BLE001 - a broken entry is a miss
+            return None
+
+    def put_value(self, key: str, value) -> None:
+        try:
+            self._store.set(f"{self._build}|{key}", value)
         except Exception:  # noqa: BLE001 - a full disk costs speed, not results
             pass
 

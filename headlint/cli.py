@@ -100,6 +100,12 @@ def main():
     help="Worker processes for the files that need parsing (default: one per CPU). "
     "The output is the same whatever the number.",
 )
+@click.option(
+    "--no-importers",
+    is_flag=True,
+    help="Check the given files alone: not also the project's files that import them "
+    "(which a hook or a diff does not name, and which hold the loss that trains a model).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of an internal error.")
 @click.option(
@@ -119,7 +125,7 @@ def main():
 )
 def check(
     paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, unsafe_fixes, diff,
-    jobs, no_cache, verbose, cache_dir, config_path,
+    jobs, no_importers, no_cache, verbose, cache_dir, config_path,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
@@ -182,10 +188,16 @@ def check(
         from .cache import DEFAULT_DIR, Cache
 
         cache = Cache.open(cache_dir or settings.cache_dir or str(settings.root / DEFAULT_DIR))
+    if tasks and not no_importers:
+        from .importers import importers_of
+
+        walked = [path for path in (paths or ["."]) if os.path.isdir(path)]
+        context = importers_of(files, settings.excluded, cache, walked)
+        tasks += [Task(path, frozenset(selected), confirm_on, context=True) for path in context]
     reported: set = set()
-    with _progress(files) as checking:
+    with _progress(tasks) as checking:
         for result in check_files(tasks, jobs or default_jobs(), cache):
-            if checking is not files:
+            if checking is not tasks:
                 checking.update(1)
             path = result.path
             if result.changed and diff:
@@ -199,7 +211,7 @@ def check(
                 result.fixed = [] if problem else result.fixed
             if result.error is not None:
                 errors.append(result.error)
-                _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not files)
+                _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not tasks)
                 if verbose and result.error.detail:
                     click.echo(result.error.detail.rstrip(), err=True)
             # A finding in an imported module may be reached from several files: once.

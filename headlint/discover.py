@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Iterator, Optional
 
 # Folders that never hold the project's own model code.
 SKIP_DIRS = frozenset(
@@ -41,17 +42,28 @@ def discover(paths) -> Discovery:
 
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not _skipped(root, d))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if name.endswith((".py", ".ipynb")) and os.path.isfile(full):
-                        add(os.path.normpath(full))
+            for full in walk(path):
+                add(full)
         elif os.path.lexists(path):
             add(path)  # a file named explicitly is checked whatever its name (*.ipynb: as a notebook)
         else:
             found.missing.append(path)
     return found
+
+
+def walk(directory: str, limit: Optional[int] = None) -> Iterator[str]:
+    """The ``*.py`` and ``*.ipynb`` files below ``directory``, in a stable order,
+    skipping SKIP_DIRS and virtual environments; at most ``limit`` of them."""
+    count = 0
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not _skipped(root, d))
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if name.endswith((".py", ".ipynb")) and os.path.isfile(full):
+                yield os.path.normpath(full)
+                count += 1
+                if limit is not None and count >= limit:
+                    return
 
 
 # A notebook's outputs (plots, tables) can make it large; its code is held to

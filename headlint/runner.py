@@ -31,6 +31,9 @@ class Task:
     select: frozenset
     confirm: Optional[str] = None  # the device, with --confirm
     fix: Optional[str] = None  # "safe" / "unsafe", with --fix or --diff
+    # A project file checked only because it imports a checked one (importers.py):
+    # its result keeps what it reports about the checked files, and no error.
+    context: bool = False
 
     @property
     def cacheable(self) -> bool:
@@ -67,6 +70,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
         else:
             pending.append((index, task, source, key))
 
+    given = {os.path.realpath(task.path) for task in tasks if not task.context}
     checked = _checked(pending, jobs)
     for index in range(len(tasks)):
         if index not in ready:
@@ -75,7 +79,19 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
             if key is not None and result.error is None:
                 cache.put(key, result)
             ready[index] = result
-        yield ready.pop(index)
+        result = ready.pop(index)
+        yield _as_context(result, given) if tasks[index].context else result
+
+
+def _as_context(result: FileResult, given: set) -> FileResult:
+    """A context file's result as the run reports it: its findings that lie in a
+    checked file (the activation, or the loss applied or created there); its own
+    errors and other findings belong to a file nobody asked about."""
+
+    def touches(at) -> bool:
+        return any(os.path.realpath(span.path) in given for span in (at.span, *(s for _, s in at.related)))
+
+    return FileResult(result.path, [at for at in result.findings if touches(at)], parsed=result.parsed)
 
 
 def _checked(pending: list, jobs: int) -> Iterator[tuple]:

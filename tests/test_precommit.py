@@ -69,3 +69,75 @@ def test_the_installed_hook_blocks_the_commit(repo):
     git("add", ".", cwd=path)
     passed = subprocess.run(["git", "commit", "-m", "add model"], cwd=path, env=env, capture_output=True, text=True, timeout=600)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+MODEL = """\
+import torch.nn as nn
+
+
+def build():
+    return nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))
+"""
+TRAIN = """\
+import torch.nn as nn
+
+from model import build
+
+model = build()
+criterion = nn.CrossEntropyLoss()
+for x, y in loader:
+    criterion(model(x), y).backward()
+"""
+
+
+def try_repo(path, env, *files):
+    return subprocess.run(
+        [PRE_COMMIT, "try-repo", str(ROOT), "headlint", "--files", *files],
+        cwd=path, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_a_commit_of_the_head_file_alone_is_judged_with_the_loss_that_trains_it(repo):
+    # The commonest edit of a model is its head: pre-commit names model.py only,
+    # and train.py (committed earlier, unchanged) holds the loss.
+    path, env = repo
+    (path / "model.py").write_text(MODEL)
+    (path / "train.py").write_text(TRAIN)
+    git("add", ".", cwd=path)
+    run = try_repo(path, env, "model.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "model.py:5:44: HL001" in run.stdout
+    assert "(train.py, line 8)" in run.stdout
+
+
+def test_many_staged_files_get_one_run_and_one_summary(repo):
+    path, env = repo
+    names = [f"clean_{i:02}.py" for i in range(40)]
+    for name in names:
+        (path / name).write_text(CLEAN)
+    (path / "buggy.py").write_text(BUGGY)
+    git("add", ".", cwd=path)
+    run = try_repo(path, env, *names, "buggy.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+    summaries = [line for line in run.stdout.splitlines() if line.startswith(("Found ", "No findings"))]
+    assert len(summaries) == 1 and summaries[0].startswith("Found 1 finding (HL001: 1) in 1 of 41 files.")
+
+
+def test_the_installed_hook_refuses_a_commit_that_stages_only_the_head(repo):
+    path, env = repo
+    head = git("rev-parse", "HEAD", cwd=ROOT).stdout.strip()
+    if git("status", "--porcelain", "--", ".pre-commit-hooks.yaml", "pyproject.toml", "headlint", "rules", cwd=ROOT).stdout.strip():
+        pytest.skip("the checkout has uncommitted changes to the package; try-repo covers them")
+    (path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: headlint\n"
+    )
+    (path / "model.py").write_text(MODEL.replace("nn.Softmax(dim=1)", "nn.Identity()"))
+    (path / "train.py").write_text(TRAIN)
+    git("add", ".", cwd=path)
+    assert git("commit", "-q", "-m", "a model and its training", cwd=path).returncode == 0
+    assert subprocess.run([PRE_COMMIT, "install"], cwd=path, env=env, capture_output=True).returncode == 0
+    (path / "model.py").write_text(MODEL)  # the head gains a softmax; train.py is untouched
+    git("add", "model.py", cwd=path)
+    blocked = subprocess.run(["git", "commit", "-m", "softmax head"], cwd=path, env=env, capture_output=True, text=True, timeout=600)
+    assert blocked.returncode != 0, blocked.stdout + blocked.stderr
+    assert "model.py:5:44: HL001" in blocked.stdout + blocked.stderr

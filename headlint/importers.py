@@ -1,0 +1,242 @@
+"""The project's files that import the checked ones: the rest of the program.
+
+A pre-commit hook or a CI step on a diff hands headlint only some files. A commit
+that changes only ``model.py`` (the commonest edit of a model: its head) must still
+be judged with the loss that ``train.py`` applies to it, so the files that import a
+checked file, directly or through others (a package ``__init__.py``, a trainer
+module), are checked too, as context: what they report about the checked files
+counts, and nothing else of theirs does (runner.py filters).
+
+    context = importers_of(["model.py"], excluded=settings.excluded, memo=cache)
+
+Finding them stays cheap on a large tree (one file staged among thousands):
+
+- the project is the tree below the nearest root marker above each checked file
+  (pyproject.toml, setup.py, setup.cfg, .git; project.ROOT_MARKERS), walked as
+  discover.py walks a directory, less the configuration's excludes;
+- a byte-level pre-filter: a file can import ``pkg/model.py`` only if its bytes
+  contain ``model`` (``from .model import``, ``import pkg.model``, ``from pkg import
+  model``), so most files are read and never parsed;
+- the import statements of a file that passes are read by a regular expression,
+  not a parser, and kept in the cache per digest of the file's bytes (``memo``);
+- each import is resolved to a file by project.Project.resolve, the same
+  resolution the analysis follows, so a file is context exactly when its analysis
+  can reach a checked file.
+
+The walk stops at MAX_PROJECT_FILES: past it the context is what was found so far.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable, Iterable, Optional
+
+from .discover import is_notebook, walk
+from .project import ROOT_MARKERS, Project, digest
+
+MAX_PROJECT_FILES = 50_000
+# How far the context reaches. A head is trained by a file that imports it
+# directly, through a package's ``__init__.py``, or through a factory module the
+# package re-exports (``train.py -> models/__init__.py -> factory.py -> resnet.py``:
+# three imports). Further out, in a framework-sized package, nearly every file
+# imports every other through the top ``__init__.py``, and none of them trains the
+# checked model. Past MAX_CONTEXT files, the nearest are kept: fewest imports
+# away, then the closest in the directory tree.
+MAX_HOPS = 3
+MAX_CONTEXT = 32
+
+# An import statement at the start of a line: ``from X import (a, b)`` over several
+# lines, ``from X import a, \`` continued, ``import a.b as c, d``.
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|(?:[^\n\\#;]|\\\r?\n)*)"
+    rb"|import[ \t]+(?P<dotted>(?:[^\n\\#;]|\\\r?\n)+))",
+    re.MULTILINE,
+)
+_AS = re.compile(r"\s+as\s+\w+\s*$")
+
+
+def project_root(path: str) -> Optional[str]:
+    """The nearest directory above ``path`` holding a root marker, or None."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in ROOT_MARKERS):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def importers_of(
+    checked: Iterable[str], excluded: Callable[[str], bool] = lambda path: False, memo=None, walked: Iterable[str] = ()
+) -> list:
+    """The project files (not among ``checked``) that import one of ``checked``,
+    directly or through at most MAX_HOPS - 1 others, the MAX_CONTEXT nearest, in a
+    stable order. ``memo``: a cache.Cache
+    keeping each file's imports by the digest of its bytes; ``walked``: directories
+    whose files are all among ``checked`` already (a project inside one is not
+    walked again)."""
+    checked = list(checked)
+    # abspath, not realpath, below: resolving links costs a stat per directory, and
+    # both spellings of a checked file are in the closure
+    closure = {os.path.realpath(path) for path in checked} | {os.path.abspath(path) for path in checked}
+    covered = [os.path.realpath(directory) for directory in walked]
+    roots = {
+        root
+        for root in map(project_root, checked)
+        if root is not None and not any(_inside(os.path.realpath(root), directory) for directory in covered)
+    }
+    candidates: list = []  # (path, real path)
+    for root in sorted(roots):
+        for path in walk(root, limit=MAX_PROJECT_FILES):
+            real = os.path.abspath(path)
+            if real not in closure and not excluded(path):
+                candidates.append((path, real))
+    if not candidates:
+        return []
+    resolver = Project()
+    imported: dict = {}  # path -> what its import statements name: (dotted, level)
+    data_of: dict = {}
+    found: list = []  # (hops, path, real path)
+    frontier = set(closure)
+    for hops in range(1, MAX_HOPS + 1):
+        stems = {_stem(path) for path in frontier}
+        words = [stem.encode() for stem in stems]
+        reached = {}
+        for path, real in candidates:
+            if real in closure:
+                continue
+            if path not in imported:
+                data = data_of.get(path)
+                if data is None:
+                    data = data_of[path] = _read(path)
+                if not any(word in data for word in words):
+                    continue  # the pre-filter: it names none of them
+                imported[path] = _targets(_statements(data, path, memo))
+                del data_of[path]
+            for dotted, level in imported[path]:
+                # only a name ending in a stem can be one of them: resolve those alone
+                if dotted.rpartition(".")[2] in stems or (not dotted and "__init__" in stems):
+                    where = resolver.resolve(path, dotted, level)
+                    if where is not None and os.path.abspath(where) in frontier:
+                        reached[path] = real
+                        break
+        if not reached:
+            break
+        found.extend((hops, path, real) for path, real in reached.items())
+        frontier = set(reached.values())
+        closure |= frontier
+    targets = [os.path.realpath(path) for path in checked]
+    nearest = sorted(found, key=lambda item: (item[0], -_nearness(item[2], targets), item[1]))
+    return sorted(_shown(path) for _, path, _ in nearest[:MAX_CONTEXT])
+
+
+def _shown(path: str) -> str:
+    """As users name files: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _nearness(path: str, targets: list) -> int:
+    """How many leading directories ``path`` shares with the nearest target."""
+    parts = path.split(os.sep)[:-1]
+    best = 0
+    for target in targets:
+        shared = 0
+        for mine, theirs in zip(parts, target.split(os.sep)[:-1]):
+            if mine != theirs:
+                break
+            shared += 1
+        best = max(best, shared)
+    return best
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _stem(path: str) -> str:
+    """The name an import statement must contain to import ``path``."""
+    name = os.path.basename(path)
+    if name == "__init__.py":
+        return os.path.basename(os.path.dirname(os.path.abspath(path)))
+    return os.path.splitext(name)[0]
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _targets(statements: list) -> list:
+    """The modules an import statement may load, as (dotted name, level):
+    ``import a.b`` loads a and a.b; ``from .m import x`` loads .m and, when x is a
+    submodule, .m.x."""
+    targets = []
+    for module, level, names in statements:
+        if names is None:
+            parts = module.split(".")
+            targets.extend((".".join(parts[: i + 1]), 0) for i in range(len(parts)))
+        else:
+            targets.append((module, level))
+            targets.extend(((f"{module}.{name}" if module else name), level) for name in names if name != "*")
+    return [(dotted, level) for dotted, level in targets if dotted or level]
+
+
+def _statements(data: bytes, path: str, memo) -> list:
+    """(module, level, names or None for ``import module``) of each import statement,
+    from the memo when this content was read before."""
+    key = f"imports|{digest(data)}" if memo is not None else None
+    if key is not None:
+        kept = memo.get_value(key)
+        if kept is not None:
+            return kept
+    text = _program(data) if is_notebook(path) else data
+    statements = list(_parse(text))
+    if key is not None:
+        memo.put_value(key, statements)
+    return statements
+
+
+def _program(data: bytes) -> bytes:
+    """A notebook's code cells, one after the other (import statements are all we read)."""
+    import json
+
+    try:
+        document = json.loads(data)
+        cells = document.get("cells") or [c for ws in document.get("worksheets", []) for c in ws.get("cells", [])]
+    except (ValueError, AttributeError, TypeError):
+        return b""
+    code = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", cell.get("input", ""))
+            code.append("".join(source) if isinstance(source, list) else str(source))
+    return "\n".join(code).encode("utf-8", "surrogatepass")
+
+
+def _parse(data: bytes):
+    for match in _IMPORT.finditer(data):
+        if match.group("dotted") is not None:
+            for part in _split(match.group("dotted")):
+                yield (part, 0, None)
+            continue
+        module = match.group("module").decode("ascii", "replace")
+        level = len(module) - len(module.lstrip("."))
+        names = tuple(_split(match.group("names").strip().strip(b"()")))
+        yield (module.lstrip("."), level, names)
+
+
+def _split(text: bytes) -> list:
+    """``a as b, c.d,`` -> ["a", "c.d"] (comments and continuations dropped)."""
+    text = re.sub(rb"#[^\n]*", b"", text).replace(b"\\\n", b" ").replace(b"\\\r\n", b" ")
+    names = []
+    for part in text.decode("utf-8", "replace").split(","):
+        name = _AS.sub("", part.strip()).strip()
+        if name and all(piece.isidentifier() for piece in name.split(".")) or name == "*":
+            names.append(name)
+    return names
