@@ -4,6 +4,7 @@ mistakes headlint reports, or a correct look-alike of one.
 
     .venv/bin/python scripts/realcode.py [--set main|holdout|all] [--manifest NAME]
         [--mirror DIR] [--only ID,...] [--keep DIR] [--json OUT] [--verbose]
+        [--staged all|head|loss] [--cross-file]
 
 The manifests (scripts/realcode/*.toml: holdout*.toml are the holdout, the others
 the main set) hold only facts: repository, commit, the files a case
@@ -91,8 +92,8 @@ def headlint_command() -> list:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "headlint"]
 
 
-def run_headlint(root: Path) -> dict:
-    done = subprocess.run([*headlint_command(), "check", "--no-cache", "--output-format", "json", "-q", "."],
+def run_headlint(root: Path, paths=(".",), extra=()) -> dict:
+    done = subprocess.run([*headlint_command(), "check", "--no-cache", "--output-format", "json", "-q", *extra, *paths],
                           cwd=root, capture_output=True, text=True, timeout=300)
     if done.returncode not in (0, 1, 2) or not done.stdout.strip():
         raise RuntimeError(f"headlint exited {done.returncode}: {done.stderr.strip()[-500:]}")
@@ -118,7 +119,17 @@ def explained(case: dict, finding: dict, cases: list):
     return None
 
 
-def score(cases: list, mirror: Path, keep) -> dict:
+def checked_paths(case: dict, staged: str) -> tuple:
+    """What headlint is given: the whole case (``all``), or only the file a commit
+    stages: the head's (``head``) or the loss's (``loss``), as a pre-commit hook names it."""
+    if staged == "head":
+        return (case["path"],)
+    if staged == "loss":
+        return (case.get("loss_path", case["path"]),)
+    return (".",)
+
+
+def score(cases: list, mirror: Path, keep, staged: str = "all", extra=()) -> dict:
     results = []
     for case in cases:
         workdir = Path(tempfile.mkdtemp(prefix=f"realcode-{case['id']}-", dir=keep))
@@ -128,7 +139,7 @@ def score(cases: list, mirror: Path, keep) -> dict:
         try:
             result["error"] = materialise(case, mirror, workdir)
             if not result["error"]:
-                document = run_headlint(workdir)
+                document = run_headlint(workdir, checked_paths(case, staged), extra)
                 result["file_errors"] = document.get("errors", [])
                 for finding in document["findings"]:
                     if case["rule"] and not result["found"] and matches(case, finding):
@@ -208,14 +219,20 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="materialise here and keep the files")
     parser.add_argument("--json", type=Path, default=None, help="write every result here")
     parser.add_argument("--verbose", action="store_true", help="list the missed cases")
+    parser.add_argument("--staged", choices=("all", "head", "loss"), default="all",
+                        help="check the whole case (all), or only the head's or the loss's file, as a hook given one staged file")
+    parser.add_argument("--headlint-args", default="", help="more arguments for headlint check, e.g. --no-importers")
+    parser.add_argument("--cross-file", action="store_true", help="only the cases whose loss is in another file than the head")
     args = parser.parse_args(argv)
     cases = load([args.manifest] if args.manifest else sets()[args.set])
     if args.only:
         wanted = set(args.only.split(","))
         cases = [c for c in cases if c["id"] in wanted]
+    if args.cross_file:
+        cases = [c for c in cases if c.get("loss_path", c["path"]) != c["path"]]
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    outcome = score(cases, args.mirror, args.keep)
+    outcome = score(cases, args.mirror, args.keep, args.staged, tuple(args.headlint_args.split()))
     if args.json is not None:
         args.json.write_text(json.dumps(outcome, indent=1))
     return report(outcome, args.verbose)
