@@ -182,7 +182,12 @@ def check(
         from .records import Probing
 
         confirm_on = Probing(device, backends)
-    tasks = [Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode) for path in files]
+    # a fix found through one file's analysis may edit another checked file
+    fix_paths = frozenset(os.path.realpath(path) for path in files) if fix_mode else frozenset()
+    tasks = [
+        Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode, fix_paths=fix_paths)
+        for path in files
+    ]
     cache = None
     if not no_cache and tasks:
         from .cache import DEFAULT_DIR, Cache
@@ -193,8 +198,9 @@ def check(
 
         walked = [path for path in (paths or ["."]) if os.path.isdir(path)]
         context = importers_of(files, settings.excluded, cache, walked)
-        tasks += [Task(path, frozenset(selected), confirm_on, context=True) for path in context]
+        tasks += [Task(path, frozenset(selected), confirm_on, fix_mode, True, fix_paths) for path in context]
     reported: set = set()
+    edited: set = set()  # the files a fix has changed (or, with --diff, would)
     with _progress(tasks) as checking:
         for result in check_files(tasks, jobs or default_jobs(), cache):
             if checking is not tasks:
@@ -209,6 +215,10 @@ def check(
                 problem = fixes.write(path, result.original, result.text)
                 result.error = result.error or problem
                 result.fixed = [] if problem else result.fixed
+            if result.other_files:
+                result.fixed = _other_files_fixed(result, edited, diffs if diff else None)
+            if result.changed:
+                edited.add(os.path.realpath(path))
             if result.error is not None:
                 errors.append(result.error)
                 _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not tasks)
@@ -253,6 +263,27 @@ def check(
     if fix and output_format in ("text", "concise") and not quiet and (fixed or fixes.hidden(results, unsafe_fixes)):
         click.echo(fixes.summary(fixed, results, unsafe_fixes))
     sys.exit(exit_code)
+
+
+def _other_files_fixed(result, edited: set, diffs) -> list:
+    """Write (or, given ``diffs``, show) the fixes a file's analysis made in other
+    checked files; the findings fixed, less those in a file another fix of this
+    run has changed already (a later run takes them)."""
+    from . import fixes
+
+    done = set()
+    for path, (before, after) in result.other_files.items():
+        real = os.path.realpath(path)
+        if real in edited:
+            continue
+        if diffs is not None:
+            diffs.append(fixes.unified_diff(os.path.relpath(path), before, after))
+        elif fixes.write(path, before, after) is not None:
+            continue
+        edited.add(real)
+        done.add(real)
+    own = os.path.realpath(result.path)
+    return [at for at in result.fixed if os.path.realpath(at.span.path) in done | {own}]
 
 
 def _progress(files):

@@ -6,6 +6,7 @@ in any order, in worker processes, or served from a cache, with the same output.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class FileResult:
     # The other files the result depends on (the project's modules it imports, and
     # the places an import was looked for and found empty): path -> digest or None.
     deps: dict = field(default_factory=dict)
+    # With ``fix=`` and ``fix_paths``: fixes applied to other checked files (a softmax
+    # in models.py that train.py's loss makes a finding): path -> (text as read, fixed text).
+    other_files: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -73,6 +77,7 @@ class _Checked:
     result: FileResult
     module: object = None
     pairs: list = field(default_factory=list)  # (Finding, Located)
+    others: dict = field(default_factory=dict)  # shown path -> project.Loaded: the other modules read
 
 
 def check_source(
@@ -81,22 +86,36 @@ def check_source(
     confirm: Optional[str] = None,
     fix: Optional[str] = None,
     project=None,
+    fix_paths: frozenset = frozenset(),
+    fix_own: bool = True,
 ) -> FileResult:
     """Check one text. With ``fix`` ("safe", or "unsafe" for those too), the fixes
     offered for the reported findings are applied one at a time, each followed by
     a re-check of the new text: a fix is kept only when the file still parses and
     its finding is gone. The result then reports what remains (in the fixed text),
-    ``fixed`` what was fixed, and ``text`` the fixed text; nothing is written."""
+    ``fixed`` what was fixed, and ``text`` the fixed text; nothing is written.
+    ``fix_paths``: real paths of other files a fix may edit (the other checked
+    files; a finding there that this file's analysis makes gets its fix, tried on
+    the project's copy of that file: ``other_files``); ``fix_own``: whether this
+    file itself may be edited (not when it is only context)."""
     if fix not in (None, "safe", "unsafe"):
         raise ValueError(f"fix must be None, 'safe' or 'unsafe', not {fix!r}")
     if fix is None:
         return _check(source, select, confirm, project).result
+    try:
+        return _fixed(source, select, confirm, fix, project, fix_paths, fix_own)
+    finally:
+        for path in fix_paths if project is not None else ():
+            project.overlay(path, None)
+
+
+def _fixed(source: Source, select, confirm, fix: str, project, fix_paths: frozenset, fix_own: bool) -> FileResult:
     checked = _check(source, select, None, project)
     if checked.result.error is not None:
         return checked.result
     from . import fixes
 
-    first, fixed, tried = source, [], set()
+    first, fixed, tried, other_files = source, [], set(), {}
     for _ in range(MAX_FIX_ROUNDS):
         candidate = next(
             (
@@ -110,10 +129,26 @@ def check_source(
             break
         finding, at = candidate
         tried.add(_place(at))
+        other = checked.others.get(at.span.path) if at.span.path != source.path else None
+        if (other is None and not fix_own) or (other is not None and os.path.realpath(other.path) not in fix_paths):
+            continue
         try:
             with _deep_recursion():  # the tree is as deep as the code (see analyse)
-                text = fixes.apply(checked.module, finding.fix)
+                text = fixes.apply(checked.module if other is None else other.module, finding.fix)
         except Exception:  # noqa: BLE001 - a fix that cannot be applied is not applied
+            continue
+        before_count = sum(1 for _, a in checked.pairs if a.code == at.code)
+        if other is not None:  # tried on the project's copy of that file
+            if text == other.source.text:
+                continue
+            project.overlay(other.path, text)
+            after = _check(source, select, None, project)
+            if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
+                project.overlay(other.path, other.source.text)
+                continue
+            fixed.append(at)
+            other_files[other.path] = (other_files.get(other.path, (other.source.text,))[0], text)
+            checked = after
             continue
         if text == source.text:
             continue
@@ -121,7 +156,6 @@ def check_source(
         if new_source is None:
             continue  # a notebook whose cells cannot take the change
         after = _check(new_source, select, None, project)
-        before_count = sum(1 for _, a in checked.pairs if a.code == at.code)
         if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
             continue  # the fix broke the file or did not remove its finding: not kept
         fixed.append(at)
@@ -130,6 +164,7 @@ def check_source(
         checked = _check(source, select, confirm, project)
     result = checked.result
     result.fixed, result.original, result.text = fixed, first.file_text, source.file_text
+    result.other_files = other_files
     if source.notebook is not None and source is not first:
         result.cells_changed = source.notebook.changes(first.notebook)
     return result
@@ -177,9 +212,15 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
     check = project.begin(path) if project is not None else None
     try:
         # no fixes for rewritten Python 2: applying one would write the rewrite back
-        findings = analyse(module, fixes=text is source.text, project=project, path=path)
+        findings = analyse(module, fixes=True, project=project, path=path)
         others = list(check.loaded.values()) if check is not None else []
-        pairs = _locate(module, source, findings, select, confirm, others)
+        # a fix is offered in every file read as written (the runner keeps those
+        # in the checked files); not in rewritten Python 2, where applying one
+        # would write the rewrite back
+        editable = {os.path.realpath(other.path) for other in others if other.as_written}
+        if text is source.text:
+            editable.add(os.path.realpath(path))
+        pairs = _locate(module, source, findings, select, confirm, others, editable)
     except RecursionError:
         return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
@@ -188,7 +229,8 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         if project is not None:
             project.end()
     deps = dict(check.deps) if check is not None else {}
-    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True, deps=deps), module, pairs)
+    shown = {_shown_path(other.path): other for other in others if other.as_written}
+    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True, deps=deps), module, pairs, shown)
 
 
 def readable_text(text: str, source: Optional[Source] = None) -> tuple:
@@ -280,9 +322,9 @@ def _libcst_depth(tree, text: str = "") -> tuple:
 
 def analyse(module, fixes: bool = False, project=None, path: str = "") -> list:
     """Findings (with nodes) for one parsed module; with ``fixes``, each carrying
-    the fix its rule offers, when it is right for the whole module (fixes.attach).
-    With ``project``, imports of the project's own modules are followed, and a
-    finding's node may lie in one of them."""
+    the fix its rule offers, when it is right for the whole program read
+    (fixes.attach). With ``project``, imports of the project's own modules are
+    followed, and a finding's node may lie in one of them."""
     from .interpreter import Interpreter
     from .link import heads
     from .rules import RULES
@@ -302,14 +344,16 @@ def analyse(module, fixes: bool = False, project=None, path: str = "") -> list:
     if fixes and findings:
         from .fixes import attach
 
-        findings = attach(module, interp, found, findings)
+        findings = attach(module, interp, found, findings, _modules_read(project))
     return findings
 
 
-def locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None) -> list:
-    """Resolve nodes to spans (only when there is something to report), apply
-    ``select`` and ``# noqa``, and drop duplicates reached by several paths."""
-    return [at for _, at in _locate(module, source, findings, select, confirm)]
+def _modules_read(project) -> list:
+    """The project's modules an analysis ran, as (module, its interpreter)."""
+    check = project.current if project is not None else None
+    if check is None:
+        return []
+    return [(loaded.module, getattr(check.scopes.get(key), "interpreter", None)) for key, loaded in check.loaded.items()]
 
 
 class _Places:
@@ -339,15 +383,16 @@ class _Places:
 def _shown_path(path: str) -> str:
     """An imported module's path as users name files: relative to the working
     directory when it is below it."""
-    import os
-
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
 
 
-def _locate(module, source: Source, findings: list, select=None, confirm: Optional[str] = None, others=()) -> list:
+def _locate(
+    module, source: Source, findings: list, select=None, confirm: Optional[str] = None, others=(), editable=frozenset()
+) -> list:
     """``locate``, as (Finding, Located) pairs; ``others``: the project's modules
-    the analysis loaded (project.Loaded), where some nodes may be."""
+    the analysis loaded (project.Loaded), where some nodes may be; ``editable``: the
+    real paths of the files whose findings keep their fix."""
     if not findings:
         return []
     places = _Places(module, source, list(others))
@@ -378,14 +423,13 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
         seen.add((finding.code, at.path, at.line, at.col))
         if owner.suppressed(finding.code, at.line):
             continue
-        located.append((finding, _located(finding, at, owner, related, owner is source, confirm)))
+        located.append((finding, _located(finding, at, owner, related, os.path.realpath(owner.path) in editable, confirm)))
     return located
 
 
-def _located(finding: Finding, at: Span, owner: Source, related: tuple, own_file: bool, confirm: Optional[str]) -> Located:
-    """``owner``: the Source ``at`` is in; ``own_file``: is it the checked file? A
-    finding in another file (an imported module) gets no fix: the fix would edit
-    a file other than the one being checked."""
+def _located(finding: Finding, at: Span, owner: Source, related: tuple, editable: bool, confirm: Optional[str]) -> Located:
+    """``owner``: the Source ``at`` is in; ``editable``: may a fix edit it? A finding
+    in a file that is not checked (an imported module no one named) gets no fix."""
     from .rules import RULES
 
     def position(span: Span, where: Source) -> str:
@@ -400,7 +444,7 @@ def _located(finding: Finding, at: Span, owner: Source, related: tuple, own_file
         from .confirm import confirm as run_probe  # imports a framework only now
 
         evidence = run_probe(finding.code, finding.head, confirm).to_dict()
-    fix = finding.fix.to_dict() if finding.fix is not None and own_file else None
+    fix = finding.fix.to_dict() if finding.fix is not None and editable else None
     shown = owner.place(at)
     related_shown = tuple((label, w.place(s)) for label, (s, w) in related)
     return Located(finding.code, RULES[finding.code].name, message, shown, related_shown, owner.line(at.line), evidence, fix)

@@ -46,19 +46,25 @@ _STRUCTURAL_FUNCTIONS = frozenset({"len", "list", "tuple", "iter", "reversed", "
 class Syntax:
     """What a rule's fix function may look at besides the finding's head."""
 
-    def __init__(self, module: cst.Module, interp=None):
+    def __init__(self, module: cst.Module, interp=None, others=()):
+        """``others``: the project's modules the analysis ran, as (module, its
+        interpreter or None): a finding's node may be in one of them (a model built
+        in models.py, trained in train.py), and a use there counts as a use."""
         self.module = module
+        self._modules = [module, *(other for other, _ in others)]
         self._parents = None
         self._structural: Optional[set] = None
         self._sequentials: dict = {}
-        if interp is not None:
-            for model in interp.events.models:
+        for run in (interp, *(run for _, run in others)):
+            for model in run.events.models if run is not None else ():
                 if model.framework is Framework.TORCH and model.name == "nn.Sequential" and model.items is not None:
                     self._sequentials[id(model.node)] = model
 
     def parent(self, node) -> Optional[cst.CSTNode]:
         if self._parents is None:
-            self._parents = {child: parent for parent in walk(self.module) for child in children(parent)}
+            self._parents = {
+                child: parent for module in self._modules for parent in walk(module) for child in children(parent)
+            }
         return self._parents.get(node)
 
     def contains(self, outer, inner) -> bool:
@@ -100,7 +106,7 @@ class Syntax:
         """Whether the expression ``expr`` spells (``model``, ``self.net``) is indexed,
         iterated, measured or has items inserted or removed anywhere in the module."""
         if self._structural is None:
-            self._structural = {self.code(node).strip() for node in _structural_uses(self.module)}
+            self._structural = {self.code(node).strip() for module in self._modules for node in _structural_uses(module)}
         return self.code(expr).strip() in self._structural
 
 
@@ -125,14 +131,15 @@ def _structural_uses(module):
 # --- attaching fixes to findings ------------------------------------------------------
 
 
-def attach(module: cst.Module, interp, heads: list, findings: list) -> list:
+def attach(module: cst.Module, interp, heads: list, findings: list, others=()) -> list:
     """The findings with the fixes their rules offer, where they are right for the
-    whole file (see the module docstring)."""
+    whole program the analysis saw (see the module docstring); ``others`` as for
+    Syntax."""
     from .rules import RULES
 
     if not any(RULES[f.code].fix is not None for f in findings):
         return findings
-    syntax = Syntax(module, interp)
+    syntax = Syntax(module, interp, others)
     proposed: list = []
     for finding in findings:
         fixer = RULES[finding.code].fix

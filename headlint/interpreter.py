@@ -162,6 +162,11 @@ class ModuleScope(Scope):
             self._run(stmt)
         return super().lookup(name)
 
+    @property
+    def interpreter(self) -> "Interpreter":
+        """The interpreter running this module (its events: the models built there)."""
+        return self._interp
+
     def _run(self, stmt) -> None:
         if id(stmt) not in self._done:
             self._done.add(id(stmt))

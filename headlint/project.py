@@ -69,6 +69,7 @@ class Loaded:
     source: object  # source.Source
     module: object  # libcst Module
     digest: str
+    as_written: bool = True  # False: read as the Python 3 its Python 2 statements mean (no fix edits it)
 
 
 @dataclass
@@ -104,6 +105,16 @@ class Project:
         self._trees: "OrderedDict[str, Optional[Loaded]]" = OrderedDict()
         self._roots: dict = {}
         self.current: Optional[Check] = None
+        # real path -> a text that stands for the file's (a fix being tried on it)
+        self._overlays: dict = {}
+
+    def overlay(self, path: str, text: Optional[str]) -> None:
+        """Read ``text`` instead of the file at ``path`` from now on (None: the file again)."""
+        key = os.path.realpath(path)
+        if text is None:
+            self._overlays.pop(key, None)
+        else:
+            self._overlays[key] = text
 
     # --- one checked file ----------------------------------------------------
 
@@ -193,7 +204,10 @@ class Project:
         if check is not None and not self._affordable(check, path):
             check.deps[os.path.normpath(path)] = file_digest(path)
             return None
-        if key in self._trees:
+        if key in self._overlays:
+            text = self._overlays[key]
+            loaded = self._parsed(path, text, digest(text.encode("utf-8", "surrogatepass")))
+        elif key in self._trees:
             self._trees.move_to_end(key)
             loaded = self._trees[key]
         else:
@@ -223,9 +237,6 @@ class Project:
             kept -= len(dropped.source.text) if dropped is not None else 0
 
     def _parse(self, path: str) -> Optional[Loaded]:
-        import libcst as cst
-
-        from .engine import readable_text
         from .records import FileError
         from .source import decode
 
@@ -237,11 +248,21 @@ class Project:
         source = decode(path, data)
         if source is None or isinstance(source, FileError):
             return None
-        text, problem = readable_text(source.text)
+        return self._parsed(path, source.text, digest(data), source)
+
+    @staticmethod
+    def _parsed(path: str, text: str, stamp: str, source=None) -> Optional[Loaded]:
+        import libcst as cst
+
+        from .engine import readable_text
+        from .source import Source
+
+        source = source or Source(path, text, text.splitlines())
+        readable, problem = readable_text(source.text)
         if problem is not None:
             return None
         try:
-            module = cst.parse_module(text)
+            module = cst.parse_module(readable)
         except (cst.ParserSyntaxError, RecursionError):
             return None
-        return Loaded(path, source, module, digest(data))
+        return Loaded(path, source, module, stamp, as_written=readable is source.text)

@@ -16,7 +16,7 @@ checks); results do not depend on which worker checked what (project.py says why
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
 from .engine import FileResult, check_source
@@ -34,6 +34,10 @@ class Task:
     # A project file checked only because it imports a checked one (importers.py):
     # its result keeps what it reports about the checked files, and no error.
     context: bool = False
+    # With ``fix``: the real paths of the checked files, which a fix found through
+    # this file's analysis may edit too (a softmax in models.py that its loss makes
+    # a finding)
+    fix_paths: frozenset = frozenset()
 
     @property
     def cacheable(self) -> bool:
@@ -80,18 +84,30 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
                 cache.put(key, result)
             ready[index] = result
         result = ready.pop(index)
-        yield _as_context(result, given) if tasks[index].context else result
+        yield _as_context(result, given) if tasks[index].context else _fixes_in(result, given)
 
 
 def _as_context(result: FileResult, given: set) -> FileResult:
     """A context file's result as the run reports it: its findings that lie in a
-    checked file (the activation, or the loss applied or created there); its own
-    errors and other findings belong to a file nobody asked about."""
+    checked file (the activation, or the loss applied or created there), and the
+    fixes it made there; its own errors and other findings belong to a file nobody
+    asked about."""
 
     def touches(at) -> bool:
         return any(os.path.realpath(span.path) in given for span in (at.span, *(s for _, s in at.related)))
 
-    return FileResult(result.path, [at for at in result.findings if touches(at)], parsed=result.parsed)
+    kept = FileResult(result.path, [at for at in result.findings if touches(at)], parsed=result.parsed)
+    kept.fixed, kept.other_files = result.fixed, result.other_files
+    return _fixes_in(kept, given)
+
+
+def _fixes_in(result: FileResult, given: set) -> FileResult:
+    """A fix is offered only where it would edit a checked file."""
+    result.findings = [
+        at if at.fix is None or os.path.realpath(at.span.path) in given else replace(at, fix=None)
+        for at in result.findings
+    ]
+    return result
 
 
 def _checked(pending: list, jobs: int) -> Iterator[tuple]:
@@ -133,6 +149,6 @@ def _check(item: tuple) -> FileResult:
         _project = Project()
     task, source = item
     try:
-        return check_source(source, task.select, task.confirm, task.fix, _project)
+        return check_source(source, task.select, task.confirm, task.fix, _project, task.fix_paths, not task.context)
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
         return FileResult(task.path, error=internal_error(task.path, "check", error))
