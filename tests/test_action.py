@@ -204,3 +204,23 @@ def test_inputs_are_taken_literally_not_as_globs(workspace, tmp_path):
     result = run_action(workspace, tmp_path, paths="clean*")
     assert result.returncode == 2
     assert "::error file=clean*,title=headlint read error::" in result.stdout
+
+
+def mappings(node):
+    """Every mapping in a parsed YAML document, nested ones included."""
+    if isinstance(node, dict):
+        yield node
+        node = list(node.values())
+    for child in node if isinstance(node, list) else []:
+        yield from mappings(child)
+
+
+def test_the_readme_uses_only_the_actions_inputs():
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    ours = [
+        m for block in blocks for m in mappings(yaml.safe_load(block))
+        if str(m.get("uses", "")).startswith("<owner>/headlint@")
+    ]
+    assert ours
+    for s in ours:
+        assert set(s.get("with") or {}) <= set(ACTION["inputs"]), s
