@@ -20,22 +20,87 @@ OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github"]
 PROGRESS_MIN_FILES = 50
 
 
-def _codes(value):
-    if not value:
-        return None
-    codes = {c.strip().upper() for part in value for c in part.split(",") if c.strip()}
-    return codes or None
+def _ruff_conventions(command):
+    """The options ruff users type without thinking, with ruff's meaning: rule and
+    file selection, standard input, and what the run prints and where. ``check``
+    gets them as ``**ruff``."""
+    options = [
+        click.option("--extend-select", multiple=True, metavar="CODES", help="Add these rules to the selection."),
+        click.option("--extend-ignore", multiple=True, metavar="CODES", hidden=True, help="The same as --ignore."),
+        click.option(
+            "--per-file-ignores",
+            multiple=True,
+            metavar="PATTERN:CODE",
+            help="Skip rules in matching files (e.g. 'tests/*:HL003'; comma-separated pairs); replaces the "
+            "configuration's.",
+        ),
+        click.option(
+            "--extend-per-file-ignores", multiple=True, metavar="PATTERN:CODE", help="Like --per-file-ignores, added."
+        ),
+        click.option(
+            "--exclude", multiple=True, metavar="PATTERNS", help="Files and folders never checked (replaces the "
+            "configuration's)."
+        ),
+        click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Like --exclude, added."),
+        click.option(
+            "--force-exclude/--no-force-exclude",
+            default=None,
+            help="Exclude paths named on the command line too (pre-commit passes every staged file).",
+        ),
+        click.option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="Check standard input as if it were the file PATH (its imports, excludes, per-file-ignores).",
+        ),
+        click.option("-e", "--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors: 2)."),
+        click.option(
+            "-o",
+            "--output-file",
+            type=click.Path(dir_okay=False),
+            envvar="HEADLINT_OUTPUT_FILE",
+            help="Write the report to this file instead of standard output [env: HEADLINT_OUTPUT_FILE].",
+        ),
+        click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit."),
+        click.option("--show-files", is_flag=True, help="Print the files that would be checked and exit."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
-def _expand(codes, known):
-    """``HL00`` selects HL001..HL009, as ruff and flake8 accept prefixes."""
-    if codes is None:
-        return None
-    selected = {k for k in known for c in codes if k.startswith(c)}
-    unknown = [c for c in codes if not any(k.startswith(c) for k in known)]
-    if unknown:
-        raise click.BadParameter(f"unknown rule code {', '.join(sorted(unknown))} (see 'headlint rules')")
-    return selected
+def _pattern_codes(values, flag):
+    """ruff's ``PATTERN:CODE`` pairs, comma-separated or repeated; flake8's
+    ``PATTERN:CODE1,CODE2`` is read too (a bare code belongs to the pattern before it)."""
+    pairs = []
+    for item in (part.strip() for value in values for part in value.split(",")):
+        if not item:
+            continue
+        tokens = item.split(":")
+        if len(tokens) == 2 and tokens[0].strip() and tokens[1].strip():
+            pairs.append((tokens[0].strip(), [tokens[1].strip().upper()]))
+        elif len(tokens) == 1 and pairs:
+            pairs[-1][1].append(item.upper())
+        else:
+            raise click.BadParameter(f"{flag}: expected PATTERN:CODE (e.g. 'tests/*:HL003'), not {item!r}")
+    merged: dict = {}
+    for pattern, codes in pairs:
+        merged.setdefault(pattern, []).extend(codes)
+    return list(merged.items())
+
+
+def _checked_codes(codes, flag, known):
+    from .selection import UnknownCode, check
+
+    try:
+        check(codes, known)
+    except UnknownCode as error:
+        raise click.BadParameter(f"{flag}: {error}") from None
+    return codes
+
+
+def _split(values):
+    """File patterns, comma-separated or repeated, as ruff reads them."""
+    return [pattern.strip() for value in values for pattern in value.split(",") if pattern.strip()]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,8 +112,14 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: a per-file error, not a usage error
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (comma-separated codes or prefixes).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Only these rules (comma-separated codes, prefixes or ALL); replaces the configuration's selection.",
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (added to the configuration's).")
+@_ruff_conventions
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
@@ -125,26 +196,50 @@ def main():
 )
 def check(
     paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, unsafe_fixes, diff,
-    jobs, no_importers, no_cache, verbose, cache_dir, config_path,
+    jobs, no_importers, no_cache, verbose, cache_dir, config_path, **ruff,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
     from pathlib import Path
 
     from . import config as configuration
-    from .discover import discover
+    from . import selection
+    from .discover import Discovery, discover
     from .rules import RULES
     from .runner import Task, check_files, default_jobs
 
+    stdin_name = ruff["stdin_filename"]
+    stdin = stdin_name is not None or paths == ("-",)  # as ruff: --stdin-filename alone reads it too
+    for path in paths if stdin_name is not None else ():
+        if path != "-":
+            click.echo(f"headlint: warning: ignoring file {path} in favor of standard input", err=True)
     try:
+        if stdin and (ruff["show_files"] or ruff["show_settings"]):
+            raise click.BadParameter("--show-files and --show-settings read no standard input")
         if config_path is not None and not Path(config_path).is_file():
             raise configuration.ConfigError(f"{config_path}: no such file")
-        settings = configuration.load(Path(config_path) if config_path else configuration.find_pyproject(paths))
-        chosen = _expand(_codes(select), RULES) if select else _expand(settings.select, RULES)
-        selected = (chosen or set(RULES)) | (_expand(settings.extend_select, RULES) or set())
-        selected -= _expand(_codes(ignore) if ignore else settings.ignore, RULES) or set()
-        for codes in settings.per_file_ignores.values():
-            _expand(codes, RULES)
+        where = [stdin_name] if stdin_name is not None else [] if stdin else paths
+        settings = configuration.load(Path(config_path) if config_path else configuration.find_pyproject(where))
+        command_line = selection.Layer(
+            _checked_codes(selection.split(select), "--select", RULES) if select else None,
+            _checked_codes(selection.split(ruff["extend_select"]), "--extend-select", RULES),
+            _checked_codes(selection.split(ignore + ruff["extend_ignore"]), "--ignore", RULES),
+        )
+        selected = selection.resolve([settings.rules_layer(), command_line], RULES)
+        per_file = {}
+        for flag in ("per_file_ignores", "extend_per_file_ignores"):
+            name = "--" + flag.replace("_", "-")
+            pairs = _pattern_codes(ruff[flag], name) if ruff[flag] else None
+            for _, codes in pairs or ():
+                _checked_codes(codes, name, RULES)
+            per_file[flag] = pairs
+        settings = settings.overridden(
+            exclude=_split(ruff["exclude"]) if ruff["exclude"] else None,
+            extend_exclude=_split(ruff["extend_exclude"]),
+            per_file_ignores=per_file["per_file_ignores"],
+            extend_per_file_ignores=per_file["extend_per_file_ignores"] or (),
+            force_exclude=ruff["force_exclude"],
+        )
         backends = settings.keras_backends
         if keras_backends is not None:
             from .confirm.backends import parse  # names only: no framework is imported
@@ -153,20 +248,38 @@ def check(
                 backends = parse(keras_backends)
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint="'--keras-backends'") from None
+        out = _output(ruff["output_file"])
     except (configuration.ConfigError, click.BadParameter) as error:
         click.echo(f"headlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     confirm = settings.confirm if confirm is None else confirm
     device = device or settings.device
 
-    found = discover(paths or ["."])
-    files = [path for path in found.files if not settings.excluded(path)]
+    data = None
+    if stdin:  # as if at --stdin-filename: its excludes (with force-exclude) and per-file-ignores
+        name = stdin_name or "-"
+        found = Discovery(files=[name], named={name: name})
+        data = sys.stdin.buffer.read()
+    else:
+        found = discover(paths or ["."])
+    files = [path for path in found.files if path == "-" or not settings.excluded(path, found.named.get(path))]
+    cache_dir = cache_dir or settings.cache_dir
+    if ruff["show_settings"] or ruff["show_files"]:
+        if ruff["show_settings"]:
+            from .cache import DEFAULT_DIR
+
+            click.echo(settings.describe(selected, cache_dir or str(settings.root / DEFAULT_DIR)), file=out)
+        else:
+            click.echo("".join(f"{path}\n" for path in files), nl=False, file=out)
+        for missing in found.missing:
+            click.echo(f"headlint: error: {missing}: no such file or directory", err=True)
+        sys.exit(EXIT_ERROR if found.missing else EXIT_CLEAN)
     errors = []
     for missing in found.missing:
         click.echo(f"headlint: error: {missing}: no such file or directory", err=True)
     if not found.files and not found.missing:
         click.echo(f"headlint: no Python files found in {', '.join(paths or ['.'])}", err=True)
-    elif not files and not found.missing:
+    elif not files and not found.missing and not stdin:  # ruff says nothing either
         click.echo(
             f"headlint: no Python files to check in {', '.join(paths or ['.'])}: "
             f"the configuration excludes every one found ({len(found.files)})",
@@ -185,20 +298,21 @@ def check(
     # a fix found through one file's analysis may edit another checked file
     fix_paths = frozenset(os.path.realpath(path) for path in files) if fix_mode else frozenset()
     tasks = [
-        Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode, fix_paths=fix_paths)
+        Task(path, frozenset(selected - settings.ignored_for(path)), confirm_on, fix_mode, fix_paths=fix_paths, data=data)
         for path in files
     ]
     cache = None
-    if not no_cache and tasks:
+    if not no_cache and tasks and not stdin:
         from .cache import DEFAULT_DIR, Cache
 
-        cache = Cache.open(cache_dir or settings.cache_dir or str(settings.root / DEFAULT_DIR))
-    if tasks and not no_importers:
+        cache = Cache.open(cache_dir or str(settings.root / DEFAULT_DIR))
+    if tasks and not no_importers and not stdin:
         from .importers import importers_of
 
         walked = [path for path in (paths or ["."]) if os.path.isdir(path)]
         context = importers_of(files, settings.excluded, cache, walked)
         tasks += [Task(path, frozenset(selected), confirm_on, fix_mode, True, fix_paths) for path in context]
+    fixed_input = data  # --fix on standard input: the fixed text goes to standard output, as ruff's
     reported: set = set()
     edited: set = set()  # the files a fix has changed (or, with --diff, would)
     with _progress(tasks) as checking:
@@ -211,6 +325,8 @@ def check(
                     diffs.append(fixes.notebook_diff(path, result.cells_changed))
                 else:
                     diffs.append(fixes.unified_diff(path, result.original, result.text))
+            elif result.changed and stdin:
+                fixed_input = fixes.encode(path, data, result.text)
             elif result.changed:
                 problem = fixes.write(path, result.original, result.text)
                 result.error = result.error or problem
@@ -234,9 +350,14 @@ def check(
     if cache is not None:
         cache.close()
     if diff:  # the diffs only, as ruff --diff: no findings, nothing written
-        click.echo("".join(diffs), nl=False)
+        click.echo("".join(diffs), nl=False, file=out)
         click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
-        sys.exit(EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs else EXIT_CLEAN)
+        exit_code = EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs else EXIT_CLEAN
+        sys.exit(EXIT_CLEAN if ruff["exit_zero"] and exit_code == EXIT_FINDINGS else exit_code)
+    if stdin and fix:
+        sys.stdout.buffer.write(fixed_input)
+        sys.stdout.flush()
+        out = out or sys.stderr  # the report beside it
 
     from . import report
     from .rules import RULES
@@ -246,7 +367,7 @@ def check(
     else:
         exit_code = EXIT_FINDINGS if any(not report.refuted(f) for f in results) else EXIT_CLEAN
     # NO_COLOR (https://no-color.org): set and not empty means no colour, whatever its value.
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if output_format == "json":
         output = report.as_json(results, errors, len(files), statistics)
     elif output_format == "sarif":
@@ -259,10 +380,25 @@ def check(
     else:
         output = report.text(results, errors, len(files), color, output_format == "concise", quiet, statistics)
     if output:
-        click.echo(output, color=color)
+        click.echo(output, color=color, file=out)
     if fix and output_format in ("text", "concise") and not quiet and (fixed or fixes.hidden(results, unsafe_fixes)):
-        click.echo(fixes.summary(fixed, results, unsafe_fixes))
-    sys.exit(exit_code)
+        click.echo(fixes.summary(fixed, results, unsafe_fixes), file=out)
+    # --exit-zero: findings do not fail the run; an error still does (exit 2), as in ruff
+    sys.exit(EXIT_CLEAN if ruff["exit_zero"] and exit_code == EXIT_FINDINGS else exit_code)
+
+
+def _output(path):
+    """Where the report goes: None (standard output) or the --output-file, its
+    folders made as ruff makes them, closed when the command ends."""
+    if path is None:
+        return None
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        handle = open(path, "w", encoding="utf-8")
+    except OSError as error:
+        raise click.BadParameter(f"--output-file: cannot write {path}: {error.strerror or error}") from None
+    click.get_current_context().call_on_close(handle.close)
+    return handle
 
 
 def _other_files_fixed(result, edited: set, diffs) -> list:

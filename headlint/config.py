@@ -3,11 +3,13 @@ overrides it.
 
     [tool.headlint]
     select = ["HL001", "HL002"]          # rules to run (codes or prefixes); default: all
-    ignore = ["HL004"]
+    ignore = ["HL004"]                   # extend-ignore: the same list, as in ruff
     extend-select = []                   # added to select
     exclude = ["legacy/", "*_pb2.py"]    # replaces the built-in skip list's additions
     extend-exclude = ["notebooks/old"]
+    force-exclude = false                # exclude files named on the command line too
     per-file-ignores = { "tests/*" = ["HL003"] }
+    extend-per-file-ignores = {}
     confirm = false
     device = "auto"                      # auto | cpu | cuda
     keras-backends = "all"               # or ["tensorflow", "torch"]; default: the configured one
@@ -18,9 +20,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
+
+from . import selection
+from .rules import RULES
 
 try:
     import tomllib
@@ -32,20 +37,33 @@ class ConfigError(Exception):
     """A configuration the user must fix; the message names the file and the key."""
 
 
-_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "confirm", "device", "cache-dir", "keras-backends"}
+_CODE_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
+_LIST_KEYS = _CODE_KEYS + ("exclude", "extend-exclude")
+_TABLE_KEYS = ("per-file-ignores", "extend-per-file-ignores")
+_KNOWN = set(_LIST_KEYS + _TABLE_KEYS) | {"force-exclude", "confirm", "device", "cache-dir", "keras-backends"}
 DEVICES = ("auto", "cpu", "cuda")
+
+
+class Pattern(NamedTuple):
+    """A file pattern and the directory it is relative to: the configuration's
+    folder for its own patterns, the current directory for the command line's (as
+    ruff resolves them)."""
+
+    text: str
+    root: Path
 
 
 @dataclass
 class Config:
     path: Optional[Path] = None  # the pyproject.toml read, if any
     select: Optional[list] = None
-    ignore: list = field(default_factory=list)
+    ignore: list = field(default_factory=list)  # with extend-ignore
     extend_select: list = field(default_factory=list)
-    exclude: list = field(default_factory=list)
+    exclude: list = field(default_factory=list)  # Pattern
     extend_exclude: list = field(default_factory=list)
-    per_file_ignores: dict = field(default_factory=dict)
+    force_exclude: bool = False
+    per_file_ignores: list = field(default_factory=list)  # (Pattern, codes)
+    extend_per_file_ignores: list = field(default_factory=list)
     confirm: bool = False
     device: str = "auto"
     cache_dir: Optional[str] = None
@@ -55,32 +73,116 @@ class Config:
     def root(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
 
-    def excluded(self, path: str) -> bool:
-        return _matches(path, self.exclude + self.extend_exclude, self.root)
+    def excluded(self, path: str, named: Optional[str] = None) -> bool:
+        """Whether ``path`` is left out. ``named``: the path given on the command line
+        that ``path`` was found under (itself, for a file named there). As in ruff, a
+        named path is checked even when a pattern matches it or a folder above it;
+        only what lies below it is excluded, unless ``force-exclude``."""
+        below = None if self.force_exclude or named is None else named
+        return any(_matches(path, pattern.text, pattern.root, below) for pattern in self.exclude + self.extend_exclude)
 
-    def ignored_for(self, path: str) -> set:
-        codes: set = set()
-        for pattern, ignored in self.per_file_ignores.items():
-            if _matches(path, [pattern], self.root):
-                codes |= set(ignored)
-        return codes
+    def ignored_for(self, path: str) -> frozenset:
+        """The rule codes per-file-ignores turns off for ``path``."""
+        selectors = [
+            code
+            for pattern, codes in self.per_file_ignores + self.extend_per_file_ignores
+            if _matches(path, pattern.text, pattern.root)
+            for code in codes
+        ]
+        return selection.expand_all(selectors, RULES)
+
+    def rules_layer(self) -> selection.Layer:
+        """This configuration's rule selection, the first layer (the command line's
+        comes after it)."""
+        return selection.Layer(
+            None if self.select is None else tuple(self.select), tuple(self.extend_select), tuple(self.ignore)
+        )
+
+    def overridden(
+        self, *, exclude=None, extend_exclude=(), per_file_ignores=None, extend_per_file_ignores=(), force_exclude=None
+    ) -> "Config":
+        """With the command line's options: ``--exclude`` and ``--per-file-ignores``
+        replace the configuration's lists, the ``--extend-`` ones add to them (their
+        patterns relative to the current directory)."""
+        cwd = Path.cwd()
+        return replace(
+            self,
+            exclude=self.exclude if exclude is None else [Pattern(p, cwd) for p in exclude],
+            extend_exclude=self.extend_exclude + [Pattern(p, cwd) for p in extend_exclude],
+            per_file_ignores=(
+                self.per_file_ignores if per_file_ignores is None else [(Pattern(p, cwd), c) for p, c in per_file_ignores]
+            ),
+            extend_per_file_ignores=self.extend_per_file_ignores
+            + [(Pattern(p, cwd), c) for p, c in extend_per_file_ignores],
+            force_exclude=self.force_exclude if force_exclude is None else force_exclude,
+        )
+
+    def describe(self, rules, cache_dir: str) -> str:
+        """The resolved settings, one ``key = value`` line each (TOML's spelling), for
+        --show-settings. A pattern from elsewhere than the configuration's folder
+        (the command line's) says where it is relative to."""
+        import json  # only for --show-settings
+
+        def patterns(items) -> str:
+            return "[" + ", ".join(json.dumps(_shown(p, self.root)) for p in items) + "]"
+
+        def table(items) -> str:
+            cells = [f"{json.dumps(_shown(p, self.root))} = {json.dumps(codes)}" for p, codes in items]
+            return "{" + ", ".join(cells) + "}"
+
+        backends = "the configured backend" if self.keras_backends is None else json.dumps(list(self.keras_backends))
+        lines = [
+            f"Settings path: {self.path if self.path else 'none (no [tool.headlint] found; defaults)'}",
+            f"project root = {json.dumps(str(self.root))}",
+            f"select = {json.dumps(sorted(rules))}  # the rules that run",
+            f"exclude = {patterns(self.exclude)}",
+            f"extend-exclude = {patterns(self.extend_exclude)}",
+            f"force-exclude = {json.dumps(self.force_exclude)}",
+            f"per-file-ignores = {table(self.per_file_ignores)}",
+            f"extend-per-file-ignores = {table(self.extend_per_file_ignores)}",
+            f"confirm = {json.dumps(self.confirm)}",
+            f"device = {json.dumps(self.device)}",
+            f"keras-backends = {backends}",
+            f"cache-dir = {json.dumps(cache_dir)}",
+        ]
+        return "\n".join(lines)
 
 
-def _matches(path: str, patterns: list, root: Path) -> bool:
+def _shown(pattern: Pattern, root: Path) -> str:
+    return pattern.text if pattern.root == root else f"{pattern.text} (from {pattern.root})"
+
+
+def _parts(path: str, root: Path) -> list:
     absolute = Path(os.path.abspath(path))
     try:
-        relative = absolute.relative_to(root.resolve()).as_posix()
+        return absolute.relative_to(root.resolve()).as_posix().split("/")
     except ValueError:
-        relative = Path(path).as_posix()
-    parts = relative.split("/")
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(absolute.name, pattern):
-            return True
-        # a directory pattern excludes everything under it
-        if any(fnmatch.fnmatch("/".join(parts[: i + 1]), pattern) for i in range(len(parts) - 1)):
-            return True
-    return False
+        return Path(path).as_posix().split("/")
+
+
+def _matches(path: str, pattern: str, root: Path, below: Optional[str] = None) -> bool:
+    """``pattern`` matches the path relative to ``root``, its file name, or a folder
+    above it (a directory pattern covers everything under it). With ``below``, only
+    the part of the path under ``below`` is looked at."""
+    parts = _parts(path, root)
+    start = 0
+    if below is not None:
+        named = [] if os.path.abspath(below) == str(root.resolve()) else _parts(below, root)
+        if parts[: len(named)] == named:
+            start = len(named)
+    pattern = pattern.rstrip("/")
+    if start < len(parts) and (fnmatch.fnmatch("/".join(parts), pattern) or fnmatch.fnmatch(parts[-1], pattern)):
+        return True
+    return any(fnmatch.fnmatch("/".join(parts[: i + 1]), pattern) for i in range(start, len(parts) - 1))
+
+
+def _codes(values: list, where: str) -> list:
+    codes = [v.strip().upper() for v in values]
+    try:
+        selection.check(codes, RULES)
+    except selection.UnknownCode as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return codes
 
 
 def find_pyproject(paths) -> Optional[Path]:
@@ -119,21 +221,41 @@ def load(path: Optional[Path]) -> Config:
     where = f"{path}: [tool.headlint]"
     unknown = sorted(set(table) - _KNOWN)
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KNOWN))})")
+        import difflib  # only to word the error
+
+        near = difflib.get_close_matches(unknown[0], sorted(_KNOWN), n=1)
+        hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(_KNOWN))}"
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} ({hint})")
     config = Config(path=path)
+    root = path.parent
     for key in _LIST_KEYS:
         if key in table:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: {key!r} must be a list of strings")
-            setattr(config, key.replace("-", "_"), [v.upper() if key.endswith("select") or key == "ignore" else v for v in value])
-    if "per-file-ignores" in table:
-        value = table["per-file-ignores"]
-        if not isinstance(value, dict) or not all(
-            isinstance(codes, list) and all(isinstance(c, str) for c in codes) for codes in value.values()
-        ):
-            raise ConfigError(f"{where}: 'per-file-ignores' must map file patterns to lists of codes")
-        config.per_file_ignores = {pattern: [c.upper() for c in codes] for pattern, codes in value.items()}
+            if key in _CODE_KEYS:
+                codes = _codes(value, f"{where}: {key!r}")
+                if key == "select":
+                    config.select = codes
+                else:  # extend-ignore is ignore's other name, as in ruff
+                    attribute = "extend_select" if key == "extend-select" else "ignore"
+                    setattr(config, attribute, getattr(config, attribute) + codes)
+            else:
+                setattr(config, key.replace("-", "_"), [Pattern(v, root) for v in value])
+    for key in _TABLE_KEYS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, dict) or not all(
+                isinstance(codes, list) and all(isinstance(c, str) for c in codes) for codes in value.values()
+            ):
+                raise ConfigError(f"{where}: {key!r} must map file patterns to lists of codes")
+            setattr(config, key.replace("-", "_"), [
+                (Pattern(pattern, root), _codes(codes, f"{where}: {key!r}: {pattern!r}")) for pattern, codes in value.items()
+            ])
+    if "force-exclude" in table:
+        if not isinstance(table["force-exclude"], bool):
+            raise ConfigError(f"{where}: 'force-exclude' must be true or false")
+        config.force_exclude = table["force-exclude"]
     if "confirm" in table:
         if not isinstance(table["confirm"], bool):
             raise ConfigError(f"{where}: 'confirm' must be true or false")

@@ -21,6 +21,9 @@ SKIP_DIRS = frozenset(
 class Discovery:
     files: list = field(default_factory=list)  # in a stable order, each once
     missing: list = field(default_factory=list)  # paths that do not exist
+    # file -> the path given that it was found under (itself, for a file named
+    # explicitly): exclusion treats what was named differently (config.excluded)
+    named: dict = field(default_factory=dict)
 
 
 def _skipped(directory: str, name: str) -> bool:
@@ -34,18 +37,19 @@ def discover(paths) -> Discovery:
     found = Discovery()
     seen: set = set()
 
-    def add(path: str) -> None:
+    def add(path: str, given: str) -> None:
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             found.files.append(path)
+            found.named[path] = given
 
     for path in paths:
         if os.path.isdir(path):
             for full in walk(path):
-                add(full)
+                add(full, path)
         elif os.path.lexists(path):
-            add(path)  # a file named explicitly is checked whatever its name (*.ipynb: as a notebook)
+            add(path, path)  # a file named explicitly is checked whatever its name (*.ipynb: as a notebook)
         else:
             found.missing.append(path)
     return found

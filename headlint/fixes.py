@@ -288,28 +288,34 @@ def notebook_diff(path: str, cells: list) -> str:
     return "".join(unified_diff(f"{path}:cell {number}", before, after) for number, before, after in cells)
 
 
+def _encoding(path: str, data: bytes) -> str:
+    from .notebook import is_notebook
+
+    return "utf-8" if is_notebook(path) else tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def encode(path: str, data: bytes, after: str) -> bytes:
+    """The fixed text in the encoding (and byte-order mark) of the file whose bytes
+    were ``data``; raises SyntaxError, LookupError or UnicodeError as write says."""
+    encoded = after.encode(_encoding(path, data))
+    if data.startswith(b"\xef\xbb\xbf") and not encoded.startswith(b"\xef\xbb\xbf"):
+        encoded = b"\xef\xbb\xbf" + encoded
+    return encoded
+
+
 def write(path: str, before: str, after: str) -> Optional[FileError]:
     """Write the fixed text back in the file's own encoding (and byte-order mark),
     unless the file changed since it was read. A notebook's text is its JSON, in
     UTF-8 (nbformat), with only the fixed cells' sources changed (notebook.py)."""
-    from .notebook import is_notebook
-
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        if is_notebook(path):
-            encoding = "utf-8"
-        else:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        bom = data.startswith(b"\xef\xbb\xbf")
-        text = data.decode(encoding)
+        text = data.decode(_encoding(path, data))
         if text.startswith("\ufeff"):
             text = text[1:]
         if text != before:
             return FileError(path, "changed while it was being checked; not fixed", "fix")
-        encoded = after.encode(encoding)
-        if bom and not encoded.startswith(b"\xef\xbb\xbf"):
-            encoded = b"\xef\xbb\xbf" + encoded
+        encoded = encode(path, data, after)
         with open(path, "wb") as handle:
             handle.write(encoded)
     except (OSError, SyntaxError, LookupError, UnicodeError) as error:

@@ -38,12 +38,14 @@ class Task:
     # this file's analysis may edit too (a softmax in models.py that its loss makes
     # a finding)
     fix_paths: frozenset = frozenset()
+    data: Optional[bytes] = None  # the text itself (standard input), read as if at ``path``
 
     @property
     def cacheable(self) -> bool:
         # --confirm's evidence and --fix's rewrites are not worth keeping: both are
-        # rare, and a probe's figures should be measured, not remembered
-        return self.confirm is None and self.fix is None
+        # rare, and a probe's figures should be measured, not remembered; standard
+        # input has no file whose change would tell a stale entry
+        return self.confirm is None and self.fix is None and self.data is None
 
 
 def default_jobs() -> int:
@@ -58,7 +60,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
     ready: dict = {}
     pending: list = []  # (index, task, source.Source, cache key)
     for index, task in enumerate(tasks):
-        data = read_bytes(task.path)
+        data = read_bytes(task.path) if task.data is None else task.data
         if isinstance(data, FileError):
             ready[index] = FileResult(task.path, error=data)
             continue

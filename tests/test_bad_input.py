@@ -268,7 +268,10 @@ def test_every_file_excluded_by_the_configuration_says_so(project):
     (project / "pyproject.toml").write_text('[tool.headlint]\nexclude = ["generated/"]\n')
     (project / "generated").mkdir()
     (project / "generated" / "net.py").write_text(BUGGY)
-    result = headlint("check", "generated", cwd=project)
+    # a folder named on the command line is checked even when excluded, as in ruff,
+    # unless --force-exclude (pre-commit's hook passes it)
+    assert headlint("check", "generated", cwd=project).returncode == 1
+    result = headlint("check", "--force-exclude", "generated", cwd=project)
     assert result.returncode == 0
     assert result.stderr == (
         "headlint: no Python files to check in generated: the configuration excludes every one found (1)\n"

@@ -197,7 +197,9 @@ def test_pyproject_configuration_is_read_and_flags_override_it(project):
         '[tool.headlint]\nignore = ["HL001"]\nper-file-ignores = { "legacy/*" = ["HL004"] }\nexclude = ["generated/"]\n'
     )
     assert headlint("check", "buggy.py", cwd=project).returncode == 0
-    assert headlint("check", "--ignore", "HL004", "buggy.py", cwd=project).returncode == 1
+    # as in ruff: --ignore adds to the configured ignores, --select replaces the selection
+    assert headlint("check", "--ignore", "HL004", "buggy.py", cwd=project).returncode == 0
+    assert headlint("check", "--select", "HL001", "buggy.py", cwd=project).returncode == 1
     for folder in ("generated", "legacy"):
         (project / folder).mkdir()
         (project / folder / "net.py").write_text(BUGGY.replace("nn.Linear(20, 10)", "nn.Linear(20, 1)"))
