@@ -63,6 +63,8 @@ def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool,
     out = []
     for finding in results:
         head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {finding.message}"
+        if concise and finding.evidence:  # one line: the --confirm verdict ends it
+            head += f" [{verdict(finding.evidence)}]"
         out.append(head)
         if concise:
             continue
@@ -92,14 +94,22 @@ def fix_marker(finding) -> str:
     return " [*]" if finding.fix["safe"] else " [*unsafe]"
 
 
+def verdict(evidence: dict) -> str:
+    """What --confirm decided, without what it measured: ``confirmed (torch 2.13.0,
+    cpu)``, ``refuted (keras 3.15.1 on tensorflow, cpu)`` or ``not confirmed``."""
+    if evidence["status"] == "unconfirmed":
+        return "not confirmed"
+    where = f"{evidence['framework']} {evidence['version']}"
+    if evidence.get("backend"):
+        where += f" on {evidence['backend']}"
+    return f"{evidence['status']} ({where}, {evidence['device']})"
+
+
 def evidence_line(evidence: dict) -> str:
     """``confirmed (torch 2.13.0, cpu): ...``; an unconfirmed summary says why itself."""
     if evidence["status"] == "unconfirmed":
         return evidence["summary"]
-    where = f"{evidence['framework']} {evidence['version']}"
-    if evidence.get("backend"):
-        where += f" on {evidence['backend']}"
-    return f"{evidence['status']} ({where}, {evidence['device']}): {evidence['summary']}"
+    return f"{verdict(evidence)}: {evidence['summary']}"
 
 
 def evidence_lines(evidence) -> list:
@@ -107,6 +117,10 @@ def evidence_lines(evidence) -> list:
     if not evidence:
         return []
     return [evidence_line(each) for each in evidence.get("backends") or [evidence]]
+
+
+# The summary counts the --confirm verdicts in this order.
+_VERDICTS = (("confirmed", "confirmed"), ("refuted", "refuted"), ("unconfirmed", "not confirmed"))
 
 
 def summary(results, errors, checked: int) -> str:
@@ -118,7 +132,10 @@ def summary(results, errors, checked: int) -> str:
         per_rule = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
         n = len(results)
         with_findings = len({f.span.path for f in results})
-        line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}."
+        line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}"
+        verdicts = Counter(f.evidence["status"] for f in results if f.evidence)
+        shown = [(verdicts[status], words) for status, words in _VERDICTS if verdicts[status]]
+        line += "; " + ", ".join(f"{n} {words}" for n, words in shown) + "." if shown else "."
     if errors:
         line += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
     safe = sum(1 for f in results if f.fix and f.fix["safe"])

@@ -224,6 +224,42 @@ def test_evidence_that_is_not_finite_stays_valid_json():
         assert '"ratio": "inf"' in text and '"low": "-inf"' in text and '"odd": "nan"' in text
 
 
+def _verdict(status, summary="measured", backend=None):
+    return {"status": status, "summary": summary, "framework": "keras" if backend else "torch",
+            "version": "3.15.1" if backend else "2.13.0", "device": "cpu", "backend": backend,
+            "measurements": {}, "defaults": []}
+
+
+CONFIRMED_RUN = [
+    ("a.py", "HL001", _verdict("confirmed")),
+    ("a.py", "HL001", _verdict("refuted", backend="tensorflow")),
+    ("b.py", "HL005", _verdict("confirmed")),
+]
+
+
+def test_concise_output_shows_each_confirm_verdict_and_the_summary_counts_them():
+    from headlint import report
+    from headlint.records import Located, Span
+
+    findings = [Located(code, RULES[code].name, "m", Span(path, i, 1, i, 2), (), "x", evidence)
+                for i, (path, code, evidence) in enumerate(CONFIRMED_RUN, 1)]
+    lines = report.text(findings, [], 4, color=False, concise=True, quiet=False).splitlines()
+    assert lines == [
+        "a.py:1:1: HL001 m [confirmed (torch 2.13.0, cpu)]",
+        "a.py:2:1: HL001 m [refuted (keras 3.15.1 on tensorflow, cpu)]",
+        "b.py:3:1: HL005 m [confirmed (torch 2.13.0, cpu)]",
+        "Found 3 findings (HL001: 2, HL005: 1) in 2 of 4 files; 2 confirmed, 1 refuted.",
+    ]
+    unconfirmed = Located("HL001", "double-softmax", "m", Span("c.py", 1, 1, 1, 2), (), "x",
+                          _verdict("unconfirmed", "not confirmed: torch is not installed"))
+    concise = report.text([unconfirmed], [], 1, color=False, concise=True, quiet=True)
+    assert concise == "c.py:1:1: HL001 m [not confirmed]"
+    assert report.summary([unconfirmed], [], 1).endswith("in 1 of 1 file; 1 not confirmed.")
+    # without --confirm the summary is as it was
+    plain = [Located("HL001", "double-softmax", "m", Span("a.py", 1, 1, 1, 2))]
+    assert report.summary(plain, [], 1) == "Found 1 finding (HL001: 1) in 1 of 1 file."
+
+
 # --- github ------------------------------------------------------------------
 
 
