@@ -102,7 +102,8 @@ def main():
 @click.option(
     "--diff",
     is_flag=True,
-    help="Print a unified diff of what --fix would change, without writing; exit 1 if there is one.",
+    help="Print a unified diff of what --fix would change, without writing; the findings it leaves go to "
+    "stderr. Exit 1 if there is a diff or a finding left.",
 )
 @click.option(
     "-j",
@@ -223,12 +224,18 @@ def check(
             fixed.extend(result.fixed)
     if cache is not None:
         cache.close()
-    if diff:  # the diffs only, as ruff --diff: no findings, nothing written
-        click.echo("".join(diffs), nl=False)
-        click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
-        sys.exit(EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs else EXIT_CLEAN)
-
     from . import report
+
+    if diff:
+        # stdout: the diffs alone, a patch as ruff --diff prints it; nothing written.
+        # stderr: the findings the diffs leave (ruff's --diff hides them and exits 0),
+        # one line each, and the summary: a finding fails the run, fixable or not.
+        click.echo("".join(diffs), nl=False)
+        if results:
+            click.echo(report.text(results, [], len(files), False, concise=True, quiet=True), err=True)
+        click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
+        sys.exit(EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs or results else EXIT_CLEAN)
+
     from .rules import RULES
 
     if errors or found.missing:
