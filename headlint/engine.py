@@ -312,6 +312,10 @@ def locate(module, source: Source, findings: list, select=None, confirm: Optiona
     return [at for _, at in _locate(module, source, findings, select, confirm)]
 
 
+# The longest code a message quotes as its evidence (``y > 0.5``), in characters.
+QUOTE_CHARS = 40
+
+
 class _Places:
     """Where a node is: in the checked file, or in one of the project's modules its
     analysis loaded (positions are worked out per module, only when asked)."""
@@ -319,6 +323,21 @@ class _Places:
     def __init__(self, module, source: Source, others: list):
         self._modules = [(module, source)] + [(other.module, other.source) for other in others]
         self._positions: dict = {}
+
+    def code(self, node) -> str:
+        """A node's code on one line, for a message to quote: without its own
+        parentheses, a long call as ``name(...)``, cut to ``QUOTE_CHARS``."""
+        import libcst as cst
+
+        def shown(part) -> str:
+            if getattr(part, "lpar", None):
+                part = part.with_changes(lpar=(), rpar=())
+            return " ".join(self._modules[0][0].code_for_node(part).split())
+
+        text = shown(node)
+        if len(text) > QUOTE_CHARS and isinstance(node, cst.Call):
+            text = shown(node.func) + "(...)"
+        return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 3].rstrip() + "..."
 
     def find(self, node) -> Optional[tuple]:
         """(Span, the Source it is in), or None for a node in no known module."""
@@ -361,7 +380,12 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
         if at is None:
             continue
         related = tuple((r.label, where) for r in finding.related if (where := places.find(r.node)) is not None)
-        candidates.append((finding, at, related))
+        quoted = None
+        if finding.quoted:
+            node, words = finding.quoted
+            where = places.find(node) if node is not None else None
+            quoted = (places.code(node), where) if where is not None else words
+        candidates.append((finding, at, related, quoted))
     # One finding per code and place; when several losses reach it, name the first
     # (and a finding that names its loss over the same one seen without it).
     candidates.sort(
@@ -372,20 +396,23 @@ def _locate(module, source: Source, findings: list, select=None, confirm: Option
     )
     seen: set = set()
     located: list = []
-    for finding, (at, owner), related in candidates:
+    for finding, (at, owner), related, quoted in candidates:
         if (finding.code, at.path, at.line, at.col) in seen:
             continue
         seen.add((finding.code, at.path, at.line, at.col))
         if owner.suppressed(finding.code, at.line):
             continue
-        located.append((finding, _located(finding, at, owner, related, owner is source, confirm)))
+        located.append((finding, _located(finding, at, owner, related, quoted, owner is source, confirm)))
     return located
 
 
-def _located(finding: Finding, at: Span, owner: Source, related: tuple, own_file: bool, confirm: Optional[str]) -> Located:
+def _located(
+    finding: Finding, at: Span, owner: Source, related: tuple, quoted, own_file: bool, confirm: Optional[str]
+) -> Located:
     """``owner``: the Source ``at`` is in; ``own_file``: is it the checked file? A
     finding in another file (an imported module) gets no fix: the fix would edit
-    a file other than the one being checked."""
+    a file other than the one being checked. ``quoted``: (code, (Span, Source)) of
+    the evidence the message quotes, or the words to say instead."""
     from .rules import RULES
 
     def position(span: Span, where: Source) -> str:
@@ -395,6 +422,11 @@ def _located(finding: Finding, at: Span, owner: Source, related: tuple, own_file
 
     loss_at = next((position(s, w) for label, (s, w) in related if label == "loss applied here"), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
+    if isinstance(quoted, tuple):
+        code, (span, where) = quoted
+        place = position(span, where)
+        quoted = f"{code} {'on' if place.startswith('line') else 'in'} {place}"
+    message = message.replace("{quoted}", quoted or "")
     evidence = None
     if confirm is not None and finding.head is not None:
         from .confirm import confirm as run_probe  # imports a framework only now
