@@ -169,11 +169,12 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            problem = f"syntax error at {source.position(error.raw_line, error.raw_column + 1)}: {error.message}"
+            line, column = error.raw_line, error.raw_column + 1
+            problem = source.parse_error(f"syntax error at {source.position(line, column)}: {error.message}", line, column)
         except RecursionError:  # libcst's Python side (e.g. a dotted name of ~1000 parts)
-            problem = "nested too deeply to parse"
+            problem = source.parse_error("nested too deeply to parse")
     if problem is not None:
-        return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
+        return _Checked(FileResult(path, error=problem, parsed=True))
     check = project.begin(path) if project is not None else None
     try:
         # no fixes for rewritten Python 2: applying one would write the rewrite back
@@ -192,7 +193,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
 
 
 def readable_text(text: str, source: Optional[Source] = None) -> tuple:
-    """(the text to parse, None) or (text, the syntax error to report). A file that
+    """(the text to parse, None) or (text, the syntax error to report: a FileError). A file that
     fails only on Python 2 statements (``print x``, ``except E, e:``) is read as the
     Python 3 it means (python2.py)."""
     problem = python_syntax_error(text, source)
@@ -207,26 +208,28 @@ def readable_text(text: str, source: Optional[Source] = None) -> tuple:
     return text, problem
 
 
-def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:
+def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[FileError]:
+    """Why CPython cannot parse ``text`` (``source``'s, or a text of its own), at
+    the line and column it names."""
     import ast
     import warnings
 
+    source = source or Source("<string>", text, text.splitlines())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences are not ours to report
             tree = ast.parse(text)
     except SyntaxError as error:
-        if source is not None:
-            return f"syntax error at {source.position(error.lineno, error.offset)}: {error.msg}"
-        return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+        reason = f"syntax error at {source.position(error.lineno, error.offset)}: {error.msg}"
+        return source.parse_error(reason, error.lineno, error.offset)
     except (RecursionError, MemoryError):
-        return "nested too deeply for Python to parse"
+        return source.parse_error("nested too deeply for Python to parse")
     except ValueError as error:
-        return f"cannot parse: {error}"
+        return source.parse_error(f"cannot parse: {error}")
     depth, line = _libcst_depth(tree, text)
     if depth > MAX_LIBCST_DEPTH:
-        where = source.position(line) if source is not None else f"line {line}"
-        return f"nested too deeply to parse at {where} (an and/or chain or dotted name {depth} levels deep)"
+        reason = f"nested too deeply to parse at {source.position(line)} (an and/or chain or dotted name {depth} levels deep)"
+        return source.parse_error(reason)
     return None
 
 

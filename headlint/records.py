@@ -246,6 +246,9 @@ class FileError:
     reason: str
     stage: str = "read"  # read, parse, analyse, check
     detail: str = ""  # an internal error's traceback, shown with --verbose
+    # Where the problem is, when it has a place (a syntax error): the character at
+    # its line and column; in a notebook, its cell as a finding's Span has it.
+    at: Optional[Span] = None
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> "FileError":

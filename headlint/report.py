@@ -210,7 +210,12 @@ def as_json(results, errors, checked: int, statistics: bool = False) -> str:
             }
             for f in results
         ],
-        "errors": [{"path": e.path, "stage": e.stage, "message": e.reason} for e in errors],
+        # where a parse error is, when it has a place: as a finding's cell/line/column
+        "errors": [
+            {"path": e.path, "stage": e.stage, "message": e.reason,
+             "cell": e.at.cell if e.at else None, "line": e.at.line if e.at else None, "column": e.at.col if e.at else None}
+            for e in errors
+        ],
     }
     if statistics:
         document["statistics"] = counts_per_rule(results)
@@ -346,13 +351,15 @@ def _result(finding, rule_index: int, root: Optional[str]) -> dict:
     return result
 
 
-def _notification(path: str, stage: str, reason: str, root: Optional[str]) -> dict:
+def _notification(path: str, stage: str, reason: str, root: Optional[str], at=None) -> dict:
+    """A file that could not be checked; ``at``: where in it (a syntax error), as a region."""
     kind = stage if stage in NOTIFICATIONS else "analyse"
+    physical = _physical(at, root) if at is not None else {"artifactLocation": artifact_location(path, root)}
     return {
         "descriptor": {"id": f"{kind}-error", "index": list(NOTIFICATIONS).index(kind)},
         "level": "error",
         "message": {"text": f"{display_path(path, root)}: {reason}"},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, root)}}],
+        "locations": [{"physicalLocation": physical}],
         "properties": {"stage": stage},
     }
 
@@ -379,7 +386,7 @@ def sarif(
     index = {rule.code: i for i, rule in enumerate(ordered)}
     root = os.path.abspath(root or os.getcwd())
 
-    notifications = [_notification(e.path, e.stage, e.reason, root) for e in errors]
+    notifications = [_notification(e.path, e.stage, e.reason, root, e.at) for e in errors]
     notifications += [_notification(path, "read", "no such file or directory", root) for path in missing]
     invocation = {
         "executionSuccessful": not notifications,
@@ -450,8 +457,14 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
         message += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
         message += evidence_lines(finding.evidence)
         lines.append(_command(properties, "\n".join(message)))
-    for path, stage, reason in [(e.path, e.stage, e.reason) for e in errors] + [
-        (path, "read", "no such file or directory") for path in missing
+    for path, stage, reason, at in [(e.path, e.stage, e.reason, e.at) for e in errors] + [
+        (path, "read", "no such file or directory", None) for path in missing
     ]:
-        lines.append(_command({"file": display_path(path, root), "title": f"headlint {stage} error"}, reason))
+        properties = {"file": display_path(path, root)}
+        # a syntax error goes on its line; in a notebook, the .ipynb file's line (in_file)
+        if at is not None and (at.cell is None or at.in_file is not None):
+            line, col = (at.line, at.col) if at.cell is None else at.in_file[:2]
+            properties.update(line=line, col=col)
+        properties["title"] = f"headlint {stage} error"
+        lines.append(_command(properties, reason))
     return "\n".join(lines)

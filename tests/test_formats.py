@@ -142,7 +142,10 @@ def test_sarif_with_findings_related_locations_and_a_file_that_could_not_be_pars
     (notification,) = invocation["toolExecutionNotifications"]
     assert notification["level"] == "error" and notification["descriptor"]["id"] == "parse-error"
     assert notification["message"]["text"].startswith("broken.py: syntax error at line 2")
-    assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    at = notification["locations"][0]["physicalLocation"]
+    assert at["artifactLocation"]["uri"] == "broken.py"
+    # the character the parser stopped at: `def f(:`, column 7
+    assert at["region"] == {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8}
     assert notification["properties"] == {"stage": "parse"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"
     assert run["properties"] == {"filesChecked": 3}
@@ -273,7 +276,19 @@ def test_github_format_is_one_error_command_per_finding(project):
         "approach 0 and gradients shrink; return the raw logits and apply softmax only to make predictions"
         "%0Aloss applied here: models/net.py:6:8%0Aloss created here: models/net.py:5:13"
     )
-    assert broken == "::error file=broken.py,title=headlint parse error::syntax error at line 2, column 7: invalid syntax"
+    assert broken == (
+        "::error file=broken.py,line=2,col=7,title=headlint parse error::syntax error at line 2, column 7: invalid syntax"
+    )
+
+
+def test_json_errors_carry_the_line_and_column_of_a_syntax_error(project):
+    (project / "unreadable.py").write_bytes(b"import torch\n\xff\xfe = 1\n")
+    result = headlint("check", "--output-format", "json", ".", cwd=project)
+    errors = {error["path"]: error for error in json.loads(result.stdout)["errors"]}
+    assert errors["broken.py"] == {"path": "broken.py", "stage": "parse", "cell": None, "line": 2, "column": 7,
+                                   "message": "syntax error at line 2, column 7: invalid syntax"}
+    # an error with no place in the file has none
+    assert (errors["unreadable.py"]["stage"], errors["unreadable.py"]["line"]) == ("read", None)
 
 
 def test_github_properties_escape_colon_and_comma_and_multiline_spans_drop_columns(tmp_path):

@@ -322,6 +322,20 @@ def test_a_cell_that_is_not_python_is_a_parse_error_naming_the_cell(tmp_path):
     assert errors["broken.ipynb"]["stage"] == "parse"
     assert errors["broken.ipynb"]["message"] == "syntax error at cell 3, line 2, column 7: invalid syntax"
     assert errors["split.ipynb"]["message"].startswith("syntax error at cell 1, line 2")
+    assert (errors["broken.ipynb"]["cell"], errors["broken.ipynb"]["line"], errors["broken.ipynb"]["column"]) == (3, 2, 7)
+
+
+def test_a_parse_error_in_a_notebook_is_annotated_on_the_line_of_the_file(tmp_path):
+    lines = write(tmp_path / "broken.ipynb", notebook("import torch\n", markdown("x"), "x = 1\ndef f(:\n    pass\n")).splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "def f(:" in text)
+    column = lines[line - 1].index("def f(:") + 7  # the ':' the parser stopped at, 1-based
+    github = headlint("check", "--output-format", "github", "broken.ipynb", cwd=tmp_path)
+    assert github.stdout.startswith(f"::error file=broken.ipynb,line={line},col={column},title=headlint parse error::")
+    sarif = json.loads(headlint("check", "--output-format", "sarif", "broken.ipynb", cwd=tmp_path).stdout)
+    (notification,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    at = notification["locations"][0]["physicalLocation"]
+    assert (at["region"]["startLine"], at["region"]["startColumn"]) == (line, column)
+    assert at["properties"] == {"cell": 3, "cellRegion": {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8}}
 
 
 # --- fixes ------------------------------------------------------------------------------
