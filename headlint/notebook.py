@@ -11,8 +11,9 @@ block keeps its body and line numbers keep mapping). A cell starting with a cell
 magic (``%%bash``) is left out whole, except the magics whose body is Python
 (``%%time``, ``%%timeit``, ``%%capture``, ...): only their first line is.
 
-Every line of the program knows its cell and its line in that cell, so findings
-are reported as ``nb.ipynb:cell 3:line 2:col 5``. Cells are numbered by their
+Every line of the program knows its cell and its line in that cell, and where
+that line is written in the file's own text, so findings are reported as
+``nb.ipynb:48:9: HL001 cell 3, line 2, col 5: ...`` (report.py). Cells are numbered by their
 position among all the notebook's cells, from 1, as Jupyter and VS Code show them.
 
 Fixes are libcst edits of the program; ``with_program`` maps the fixed program

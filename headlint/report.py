@@ -44,11 +44,29 @@ def _style(text: str, color: bool, **kwargs) -> str:
 
 
 def location(span, path: Optional[str] = None) -> str:
-    """``train.py:14:5``; in a notebook ``nb.ipynb:cell 3:line 2:col 5``."""
+    """``train.py:14:5``. In a notebook, the line and column in the .ipynb file's own
+    text (``nb.ipynb:48:9``, where the cell's line is written, as GitHub and SARIF
+    get it): any ``file:line:col:`` problem matcher then reads the right file and
+    line, where ruff's ``nb.ipynb:cell 3:2:5`` reads as a file named
+    ``nb.ipynb:cell 3``. ``in_cell`` says the cell; ruff's form is only the fallback
+    when the file's own place is unknown."""
     path = span.path if path is None else path
-    if span.cell is not None:
-        return f"{path}:cell {span.cell}:line {span.line}:col {span.col}"
-    return f"{path}:{span.line}:{span.col}"
+    if span.cell is None:
+        return f"{path}:{span.line}:{span.col}"
+    if span.in_file is None:  # pragma: no cover - a notebook layout place() did not foresee
+        return f"{path}:cell {span.cell}:{span.line}:{span.col}"
+    return f"{path}:{span.in_file[0]}:{span.in_file[1]}"
+
+
+def in_cell(span) -> str:
+    """A notebook span's place as Jupyter shows it, ``cell 3, line 2, col 5``; "" in a Python file."""
+    return "" if span.cell is None else f"cell {span.cell}, line {span.line}, col {span.col}"
+
+
+def _place(span, path: Optional[str] = None) -> str:
+    """A location with its cell: ``nb.ipynb:61:12 (cell 5, line 5, col 12)``."""
+    cell = in_cell(span)
+    return f"{location(span, path)} ({cell})" if cell else location(span, path)
 
 
 def refuted(finding) -> bool:
@@ -62,7 +80,9 @@ def refuted(finding) -> bool:
 def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool, statistics: bool = False) -> str:
     out = []
     for finding in results:
-        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {finding.message}"
+        # a notebook's cell goes first in the message: the location stays file:line:col
+        cell = f"{in_cell(finding.span)}: " if finding.span.cell is not None else ""
+        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {cell}{finding.message}"
         if concise and finding.evidence:  # one line: the --confirm verdict ends it
             head += f" [{verdict(finding.evidence)}]"
         out.append(head)
@@ -71,7 +91,7 @@ def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool,
         if finding.source_line.strip():
             out.append(f"    {finding.span.line:>4} | {finding.source_line.rstrip()}")
         for label, span in finding.related:
-            out.append(f"         = {label}: {location(span)}")
+            out.append(f"         = {label}: {_place(span)}")
         for line in evidence_lines(finding.evidence):
             out.append(f"         = {line}")
         if finding.fix:
@@ -453,8 +473,8 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
         properties["title"] = f"{finding.code} {finding.name}"
         message = [finding.message]
         if span.cell is not None:
-            message[0] = f"cell {span.cell}, line {span.line}, col {span.col}: {finding.message}"
-        message += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
+            message[0] = f"{in_cell(span)}: {finding.message}"
+        message += [f"{label}: {_place(s, display_path(s.path, root))}" for label, s in finding.related]
         message += evidence_lines(finding.evidence)
         lines.append(_command(properties, "\n".join(message)))
     for path, stage, reason, at in [(e.path, e.stage, e.reason, e.at) for e in errors] + [
