@@ -307,6 +307,7 @@ def _rule_code(text, rules):
     by_name = {rule.name.upper(): code for code, rule in rules.items()}
     if wanted in rules or wanted in by_name:
         return by_name.get(wanted, wanted)
+
     def likeness(candidate):
         return difflib.SequenceMatcher(None, wanted, candidate).ratio()
 

@@ -155,7 +155,7 @@ def summary(results, errors, checked: int) -> str:
         line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}"
         verdicts = Counter(f.evidence["status"] for f in results if f.evidence)
         shown = [(verdicts[status], words) for status, words in _VERDICTS if verdicts[status]]
-        line += "; " + ", ".join(f"{n} {words}" for n, words in shown) + "." if shown else "."
+        line += ("; " + ", ".join(f"{n} {words}" for n, words in shown) + ".") if shown else "."
     if errors:
         line += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
     safe = sum(1 for f in results if f.fix and f.fix["safe"])
@@ -206,6 +206,16 @@ def _finite(value):
     return value
 
 
+def _error(error) -> dict:
+    """A file that could not be checked; where a syntax error is, as a finding's
+    cell, line and column (null for an error with no place in the file)."""
+    at = error.at
+    return {
+        "path": error.path, "stage": error.stage, "message": error.reason,
+        "cell": at.cell if at else None, "line": at.line if at else None, "column": at.col if at else None,
+    }
+
+
 def as_json(results, errors, checked: int, statistics: bool = False) -> str:
     """The documented JSON shape (README, "Machine-readable output")."""
 
@@ -230,12 +240,7 @@ def as_json(results, errors, checked: int, statistics: bool = False) -> str:
             }
             for f in results
         ],
-        # where a parse error is, when it has a place: as a finding's cell/line/column
-        "errors": [
-            {"path": e.path, "stage": e.stage, "message": e.reason,
-             "cell": e.at.cell if e.at else None, "line": e.at.line if e.at else None, "column": e.at.col if e.at else None}
-            for e in errors
-        ],
+        "errors": [_error(e) for e in errors],
     }
     if statistics:
         document["statistics"] = counts_per_rule(results)
