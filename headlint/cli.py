@@ -18,6 +18,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github"]
 # A run over more files than this shows its progress on stderr, when that is a terminal.
 PROGRESS_MIN_FILES = 50
+# How alike (difflib's ratio) an unknown rule must be to a code or name to be suggested.
+NEAR_RULE = 0.7
 
 
 def _ruff_conventions(command):
@@ -106,11 +108,21 @@ def _split(values):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="headlint")
 def main():
-    """headlint: finds output-head and loss mistakes in PyTorch and Keras model code,
-    without running it."""
+    """headlint finds the output-head mistakes of PyTorch and Keras models that
+    silently cripple training: a softmax fed to a loss that applies softmax
+    itself, a sigmoid trained with squared error as a classifier, a softmax over
+    one unit, and the other rules that 'headlint rules' lists. It reads the model
+    code without running it or importing the frameworks.
+
+    Run 'headlint check' on files, notebooks or directories (exit 0: no findings,
+    1: findings, 2: an error), and 'headlint explain HL001' for what a rule
+    reports and how to fix it.
+    """
 
 
-@main.command()
+# short_help: the command list of ``headlint --help`` would cut the docstring at
+# its first sentence or at 45 characters; each is a whole sentence on its own.
+@main.command(short_help="Check Python files, notebooks and directories for head mistakes.")
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: a per-file error, not a usage error
 @click.option(
     "--select",
@@ -161,7 +173,8 @@ def main():
 @click.option(
     "--diff",
     is_flag=True,
-    help="Print a unified diff of what --fix would change, without writing; exit 1 if there is one.",
+    help="Print a unified diff of what --fix would change, without writing; the findings it leaves go to "
+    "stderr. Exit 1 if there is a diff or a finding left.",
 )
 @click.option(
     "-j",
@@ -349,17 +362,23 @@ def check(
             fixed.extend(result.fixed)
     if cache is not None:
         cache.close()
-    if diff:  # the diffs only, as ruff --diff: no findings, nothing written
+    from . import report
+
+    if diff:
+        # stdout: the diffs alone, a patch as ruff --diff prints it; nothing written.
+        # stderr: the findings the diffs leave (ruff's --diff hides them and exits 0),
+        # one line each, and the summary: a finding fails the run, fixable or not.
         click.echo("".join(diffs), nl=False, file=out)
+        if results:
+            click.echo(report.text(results, [], len(files), False, concise=True, quiet=True), err=True)
         click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
-        exit_code = EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs else EXIT_CLEAN
+        exit_code = EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs or results else EXIT_CLEAN
         sys.exit(EXIT_CLEAN if ruff["exit_zero"] and exit_code == EXIT_FINDINGS else exit_code)
     if stdin and fix:
         sys.stdout.buffer.write(fixed_input)
         sys.stdout.flush()
         out = out or sys.stderr  # the report beside it
 
-    from . import report
     from .rules import RULES
 
     if errors or found.missing:
@@ -442,16 +461,14 @@ def _error_line(message, progress_shown):
     click.echo(message, err=True)
 
 
-@main.command()
-@click.argument("code")
-def explain(code):
-    """Print the reference page of rule CODE (e.g. HL001)."""
+@main.command(short_help="Print a rule's page: the mistake, an example and its fix.")
+@click.argument("rule")
+def explain(rule):
+    """Print the reference page of RULE, a code or a name (HL001, double-softmax)."""
     from .pages import page
     from .rules import RULES
 
-    code = code.upper()
-    if code not in RULES:
-        raise click.BadParameter(f"unknown rule {code} (see 'headlint rules')", param_hint="CODE")
+    code = _rule_code(rule, RULES)
     text = page(code)
     if text is None:
         click.echo(f"headlint: error: the page for {code} is missing from this installation", err=True)
@@ -459,7 +476,29 @@ def explain(code):
     click.echo(text.rstrip())
 
 
-@main.command(name="rules")
+def _rule_code(text, rules):
+    """The code of the rule ``text`` names, by code or by name, in any case
+    (``hl001``, ``Double-Softmax``, ``double_softmax``); an unknown one is a usage
+    error that names the nearest code or name."""
+    import difflib
+
+    wanted = text.strip().upper().replace("_", "-")
+    by_name = {rule.name.upper(): code for code, rule in rules.items()}
+    if wanted in rules or wanted in by_name:
+        return by_name.get(wanted, wanted)
+
+    def likeness(candidate):
+        return difflib.SequenceMatcher(None, wanted, candidate).ratio()
+
+    near = max([*sorted(rules), *by_name], key=likeness)  # a tie: the lowest code
+    hint = ""
+    if likeness(near) >= NEAR_RULE:
+        code = by_name.get(near, near)
+        hint = f"; did you mean {code} ({rules[code].name})?"
+    raise click.BadParameter(f"unknown rule {text}{hint} (see 'headlint rules')", param_hint="RULE")
+
+
+@main.command(name="rules", short_help="List every rule: code, name and what it reports.")
 def list_rules():
     """List every rule: code, name and what it reports."""
     from .rules import RULES

@@ -204,11 +204,12 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            problem = f"syntax error at {source.position(error.raw_line, error.raw_column + 1)}: {error.message}"
+            line, column = error.raw_line, error.raw_column + 1
+            problem = source.parse_error(f"syntax error at {source.position(line, column)}: {error.message}", line, column)
         except RecursionError:  # libcst's Python side (e.g. a dotted name of ~1000 parts)
-            problem = "nested too deeply to parse"
+            problem = source.parse_error("nested too deeply to parse")
     if problem is not None:
-        return _Checked(FileResult(path, error=FileError(path, problem, "parse"), parsed=True))
+        return _Checked(FileResult(path, error=problem, parsed=True))
     check = project.begin(path) if project is not None else None
     try:
         # no fixes for rewritten Python 2: applying one would write the rewrite back
@@ -234,7 +235,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
 
 
 def readable_text(text: str, source: Optional[Source] = None) -> tuple:
-    """(the text to parse, None) or (text, the syntax error to report). A file that
+    """(the text to parse, None) or (text, the syntax error to report: a FileError). A file that
     fails only on Python 2 statements (``print x``, ``except E, e:``) is read as the
     Python 3 it means (python2.py)."""
     problem = python_syntax_error(text, source)
@@ -249,26 +250,28 @@ def readable_text(text: str, source: Optional[Source] = None) -> tuple:
     return text, problem
 
 
-def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[str]:
+def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[FileError]:
+    """Why CPython cannot parse ``text`` (``source``'s, or a text of its own), at
+    the line and column it names."""
     import ast
     import warnings
 
+    source = source or Source("<string>", text, text.splitlines())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences are not ours to report
             tree = ast.parse(text)
     except SyntaxError as error:
-        if source is not None:
-            return f"syntax error at {source.position(error.lineno, error.offset)}: {error.msg}"
-        return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+        reason = f"syntax error at {source.position(error.lineno, error.offset)}: {error.msg}"
+        return source.parse_error(reason, error.lineno, error.offset)
     except (RecursionError, MemoryError):
-        return "nested too deeply for Python to parse"
+        return source.parse_error("nested too deeply for Python to parse")
     except ValueError as error:
-        return f"cannot parse: {error}"
+        return source.parse_error(f"cannot parse: {error}")
     depth, line = _libcst_depth(tree, text)
     if depth > MAX_LIBCST_DEPTH:
-        where = source.position(line) if source is not None else f"line {line}"
-        return f"nested too deeply to parse at {where} (an and/or chain or dotted name {depth} levels deep)"
+        reason = f"nested too deeply to parse at {source.position(line)} (an and/or chain or dotted name {depth} levels deep)"
+        return source.parse_error(reason)
     return None
 
 
@@ -356,6 +359,10 @@ def _modules_read(project) -> list:
     return [(loaded.module, getattr(check.scopes.get(key), "interpreter", None)) for key, loaded in check.loaded.items()]
 
 
+# The longest code a message quotes as its evidence (``y > 0.5``), in characters.
+QUOTE_CHARS = 40
+
+
 class _Places:
     """Where a node is: in the checked file, or in one of the project's modules its
     analysis loaded (positions are worked out per module, only when asked)."""
@@ -363,6 +370,21 @@ class _Places:
     def __init__(self, module, source: Source, others: list):
         self._modules = [(module, source)] + [(other.module, other.source) for other in others]
         self._positions: dict = {}
+
+    def code(self, node) -> str:
+        """A node's code on one line, for a message to quote: without its own
+        parentheses, a long call as ``name(...)``, cut to ``QUOTE_CHARS``."""
+        import libcst as cst
+
+        def shown(part) -> str:
+            if getattr(part, "lpar", None):
+                part = part.with_changes(lpar=(), rpar=())
+            return " ".join(self._modules[0][0].code_for_node(part).split())
+
+        text = shown(node)
+        if len(text) > QUOTE_CHARS and isinstance(node, cst.Call):
+            text = shown(node.func) + "(...)"
+        return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 3].rstrip() + "..."
 
     def find(self, node) -> Optional[tuple]:
         """(Span, the Source it is in), or None for a node in no known module."""
@@ -406,7 +428,12 @@ def _locate(
         if at is None:
             continue
         related = tuple((r.label, where) for r in finding.related if (where := places.find(r.node)) is not None)
-        candidates.append((finding, at, related))
+        quoted = None
+        if finding.quoted:
+            node, words = finding.quoted
+            where = places.find(node) if node is not None else None
+            quoted = (places.code(node), where) if where is not None else words
+        candidates.append((finding, at, related, quoted))
     # One finding per code and place; when several losses reach it, name the first
     # (and a finding that names its loss over the same one seen without it).
     candidates.sort(
@@ -417,19 +444,25 @@ def _locate(
     )
     seen: set = set()
     located: list = []
-    for finding, (at, owner), related in candidates:
+    for finding, (at, owner), related, quoted in candidates:
         if (finding.code, at.path, at.line, at.col) in seen:
             continue
         seen.add((finding.code, at.path, at.line, at.col))
         if owner.suppressed(finding.code, at.line):
             continue
-        located.append((finding, _located(finding, at, owner, related, os.path.realpath(owner.path) in editable, confirm)))
+        located.append(
+            (finding, _located(finding, at, owner, related, quoted, os.path.realpath(owner.path) in editable, confirm))
+        )
     return located
 
 
-def _located(finding: Finding, at: Span, owner: Source, related: tuple, editable: bool, confirm: Optional[str]) -> Located:
+def _located(
+    finding: Finding, at: Span, owner: Source, related: tuple, quoted, editable: bool, confirm: Optional[str]
+) -> Located:
     """``owner``: the Source ``at`` is in; ``editable``: may a fix edit it? A finding
-    in a file that is not checked (an imported module no one named) gets no fix."""
+    in a file that is not checked (an imported module no one named) gets no fix.
+    ``quoted``: (code, (Span, Source)) of the evidence the message quotes, or the
+    words to say instead."""
     from .rules import RULES
 
     def position(span: Span, where: Source) -> str:
@@ -439,6 +472,11 @@ def _located(finding: Finding, at: Span, owner: Source, related: tuple, editable
 
     loss_at = next((position(s, w) for label, (s, w) in related if label == "loss applied here"), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
+    if isinstance(quoted, tuple):
+        code, (span, where) = quoted
+        place = position(span, where)
+        quoted = f"{code} {'on' if place.startswith('line') else 'in'} {place}"
+    message = message.replace("{quoted}", quoted or "")
     evidence = None
     if confirm is not None and finding.head is not None:
         from .confirm import confirm as run_probe  # imports a framework only now

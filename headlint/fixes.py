@@ -330,16 +330,24 @@ def hidden(remaining: list, unsafe: bool) -> int:
 
 
 def summary(fixed: list, remaining: list, unsafe: bool, would: bool = False) -> str:
-    """``Fixed 2 findings (HL001: 1, HL004: 1).``, ``Would fix ...`` for --diff, and
-    how many unsafe fixes --unsafe-fixes would add."""
+    """``Fixed 2 findings (HL001: 1, HL004: 1).``, ``Would fix ...`` for --diff (with
+    the findings its diffs leave: --fix reports those in its own summary), and how
+    many unsafe fixes --unsafe-fixes would add."""
     if fixed:
-        counts = Counter(f.code for f in fixed)
-        per_rule = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
         n = len(fixed)
-        line = f"{'Would fix' if would else 'Fixed'} {n} finding{'s' if n != 1 else ''} ({per_rule})."
+        line = f"{'Would fix' if would else 'Fixed'} {n} finding{'s' if n != 1 else ''} ({_per_rule(fixed)})."
     else:
         line = "No findings would be fixed." if would else "No findings were fixed."
+    if would and remaining:
+        n = len(remaining)
+        line += f" {n} finding{'s' if n != 1 else ''} would remain ({_per_rule(remaining)})."
     more = hidden(remaining, unsafe)
     if more:
         line += f" {more} unsafe fix{'es' if more != 1 else ''} available with --unsafe-fixes."
     return line
+
+
+def _per_rule(findings: list) -> str:
+    """``HL001: 1, HL004: 2``"""
+    counts = Counter(f.code for f in findings)
+    return ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))

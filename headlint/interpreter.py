@@ -746,7 +746,7 @@ class Interpreter:
                 self.eval(element.value, scope, ctx)
                 return Seq([UNKNOWN], node)
             items.append(self.eval(element.value, scope, ctx))
-        return Seq(items, node, _literal_fact(items))
+        return Seq(items, node, _literal_fact(items, node))
 
     def eval_Dict(self, node: cst.Dict, scope, ctx) -> Value:
         items = {}
@@ -1260,7 +1260,7 @@ def _join_returns(returns: list, joined: bool = False) -> Value:
     return branches.alternatives(chosen)
 
 
-def _literal_fact(items: list):
+def _literal_fact(items: list, node=None):
     numbers: list = []
 
     def collect(values) -> bool:
@@ -1274,7 +1274,7 @@ def _literal_fact(items: list):
                 return False
         return True
 
-    return targets.of_literals(numbers) if collect(items) else targets.UNKNOWN_FACT
+    return targets.of_literals(numbers, node) if collect(items) else targets.UNKNOWN_FACT
 
 
 def _row_of(tensor: Tensor) -> Tensor:

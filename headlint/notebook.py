@@ -11,8 +11,9 @@ block keeps its body and line numbers keep mapping). A cell starting with a cell
 magic (``%%bash``) is left out whole, except the magics whose body is Python
 (``%%time``, ``%%timeit``, ``%%capture``, ...): only their first line is.
 
-Every line of the program knows its cell and its line in that cell, so findings
-are reported as ``nb.ipynb:cell 3:line 2:col 5``. Cells are numbered by their
+Every line of the program knows its cell and its line in that cell, and where
+that line is written in the file's own text, so findings are reported as
+``nb.ipynb:48:9: HL001 cell 3, line 2, col 5: ...`` (report.py). Cells are numbered by their
 position among all the notebook's cells, from 1, as Jupyter and VS Code show them.
 
 Fixes are libcst edits of the program; ``with_program`` maps the fixed program
@@ -109,7 +110,15 @@ class Notebook:
             return f"line {line}" + (f", column {column}" if column is not None else "")
         return f"cell {cell}, line {in_cell}" + (f", column {column}" if column is not None else "")
 
-    def syntax_error(self) -> Optional[str]:
+    def parse_error(self, reason: str, line: Optional[int] = None, column: Optional[int] = None) -> FileError:
+        """The notebook could not be parsed: ``reason``, at a program ``line`` and
+        ``column`` when both are known, placed in its cell (and in the file's text)."""
+        at = None
+        if line and column and 0 < line <= len(self.where):
+            at = self.place(Span(self.path, line, column, line, column + 1))
+        return FileError(self.path, reason, "parse", at=at)
+
+    def syntax_error(self) -> Optional[FileError]:
         """The first cell that is not Python on its own (after IPython syntax is
         masked), as ``syntax error at cell 3, line 2, column 7: ...``."""
         import ast
@@ -122,11 +131,13 @@ class Notebook:
                     ast.parse("\n".join(cell.shown) + "\n")
             except SyntaxError as error:
                 column = f", column {error.offset}" if error.offset else ""
-                return f"syntax error at cell {cell.number}, line {error.lineno}{column}: {error.msg}"
+                reason = f"syntax error at cell {cell.number}, line {error.lineno}{column}: {error.msg}"
+                line = self.where.index((cell.number, error.lineno)) + 1 if (cell.number, error.lineno) in self.where else None
+                return self.parse_error(reason, line, error.offset)
             except (RecursionError, MemoryError):
-                return f"cell {cell.number} is nested too deeply for Python to parse"
+                return self.parse_error(f"cell {cell.number} is nested too deeply for Python to parse")
             except ValueError as error:
-                return f"cannot parse cell {cell.number}: {error}"
+                return self.parse_error(f"cannot parse cell {cell.number}: {error}")
         return None
 
     # --- fixes: the program back into the cells -------------------------------------

@@ -208,7 +208,9 @@ class Finding:
     """What a rule reports: a code, a message and the syntax it points at.
 
     Rules build findings with nodes; the engine resolves them to spans. ``{loss_at}``
-    in a message becomes where the loss is ("line 41"), once the engine knows it.
+    in a message becomes where the loss is ("line 41"), once the engine knows it;
+    ``{quoted}`` becomes the code of ``quoted``'s node and where it is ("y > 0.5 on
+    line 12"), or its words when the node cannot be located.
     ``fix`` is attached by the engine when the rule can offer one (fixes.attach)."""
 
     code: str
@@ -217,6 +219,8 @@ class Finding:
     related: tuple = ()  # of Related
     head: Optional[Head] = field(default=None, compare=False, repr=False)
     fix: Optional[Fix] = field(default=None, compare=False, repr=False)
+    # (node, words): the code the message quotes as its evidence, and what to say instead
+    quoted: tuple = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,9 @@ class FileError:
     reason: str
     stage: str = "read"  # read, parse, analyse, check
     detail: str = ""  # an internal error's traceback, shown with --verbose
+    # Where the problem is, when it has a place (a syntax error): the character at
+    # its line and column; in a notebook, its cell as a finding's Span has it.
+    at: Optional[Span] = None
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> "FileError":

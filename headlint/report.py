@@ -44,11 +44,29 @@ def _style(text: str, color: bool, **kwargs) -> str:
 
 
 def location(span, path: Optional[str] = None) -> str:
-    """``train.py:14:5``; in a notebook ``nb.ipynb:cell 3:line 2:col 5``."""
+    """``train.py:14:5``. In a notebook, the line and column in the .ipynb file's own
+    text (``nb.ipynb:48:9``, where the cell's line is written, as GitHub and SARIF
+    get it): any ``file:line:col:`` problem matcher then reads the right file and
+    line, where ruff's ``nb.ipynb:cell 3:2:5`` reads as a file named
+    ``nb.ipynb:cell 3``. ``in_cell`` says the cell; ruff's form is only the fallback
+    when the file's own place is unknown."""
     path = span.path if path is None else path
-    if span.cell is not None:
-        return f"{path}:cell {span.cell}:line {span.line}:col {span.col}"
-    return f"{path}:{span.line}:{span.col}"
+    if span.cell is None:
+        return f"{path}:{span.line}:{span.col}"
+    if span.in_file is None:  # pragma: no cover - a notebook layout place() did not foresee
+        return f"{path}:cell {span.cell}:{span.line}:{span.col}"
+    return f"{path}:{span.in_file[0]}:{span.in_file[1]}"
+
+
+def in_cell(span) -> str:
+    """A notebook span's place as Jupyter shows it, ``cell 3, line 2, col 5``; "" in a Python file."""
+    return "" if span.cell is None else f"cell {span.cell}, line {span.line}, col {span.col}"
+
+
+def _place(span, path: Optional[str] = None) -> str:
+    """A location with its cell: ``nb.ipynb:61:12 (cell 5, line 5, col 12)``."""
+    cell = in_cell(span)
+    return f"{location(span, path)} ({cell})" if cell else location(span, path)
 
 
 def refuted(finding) -> bool:
@@ -62,14 +80,18 @@ def refuted(finding) -> bool:
 def text(results, errors, checked: int, color: bool, concise: bool, quiet: bool, statistics: bool = False) -> str:
     out = []
     for finding in results:
-        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {finding.message}"
+        # a notebook's cell goes first in the message: the location stays file:line:col
+        cell = f"{in_cell(finding.span)}: " if finding.span.cell is not None else ""
+        head = f"{_style(location(finding.span), color, bold=True)}: {_style(finding.code, color, fg='red', bold=True)}{fix_marker(finding)} {cell}{finding.message}"
+        if concise and finding.evidence:  # one line: the --confirm verdict ends it
+            head += f" [{verdict(finding.evidence)}]"
         out.append(head)
         if concise:
             continue
         if finding.source_line.strip():
             out.append(f"    {finding.span.line:>4} | {finding.source_line.rstrip()}")
         for label, span in finding.related:
-            out.append(f"         = {label}: {location(span)}")
+            out.append(f"         = {label}: {_place(span)}")
         for line in evidence_lines(finding.evidence):
             out.append(f"         = {line}")
         if finding.fix:
@@ -92,14 +114,22 @@ def fix_marker(finding) -> str:
     return " [*]" if finding.fix["safe"] else " [*unsafe]"
 
 
+def verdict(evidence: dict) -> str:
+    """What --confirm decided, without what it measured: ``confirmed (torch 2.13.0,
+    cpu)``, ``refuted (keras 3.15.1 on tensorflow, cpu)`` or ``not confirmed``."""
+    if evidence["status"] == "unconfirmed":
+        return "not confirmed"
+    where = f"{evidence['framework']} {evidence['version']}"
+    if evidence.get("backend"):
+        where += f" on {evidence['backend']}"
+    return f"{evidence['status']} ({where}, {evidence['device']})"
+
+
 def evidence_line(evidence: dict) -> str:
     """``confirmed (torch 2.13.0, cpu): ...``; an unconfirmed summary says why itself."""
     if evidence["status"] == "unconfirmed":
         return evidence["summary"]
-    where = f"{evidence['framework']} {evidence['version']}"
-    if evidence.get("backend"):
-        where += f" on {evidence['backend']}"
-    return f"{evidence['status']} ({where}, {evidence['device']}): {evidence['summary']}"
+    return f"{verdict(evidence)}: {evidence['summary']}"
 
 
 def evidence_lines(evidence) -> list:
@@ -107,6 +137,10 @@ def evidence_lines(evidence) -> list:
     if not evidence:
         return []
     return [evidence_line(each) for each in evidence.get("backends") or [evidence]]
+
+
+# The summary counts the --confirm verdicts in this order.
+_VERDICTS = (("confirmed", "confirmed"), ("refuted", "refuted"), ("unconfirmed", "not confirmed"))
 
 
 def summary(results, errors, checked: int) -> str:
@@ -118,7 +152,10 @@ def summary(results, errors, checked: int) -> str:
         per_rule = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
         n = len(results)
         with_findings = len({f.span.path for f in results})
-        line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}."
+        line = f"Found {n} finding{'s' if n != 1 else ''} ({per_rule}) in {with_findings} of {files}"
+        verdicts = Counter(f.evidence["status"] for f in results if f.evidence)
+        shown = [(verdicts[status], words) for status, words in _VERDICTS if verdicts[status]]
+        line += ("; " + ", ".join(f"{n} {words}" for n, words in shown) + ".") if shown else "."
     if errors:
         line += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
     safe = sum(1 for f in results if f.fix and f.fix["safe"])
@@ -169,6 +206,16 @@ def _finite(value):
     return value
 
 
+def _error(error) -> dict:
+    """A file that could not be checked; where a syntax error is, as a finding's
+    cell, line and column (null for an error with no place in the file)."""
+    at = error.at
+    return {
+        "path": error.path, "stage": error.stage, "message": error.reason,
+        "cell": at.cell if at else None, "line": at.line if at else None, "column": at.col if at else None,
+    }
+
+
 def as_json(results, errors, checked: int, statistics: bool = False) -> str:
     """The documented JSON shape (README, "Machine-readable output")."""
 
@@ -193,7 +240,7 @@ def as_json(results, errors, checked: int, statistics: bool = False) -> str:
             }
             for f in results
         ],
-        "errors": [{"path": e.path, "stage": e.stage, "message": e.reason} for e in errors],
+        "errors": [_error(e) for e in errors],
     }
     if statistics:
         document["statistics"] = counts_per_rule(results)
@@ -329,13 +376,15 @@ def _result(finding, rule_index: int, root: Optional[str]) -> dict:
     return result
 
 
-def _notification(path: str, stage: str, reason: str, root: Optional[str]) -> dict:
+def _notification(path: str, stage: str, reason: str, root: Optional[str], at=None) -> dict:
+    """A file that could not be checked; ``at``: where in it (a syntax error), as a region."""
     kind = stage if stage in NOTIFICATIONS else "analyse"
+    physical = _physical(at, root) if at is not None else {"artifactLocation": artifact_location(path, root)}
     return {
         "descriptor": {"id": f"{kind}-error", "index": list(NOTIFICATIONS).index(kind)},
         "level": "error",
         "message": {"text": f"{display_path(path, root)}: {reason}"},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, root)}}],
+        "locations": [{"physicalLocation": physical}],
         "properties": {"stage": stage},
     }
 
@@ -362,7 +411,7 @@ def sarif(
     index = {rule.code: i for i, rule in enumerate(ordered)}
     root = os.path.abspath(root or os.getcwd())
 
-    notifications = [_notification(e.path, e.stage, e.reason, root) for e in errors]
+    notifications = [_notification(e.path, e.stage, e.reason, root, e.at) for e in errors]
     notifications += [_notification(path, "read", "no such file or directory", root) for path in missing]
     invocation = {
         "executionSuccessful": not notifications,
@@ -429,12 +478,18 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
         properties["title"] = f"{finding.code} {finding.name}"
         message = [finding.message]
         if span.cell is not None:
-            message[0] = f"cell {span.cell}, line {span.line}, col {span.col}: {finding.message}"
-        message += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
+            message[0] = f"{in_cell(span)}: {finding.message}"
+        message += [f"{label}: {_place(s, display_path(s.path, root))}" for label, s in finding.related]
         message += evidence_lines(finding.evidence)
         lines.append(_command(properties, "\n".join(message)))
-    for path, stage, reason in [(e.path, e.stage, e.reason) for e in errors] + [
-        (path, "read", "no such file or directory") for path in missing
+    for path, stage, reason, at in [(e.path, e.stage, e.reason, e.at) for e in errors] + [
+        (path, "read", "no such file or directory", None) for path in missing
     ]:
-        lines.append(_command({"file": display_path(path, root), "title": f"headlint {stage} error"}, reason))
+        properties = {"file": display_path(path, root)}
+        # a syntax error goes on its line; in a notebook, the .ipynb file's line (in_file)
+        if at is not None and (at.cell is None or at.in_file is not None):
+            line, col = (at.line, at.col) if at.cell is None else at.in_file[:2]
+            properties.update(line=line, col=col)
+        properties["title"] = f"headlint {stage} error"
+        lines.append(_command(properties, reason))
     return "\n".join(lines)

@@ -68,6 +68,14 @@ class Source:
             return self.notebook.position(line, column)
         return f"line {line}" + (f", column {column}" if column is not None else "")
 
+    def parse_error(self, reason: str, line: Optional[int] = None, column: Optional[int] = None) -> FileError:
+        """This file could not be parsed: ``reason``, at ``line`` and ``column`` of
+        ``text`` when both are known (in a notebook, in its cell)."""
+        if self.notebook is not None:
+            return self.notebook.parse_error(reason, line, column)
+        at = Span(self.path, line, column, line, column + 1) if line and column else None
+        return FileError(self.path, reason, "parse", at=at)
+
     def suppressed(self, code: str, line: int) -> bool:
         return self.suppressed_in_file(code) or self._suppressed_on_line(code, line)
 

@@ -34,7 +34,7 @@ def of_number(value) -> TargetFact:
     return UNKNOWN_FACT
 
 
-def of_literals(values: list) -> TargetFact:
+def of_literals(values: list, node=None) -> TargetFact:
     """Facts of literal numbers (``[0, 1, 1, 0]``, ``[[0.5], [-1.2]]`` flattened):
     binary labels when they are exactly 0 and 1, written as integers or as floats
     (``np.array([[0.], [1.], [1.], [0.]])``, the XOR targets)."""
@@ -42,7 +42,7 @@ def of_literals(values: list) -> TargetFact:
         return UNKNOWN_FACT
     sign = Sign.SIGNED if any(v < 0 for v in values) else Sign.NONNEG
     if set(values) == {0, 1} and len(values) >= 2:
-        return TargetFact(Kind.LABEL, sign, "literal 0/1 values")
+        return TargetFact(Kind.LABEL, sign, "literal 0/1 values", node)
     if any(isinstance(v, float) and not isinstance(v, bool) for v in values):
         return TargetFact(Kind.CONTINUOUS, sign, "literal values")
     return TargetFact(Kind.UNKNOWN, sign, "literal values")

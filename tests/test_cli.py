@@ -162,6 +162,41 @@ def test_explain_prints_the_rule_page():
     assert unknown.returncode == 2 and "unknown rule HL999" in unknown.stderr
 
 
+@pytest.mark.parametrize("rule", ["HL001", "double-softmax", "Double-Softmax", "DOUBLE_SOFTMAX"])
+def test_explain_takes_a_code_or_a_name_in_any_case(rule):
+    result = headlint("explain", rule)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# HL001 double-softmax")
+
+
+@pytest.mark.parametrize(
+    "rule, suggested",
+    [("double-sofmax", "HL001 (double-softmax)"), ("HL0001", "HL001 (double-softmax)"), ("sigmoidmse", "HL002 (sigmoid-mse)")],
+)
+def test_explain_suggests_the_nearest_rule(rule, suggested):
+    result = headlint("explain", rule)
+    assert result.returncode == 2
+    assert f"unknown rule {rule}; did you mean {suggested}?" in result.stderr
+
+
+def test_top_level_help_shows_whole_sentences():
+    result = headlint("--help")
+    assert result.returncode == 0
+    # the group's own help: a full description, not one truncated line
+    assert "without running it" in result.stdout and "headlint explain HL001" in result.stdout
+    commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    listed = {}
+    for line in commands:  # "  name  text", a wrapped text going on indented further
+        if line[2:3].strip():
+            name, _, text = line.strip().partition(" ")
+            listed[name] = text.strip()
+        elif line.strip():
+            listed[name] += " " + line.strip()
+    assert set(listed) == {"check", "explain", "rules"}
+    for name, text in listed.items():
+        assert text.endswith(".") and not text.endswith("..."), (name, text)
+
+
 def test_rules_and_version():
     listing = headlint("rules").stdout.splitlines()
     assert [line.split()[0] for line in listing] == sorted(RULES)  # every registered rule, in order

@@ -168,7 +168,8 @@ def test_a_notebook_on_standard_input_is_read_as_a_notebook(project):
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": BUGGY}]
     notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
     result = piped("check", "--stdin-filename", "train.ipynb", text=notebook, cwd=project)
-    assert result.returncode == 1 and "train.ipynb:cell 1:line 4:col 42: HL001" in result.stdout
+    assert result.returncode == 1 and "HL001 [*unsafe] cell 1, line 4, col 42:" in result.stdout
+    assert result.stdout.startswith("train.ipynb:1:")  # the line and column in the .ipynb text
 
 
 def test_fixing_standard_input_prints_the_fixed_text_and_writes_no_file(project):

@@ -63,8 +63,10 @@ def test_keras_evidence_names_the_backend_and_a_neutralised_case_is_refuted(tmp_
 
 def test_a_run_whose_only_findings_are_refuted_passes(tmp_path):
     (tmp_path / "model.py").write_text(KERAS_BUGS.replace("one_unit.compile", "# one_unit.compile").replace("Dense(1, activation=\"softmax\")", "Dense(1, activation=\"sigmoid\")"))
-    result = headlint("check", "--confirm", "model.py", cwd=tmp_path, env={"KERAS_BACKEND": "tensorflow"})
-    assert "refuted (keras" in result.stdout
+    result = headlint("check", "--confirm", "--output-format", "concise", "model.py", cwd=tmp_path, env={"KERAS_BACKEND": "tensorflow"})
+    finding, summary = result.stdout.splitlines()
+    assert finding.startswith("model.py:7:") and " [refuted (keras " in finding  # on the finding's own line
+    assert "in 1 of 1 file; 1 refuted." in summary
     assert result.returncode == 0
 
 

@@ -65,11 +65,13 @@ def test_no_fix_in_a_file_that_is_not_checked(project):
 def test_no_fix_when_another_file_uses_the_model_by_position(project):
     (project / "train.py").write_text(TRAIN + "features = model[:-1]\n")
     run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
-    assert run.returncode == 0 and run.stdout == "", run.stdout + run.stderr
+    assert run.stdout == "", run.stdout  # no diff: the finding stays, unfixed
+    assert run.returncode == 1 and "HL001" in run.stderr
 
 
 def test_no_fix_when_the_head_file_itself_uses_the_model_by_position(project):
     # train.py's analysis proposes the fix; the use that forbids it is in model.py
     (project / "model.py").write_text(MODEL + "features = model[:-1]\n")
     run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
-    assert run.returncode == 0 and run.stdout == "", run.stdout + run.stderr
+    assert run.stdout == "", run.stdout  # no diff: the finding stays, unfixed
+    assert run.returncode == 1 and "HL001" in run.stderr

@@ -145,20 +145,32 @@ def test_diff_prints_a_unified_diff_writes_nothing_and_exits_1(tmp_path):
     assert "Would fix 1 finding (HL001: 1)." in result.stderr
 
 
-def test_diff_without_anything_to_fix_is_empty_and_exits_0(tmp_path):
+def test_diff_of_clean_files_is_empty_and_exits_0(tmp_path):
     write(tmp_path, "clean.py", CLEAN)
-    write(tmp_path, "mse.py", SIGMOID_MSE)
     result = headlint("check", "--diff", ".", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout == ""
-    assert "No findings would be fixed." in result.stderr
+    assert result.stderr == "No findings would be fixed.\n"
+
+
+def test_diff_reports_the_findings_it_cannot_fix_on_stderr_and_exits_1(tmp_path):
+    write(tmp_path, "clean.py", CLEAN)
+    write(tmp_path, "mse.py", SIGMOID_MSE)
+    write(tmp_path, "train.py", KERAS_FROM_LOGITS)
+    result = headlint("check", "--diff", ".", cwd=tmp_path)
+    assert result.returncode == 1  # a finding left fails the run, as without --diff
+    assert result.stdout.startswith("--- train.py\n") and "HL002" not in result.stdout  # stdout: a patch only
+    left, summary = result.stderr.splitlines()
+    assert left.startswith("mse.py:") and ": HL002 " in left
+    assert summary == "Would fix 1 finding (HL001: 1). 1 finding would remain (HL002: 1)."
 
 
 def test_diff_shows_unsafe_fixes_only_with_unsafe_fixes(tmp_path):
     path = write(tmp_path, "model.py", TORCH_SEQUENTIAL)
     safe_only = headlint("check", "--diff", "model.py", cwd=tmp_path)
-    assert safe_only.returncode == 0
+    assert safe_only.returncode == 1  # the finding is left
     assert safe_only.stdout == ""
+    assert "model.py:9:5: HL001 [*unsafe] " in safe_only.stderr
     assert "1 unsafe fix available with --unsafe-fixes" in safe_only.stderr
     unsafe = headlint("check", "--diff", "--unsafe-fixes", "model.py", cwd=tmp_path)
     assert unsafe.returncode == 1

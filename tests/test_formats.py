@@ -142,7 +142,10 @@ def test_sarif_with_findings_related_locations_and_a_file_that_could_not_be_pars
     (notification,) = invocation["toolExecutionNotifications"]
     assert notification["level"] == "error" and notification["descriptor"]["id"] == "parse-error"
     assert notification["message"]["text"].startswith("broken.py: syntax error at line 2")
-    assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    at = notification["locations"][0]["physicalLocation"]
+    assert at["artifactLocation"]["uri"] == "broken.py"
+    # the character the parser stopped at: `def f(:`, column 7
+    assert at["region"] == {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8}
     assert notification["properties"] == {"stage": "parse"}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"
     assert run["properties"] == {"filesChecked": 3}
@@ -224,6 +227,42 @@ def test_evidence_that_is_not_finite_stays_valid_json():
         assert '"ratio": "inf"' in text and '"low": "-inf"' in text and '"odd": "nan"' in text
 
 
+def _verdict(status, summary="measured", backend=None):
+    return {"status": status, "summary": summary, "framework": "keras" if backend else "torch",
+            "version": "3.15.1" if backend else "2.13.0", "device": "cpu", "backend": backend,
+            "measurements": {}, "defaults": []}
+
+
+CONFIRMED_RUN = [
+    ("a.py", "HL001", _verdict("confirmed")),
+    ("a.py", "HL001", _verdict("refuted", backend="tensorflow")),
+    ("b.py", "HL005", _verdict("confirmed")),
+]
+
+
+def test_concise_output_shows_each_confirm_verdict_and_the_summary_counts_them():
+    from headlint import report
+    from headlint.records import Located, Span
+
+    findings = [Located(code, RULES[code].name, "m", Span(path, i, 1, i, 2), (), "x", evidence)
+                for i, (path, code, evidence) in enumerate(CONFIRMED_RUN, 1)]
+    lines = report.text(findings, [], 4, color=False, concise=True, quiet=False).splitlines()
+    assert lines == [
+        "a.py:1:1: HL001 m [confirmed (torch 2.13.0, cpu)]",
+        "a.py:2:1: HL001 m [refuted (keras 3.15.1 on tensorflow, cpu)]",
+        "b.py:3:1: HL005 m [confirmed (torch 2.13.0, cpu)]",
+        "Found 3 findings (HL001: 2, HL005: 1) in 2 of 4 files; 2 confirmed, 1 refuted.",
+    ]
+    unconfirmed = Located("HL001", "double-softmax", "m", Span("c.py", 1, 1, 1, 2), (), "x",
+                          _verdict("unconfirmed", "not confirmed: torch is not installed"))
+    concise = report.text([unconfirmed], [], 1, color=False, concise=True, quiet=True)
+    assert concise == "c.py:1:1: HL001 m [not confirmed]"
+    assert report.summary([unconfirmed], [], 1).endswith("in 1 of 1 file; 1 not confirmed.")
+    # without --confirm the summary is as it was
+    plain = [Located("HL001", "double-softmax", "m", Span("a.py", 1, 1, 1, 2))]
+    assert report.summary(plain, [], 1) == "Found 1 finding (HL001: 1) in 1 of 1 file."
+
+
 # --- github ------------------------------------------------------------------
 
 
@@ -237,7 +276,19 @@ def test_github_format_is_one_error_command_per_finding(project):
         "approach 0 and gradients shrink; return the raw logits and apply softmax only to make predictions"
         "%0Aloss applied here: models/net.py:6:8%0Aloss created here: models/net.py:5:13"
     )
-    assert broken == "::error file=broken.py,title=headlint parse error::syntax error at line 2, column 7: invalid syntax"
+    assert broken == (
+        "::error file=broken.py,line=2,col=7,title=headlint parse error::syntax error at line 2, column 7: invalid syntax"
+    )
+
+
+def test_json_errors_carry_the_line_and_column_of_a_syntax_error(project):
+    (project / "unreadable.py").write_bytes(b"import torch\n\xff\xfe = 1\n")
+    result = headlint("check", "--output-format", "json", ".", cwd=project)
+    errors = {error["path"]: error for error in json.loads(result.stdout)["errors"]}
+    assert errors["broken.py"] == {"path": "broken.py", "stage": "parse", "cell": None, "line": 2, "column": 7,
+                                   "message": "syntax error at line 2, column 7: invalid syntax"}
+    # an error with no place in the file has none
+    assert (errors["unreadable.py"]["stage"], errors["unreadable.py"]["line"]) == ("read", None)
 
 
 def test_github_properties_escape_colon_and_comma_and_multiline_spans_drop_columns(tmp_path):

@@ -91,25 +91,59 @@ def project(tmp_path):
 # --- findings and where they are ------------------------------------------------------
 
 
+def in_file(path: Path, snippet: str) -> tuple:
+    """(line, column), 1-based, where ``snippet`` is written in the file's own text."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (line,) = [n for n, text in enumerate(lines, 1) if snippet in text]
+    return line, lines[line - 1].index(snippet) + 1
+
+
 def test_a_model_in_one_cell_trained_in_another_is_reported_by_cell_and_line(project):
     result = headlint("check", "train.ipynb", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
+    # file:line:col of the .ipynb file's own text, then the cell, line and column in it
+    line, col = in_file(project / "train.ipynb", "nn.Softmax(dim=1)")
     assert lines[0].startswith(
-        "train.ipynb:cell 3:line 3:col 5: HL001 [*unsafe] softmax output is fed to nn.CrossEntropyLoss (cell 5, line 5)"
+        f"train.ipynb:{line}:{col}: HL001 [*unsafe] cell 3, line 3, col 5: softmax output is fed to "
+        "nn.CrossEntropyLoss (cell 5, line 5)"
     )
     assert lines[1] == "       3 |     nn.Softmax(dim=1),"
-    assert "         = loss applied here: train.ipynb:cell 5:line 5:col 12" in lines
-    assert "         = loss created here: train.ipynb:cell 5:line 2:col 13" in lines
+    line, col = in_file(project / "train.ipynb", "loss = criterion(model(xb), yb)")
+    assert f"         = loss applied here: train.ipynb:{line}:{col + 7} (cell 5, line 5, col 12)" in lines
+    line, col = in_file(project / "train.ipynb", "criterion = nn.CrossEntropyLoss()")
+    assert f"         = loss created here: train.ipynb:{line}:{col + 12} (cell 5, line 2, col 13)" in lines
     assert lines[-1] == "Found 1 finding (HL001: 1) in 1 of 1 file. [*] 1 fixable with --fix --unsafe-fixes."
     assert result.stderr == ""
+
+
+# What common problem matchers take a line of output apart with: file, line, column.
+PROBLEM_MATCHERS = {
+    "eslint-compact style (VS Code)": r"^(.*):(\d+):(\d+):\s+(.*)$",
+    "reviewdog errorformat %f:%l:%c: %m": r"^(.+):(\d+):(\d+): (.+)$",
+    "flake8 matcher of GitHub Actions": r"^(.+?):([0-9]+?):([0-9]+?): ([A-Z]+[0-9]+) (.+)$",
+    "a file name without colons": r"^([^:]+):(\d+):(\d+): (.*)$",
+}
+
+
+@pytest.mark.parametrize("matcher", PROBLEM_MATCHERS)
+def test_problem_matchers_read_the_notebook_and_the_line_of_its_file(project, matcher):
+    """Ruff's ``nb.ipynb:cell 3:2:5:`` reads as a file named ``nb.ipynb:cell 3``
+    (greedy) or matches nothing ([^:]); the .ipynb file's own line reads right."""
+    import re
+
+    (line,) = headlint("check", "--output-format", "concise", "-q", "train.ipynb", cwd=project).stdout.splitlines()
+    match = re.match(PROBLEM_MATCHERS[matcher], line)
+    assert match is not None, line
+    assert match.group(1) == "train.ipynb"
+    assert (int(match.group(2)), int(match.group(3))) == in_file(project / "train.ipynb", "nn.Softmax(dim=1)")
 
 
 def test_a_keras_notebook_with_magics_and_shell_lines(project):
     result = headlint("check", "--output-format", "concise", "-q", "keras_nb.ipynb", cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
-        "keras_nb.ipynb:cell 3:line 3:col 22: HL001 [*] softmax output is fed to "
+        "keras_nb.ipynb:30:27: HL001 [*] cell 3, line 3, col 22: softmax output is fed to "
         "SparseCategoricalCrossentropy(from_logits=True) (cell 5, line 1), which applies softmax itself: "
         "the loss cannot approach 0 and gradients shrink; remove the softmax (activation=None) or set from_logits=False "
         "(TensorFlow's fit() quietly undoes Keras' own softmax and only warns; Keras on torch or jax does not)"
@@ -175,7 +209,7 @@ def test_github_annotates_the_line_of_the_ipynb_file(project):
     span = json_position(raw, int(fields["line"]), int(fields["col"]), int(fields["endColumn"]))
     assert span == 'activation=\\"softmax\\"'
     assert message.startswith("cell 3, line 3, col 22: softmax output is fed to")
-    assert "%0Aloss applied here: keras_nb.ipynb:cell 5:line 1:col 1" in message
+    assert "%0Aloss applied here: keras_nb.ipynb:47:6 (cell 5, line 1, col 1)" in message
 
 
 # --- IPython syntax, cells, suppression -------------------------------------------------
@@ -192,7 +226,7 @@ def test_ipython_syntax_is_skipped_and_lines_keep_mapping(tmp_path):
     write(tmp_path / "magics.ipynb", notebook(*cells))
     result = headlint("check", "--output-format", "concise", "-q", "magics.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.startswith("magics.ipynb:cell 4:line 5:col 45: HL001")
+    assert result.stdout.startswith("magics.ipynb:53:50: HL001 [*unsafe] cell 4, line 5, col 45: ")
     assert "(cell 5, line 1)" in result.stdout
 
 
@@ -208,7 +242,7 @@ def test_markdown_and_raw_cells_are_not_code_but_are_counted(tmp_path):
     write(tmp_path / "nb.ipynb", document)
     result = headlint("check", "--output-format", "concise", "-q", "nb.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["nb.ipynb:cell 5:line 1:col 38"]
+    assert [line.split(" softmax")[0] for line in result.stdout.splitlines()] == ["nb.ipynb:44:43: HL004 [*unsafe] cell 5, line 1, col 38:"]
 
 
 @pytest.mark.parametrize("comment", ["# noqa: HL001", "# noqa", "# NOQA:HL001,HL004"])
@@ -258,14 +292,14 @@ def test_directories_are_walked_for_notebooks_and_checkpoints_skipped(project):
     (project / "notes.txt").write_text("import torch\n")
     result = headlint("check", "--output-format", "concise", "-q", ".", cwd=project)
     assert result.returncode == 1
-    paths = sorted(line.split(":cell")[0] for line in result.stdout.splitlines())
+    paths = sorted(line.split(":")[0] for line in result.stdout.splitlines())
     assert paths == ["keras_nb.ipynb", "sub/again.ipynb", "train.ipynb"]
 
 
 def test_a_notebook_named_explicitly_is_read_as_one_whatever_its_case(tmp_path):
     write(tmp_path / "Train.IPYNB", buggy_torch())
     result = headlint("check", "--output-format", "concise", "-q", "Train.IPYNB", cwd=tmp_path)
-    assert result.returncode == 1 and result.stdout.startswith("Train.IPYNB:cell 3:line 3:col 5: HL001")
+    assert result.returncode == 1 and result.stdout.startswith("Train.IPYNB:32:10: HL001 [*unsafe] cell 3, line 3, col 5: ")
 
 
 def test_nbformat_3_worksheets_are_read(tmp_path):
@@ -279,7 +313,7 @@ def test_nbformat_3_worksheets_are_read(tmp_path):
     write(tmp_path / "old.ipynb", document)
     result = headlint("check", "--output-format", "concise", "-q", "old.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert result.stdout.startswith("old.ipynb:cell 3:line 3:col 5: HL001")
+    assert result.stdout.startswith("old.ipynb:37:12: HL001 [*unsafe] cell 3, line 3, col 5: ")
     assert "(cell 4, line 5)" in result.stdout
 
 
@@ -305,7 +339,7 @@ def test_bad_notebooks_are_reported_each_with_its_reason_and_the_run_goes_on(pro
     for name, (_, reason) in BAD.items():
         assert f"headlint: error: {name}: {reason}" in result.stderr, name
     assert "Traceback" not in result.stderr
-    assert "train.ipynb:cell 3:line 3:col 5: HL001" in result.stdout
+    assert "train.ipynb:32:10: HL001 [*unsafe] cell 3, line 3, col 5: " in result.stdout
     document = json.loads(headlint("check", "--output-format", "json", ".", cwd=project).stdout)
     assert sorted(error["path"] for error in document["errors"]) == sorted(BAD)
     assert {error["stage"] for error in document["errors"]} == {"read"}
@@ -322,6 +356,20 @@ def test_a_cell_that_is_not_python_is_a_parse_error_naming_the_cell(tmp_path):
     assert errors["broken.ipynb"]["stage"] == "parse"
     assert errors["broken.ipynb"]["message"] == "syntax error at cell 3, line 2, column 7: invalid syntax"
     assert errors["split.ipynb"]["message"].startswith("syntax error at cell 1, line 2")
+    assert (errors["broken.ipynb"]["cell"], errors["broken.ipynb"]["line"], errors["broken.ipynb"]["column"]) == (3, 2, 7)
+
+
+def test_a_parse_error_in_a_notebook_is_annotated_on_the_line_of_the_file(tmp_path):
+    lines = write(tmp_path / "broken.ipynb", notebook("import torch\n", markdown("x"), "x = 1\ndef f(:\n    pass\n")).splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "def f(:" in text)
+    column = lines[line - 1].index("def f(:") + 7  # the ':' the parser stopped at, 1-based
+    github = headlint("check", "--output-format", "github", "broken.ipynb", cwd=tmp_path)
+    assert github.stdout.startswith(f"::error file=broken.ipynb,line={line},col={column},title=headlint parse error::")
+    sarif = json.loads(headlint("check", "--output-format", "sarif", "broken.ipynb", cwd=tmp_path).stdout)
+    (notification,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    at = notification["locations"][0]["physicalLocation"]
+    assert (at["region"]["startLine"], at["region"]["startColumn"]) == (line, column)
+    assert at["properties"] == {"cell": 3, "cellRegion": {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8}}
 
 
 # --- fixes ------------------------------------------------------------------------------

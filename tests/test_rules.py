@@ -87,7 +87,8 @@ def test_every_message_names_the_fix():
         ("HL001", head("softmax", CE), "logits"),
         ("HL002", head("sigmoid", MSE, targets=labels), "cross-entropy"),
         ("HL003", head("relu", MSE, LINEAR1, signed), "linear output"),
-        ("HL004", head("softmax", None, LINEAR1), "sigmoid"),
+        ("HL004", head("softmax", None, LINEAR1), "nn.BCEWithLogitsLoss"),
+        ("HL004", Head(Framework.KERAS, "M", DENSE1, Activation("softmax", -1, False)), "activation='sigmoid'"),
     ]
     for code, h, fix in cases:
         (finding,) = RULES[code].check(h)

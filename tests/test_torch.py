@@ -262,6 +262,28 @@ def test_sigmoid_mse_on_labels_and_on_thresholded_outputs():
     ) == ["HL002"]
 
 
+def test_sigmoid_mse_message_quotes_the_code_that_makes_it_a_classifier(tmp_path):
+    from cli_helpers import headlint
+
+    (tmp_path / "labels.py").write_text(
+        "import torch\nfrom torch import nn\n\nX = torch.randn(500, 8)\ny = (X.sum(dim=1) > 0).float()\n"
+        "model = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())\nloss = nn.MSELoss()(model(X), y)\n"
+    )
+    (tmp_path / "scores.py").write_text(
+        "import torch\nfrom torch import nn\n\nmodel = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())\n"
+        "out = model(X)\nloss = nn.functional.mse_loss(out, load_targets())\nhits = (out > 0.5).sum()\n"
+    )
+    result = headlint("check", "--output-format", "concise", "-q", "labels.py", "scores.py", cwd=tmp_path)
+    labels, scores = result.stdout.splitlines()
+    assert labels == (
+        "labels.py:6:40: HL002 sigmoid output is trained with squared error (nn.MSELoss, line 7) although the "
+        "targets are class labels (X.sum(dim=1) > 0 on line 5): the gradient vanishes where the output is "
+        "confidently wrong; train it with binary cross-entropy (nn.BCEWithLogitsLoss on the raw outputs, "
+        "without the sigmoid)"
+    )
+    assert "although the output is used as a class score (out > 0.5 on line 7): " in scores
+
+
 def test_sigmoid_mse_on_continuous_targets_is_quiet():
     assert codes(
         """

@@ -21,25 +21,30 @@ def check(head: Head):
     if act is None or loss is None or act.kind != "sigmoid" or not loss.is_squared_error:
         return
     targets = head.targets
+    # The message quotes the code that shows it is a classifier, with its line.
     if targets.kind is Kind.LABEL:
-        reason = f"the targets are class labels ({targets.because})" if targets.because else "the targets are class labels"
+        reason = "the targets are class labels"
+        quoted = (targets.node, f"they come from {targets.because}" if targets.because else "")
     elif targets.kind is Kind.UNKNOWN and head.classifier_evidence:
         reason = "the output is used as a class score"
+        quoted = (head.classifier_evidence[0], "a threshold, an argmax or an accuracy metric")
     else:
         return
+    if quoted[0] is not None or quoted[1]:
+        reason += " ({quoted})"
     fix = (
-        "use binary cross-entropy (nn.BCEWithLogitsLoss on the logits)"
+        "nn.BCEWithLogitsLoss on the raw outputs, without the sigmoid"
         if head.framework is Framework.TORCH
-        else "use loss='binary_crossentropy'"
+        else "loss='binary_crossentropy'"
     )
     yield Finding(
         "HL002",
-        f"sigmoid output is trained with squared error ({loss.name}, {{loss_at}}) as a classifier: "
-        f"{reason}; its gradient vanishes when the model is confidently wrong, {fix}",
+        f"sigmoid output is trained with squared error ({loss.name}, {{loss_at}}) although {reason}: "
+        f"the gradient vanishes where the output is confidently wrong; train it with binary cross-entropy ({fix})",
         act.node,
         related_loss(head),
         head,
+        quoted=quoted,
     )
-
 
 RULE = Rule("HL002", "sigmoid-mse", "sigmoid output trained with squared error as a classifier", check, fix=None)  # no automatic fix: see the docstring

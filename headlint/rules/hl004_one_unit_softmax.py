@@ -22,16 +22,22 @@ def check(head: Head):
     if not one_unit_softmax(head):
         return
     act, layer = head.activation, head.output_layer
-    fix = (
-        "use one sigmoid unit with binary cross-entropy, or 2 units with softmax"
-    )
     yield Finding(
         "HL004",
-        f"softmax over a single unit ({layer.name}) always outputs 1.0, so its gradient is 0 and nothing is learned; {fix}",
+        f"softmax over a single unit ({layer.name}) outputs 1.0 whatever the input, so the model learns nothing; "
+        f"for two classes {_INSTEAD.get(head.framework, _INSTEAD[None])}",
         act.node,
         (),
         head,
     )
+
+
+# What a two-class head is, in each framework's words.
+_INSTEAD = {
+    Framework.KERAS: "use activation='sigmoid' with loss='binary_crossentropy', or 2 units with softmax",
+    Framework.TORCH: "drop the softmax and use nn.BCEWithLogitsLoss, or 2 units with nn.CrossEntropyLoss (no softmax)",
+    None: "use a sigmoid with binary cross-entropy, or 2 units with softmax",
+}
 
 
 # --- the fix --------------------------------------------------------------------------
