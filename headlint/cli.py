@@ -15,7 +15,7 @@ import click
 from . import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github"]
+OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github", "gitlab", "junit"]
 # A run over more files than this shows its progress on stderr, when that is a terminal.
 PROGRESS_MIN_FILES = 50
 
@@ -55,7 +55,8 @@ def main():
     default="text",
     show_default=True,
     help="text: findings with their source line; concise: one line each; json: machine-readable; "
-    "sarif: SARIF 2.1.0 (GitHub code scanning); github: GitHub Actions annotations.",
+    "sarif: SARIF 2.1.0 (GitHub code scanning); github: GitHub Actions annotations; "
+    "gitlab: GitLab Code Quality report; junit: JUnit XML.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
 @click.option(
@@ -234,6 +235,10 @@ def check(
         output = report.github(results, errors, found.missing)
         if statistics and results:
             output = "\n".join(part for part in (output, report.statistics_table(results)) if part)
+    elif output_format == "gitlab":
+        output = report.gitlab(results, errors, found.missing)
+    elif output_format == "junit":
+        output = report.junit(results, errors, len(files), found.missing)
     else:
         output = report.text(results, errors, len(files), color, output_format == "concise", quiet, statistics)
     if output:
