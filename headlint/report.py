@@ -11,7 +11,6 @@ checked and what the run was asked for, and returns the text to print.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -456,6 +455,8 @@ def _in_cell(span) -> str:
 
 
 def _fingerprint(*parts: str) -> str:
+    import hashlib  # only for this format
+
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
