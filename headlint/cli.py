@@ -84,6 +84,11 @@ def main():
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes and rewrite the files; report what remains.")
 @click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Append a '# noqa: CODE' directive to every line with a finding (merged into one already there).",
+)
+@click.option(
     "--unsafe-fixes",
     is_flag=True,
     help="With --fix or --diff, apply the unsafe fixes too (they change what the model outputs).",
@@ -119,8 +124,8 @@ def main():
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
 def check(
-    paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, unsafe_fixes, diff,
-    jobs, no_cache, verbose, cache_dir, config_path,
+    paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, add_noqa,
+    unsafe_fixes, diff, jobs, no_cache, verbose, cache_dir, config_path,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
@@ -128,7 +133,7 @@ def check(
 
     from . import config as configuration
     from .discover import discover
-    from .rules import RULES
+    from .rules import DEFAULT, RULES
     from .runner import Task, check_files, default_jobs
 
     try:
@@ -136,7 +141,7 @@ def check(
             raise configuration.ConfigError(f"{config_path}: no such file")
         settings = configuration.load(Path(config_path) if config_path else configuration.find_pyproject(paths))
         chosen = _expand(_codes(select), RULES) if select else _expand(settings.select, RULES)
-        selected = (chosen or set(RULES)) | (_expand(settings.extend_select, RULES) or set())
+        selected = (chosen or set(DEFAULT)) | (_expand(settings.extend_select, RULES) or set())
         selected -= _expand(_codes(ignore) if ignore else settings.ignore, RULES) or set()
         for codes in settings.per_file_ignores.values():
             _expand(codes, RULES)
@@ -168,6 +173,9 @@ def check(
             err=True,
         )
 
+    if add_noqa and (fix or diff):  # as ruff: a warning, and the directives only
+        click.echo("headlint: warning: --fix and --diff are ignored with --add-noqa", err=True)
+        fix = diff = False
     fix_mode = ("unsafe" if unsafe_fixes else "safe") if fix or diff else None
     if fix_mode:
         from . import fixes  # imports libcst: only when fixing
@@ -184,6 +192,7 @@ def check(
 
         cache = Cache.open(cache_dir or settings.cache_dir or str(settings.root / DEFAULT_DIR))
     reported: set = set()
+    used_elsewhere: set = set()  # noqa.revised
     with _progress(files) as checking:
         for result in check_files(tasks, jobs or default_jobs(), cache):
             if checking is not files:
@@ -210,8 +219,19 @@ def check(
                     reported.add(place)
                     results.append(at)
             fixed.extend(result.fixed)
+            used_elsewhere.update(result.noqa_used)
     if cache is not None:
         cache.close()
+    from . import noqa
+
+    results = noqa.revised(results, used_elsewhere)
+    if add_noqa:  # as ruff --add-noqa: the count on stderr, no report
+        added, problems = noqa.add(results)
+        for problem in problems:
+            click.echo(f"headlint: error: {problem.path}: {problem.reason}", err=True)
+        if added and not quiet:
+            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+        sys.exit(EXIT_ERROR if errors or found.missing or problems else EXIT_CLEAN)
     if diff:  # the diffs only, as ruff --diff: no findings, nothing written
         click.echo("".join(diffs), nl=False)
         click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)

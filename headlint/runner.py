@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from .engine import FileResult, check_source
+from .engine import FileResult, check_source, skipped
 from .project import Project, digest
 from .records import FileError, internal_error
 from .source import read, read_bytes
@@ -61,7 +61,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
         if hit is not None:
             ready[index] = hit
         elif source is None:
-            ready[index] = FileResult(task.path)  # the pre-filter: not model code
+            ready[index] = skipped(task.path, data, task.select)  # the pre-filter: not model code
         elif isinstance(source, FileError):
             ready[index] = FileResult(task.path, error=source)  # undecodable, too large
         else:
