@@ -118,7 +118,7 @@ def add(findings: list) -> tuple:
     """Write ``# noqa: CODE`` on the line of every finding, in the file it is reported
     in, merged into a ``# noqa: ...`` already there: (directives added, FileErrors).
     A line that cannot end in a comment (it ends inside a string or with a
-    backslash) is left as it is."""
+    backslash), or that holds a file-level directive, is left as it is."""
     by_file: dict = defaultdict(lambda: defaultdict(set))
     for finding in findings:
         by_file[finding.span.path][(finding.span.cell, finding.span.line)].add(finding.code)
@@ -144,11 +144,15 @@ def _add_to_file(path: str, lines: dict) -> tuple:
     text = source.text
     parts = re.split(r"(\r\n|\r|\n)", text)  # [line, break, line, break, ..., last line]
     open_lines = _lines_taking_a_comment(text)
-    directives = {d.line: d for d in source.directives() if not d.file_level}
+    found = source.directives()
+    directives = {d.line: d for d in found if not d.file_level}
+    # a line holding ``# headlint: noqa: ...`` must stay that alone (an HL100 there is
+    # for removing the directive, not for silencing it)
+    file_level = {d.line for d in found if d.file_level}
     added = 0
     for number, codes in sorted(numbered.items()):
         index = 2 * (number - 1)
-        if index >= len(parts) or (open_lines is not None and number not in open_lines):
+        if index >= len(parts) or number in file_level or (open_lines is not None and number not in open_lines):
             continue
         parts[index] = _with_codes(parts[index], sorted(codes), directives.get(number))
         added += 1

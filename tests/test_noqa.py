@@ -155,6 +155,18 @@ def test_add_noqa_writes_a_directive_on_every_line_with_a_finding(tmp_path):
     assert (nothing.returncode, nothing.stderr) == (0, "")
 
 
+def test_add_noqa_silences_an_unused_directive_but_leaves_a_file_level_one(tmp_path):
+    text = "# headlint: noqa: HL003\n" + with_comment(BUGGY, 5, "# noqa: HL004")
+    (tmp_path / "net.py").write_text(text)
+    result = headlint("check", "--select", "HL", "--add-noqa", "net.py", cwd=tmp_path)
+    assert result.stderr == "Added 2 noqa directives.\n"
+    lines = (tmp_path / "net.py").read_text().splitlines()
+    assert lines[0] == "# headlint: noqa: HL003"  # to be removed by hand, not silenced
+    assert lines[4].endswith("nn.Softmax(dim=1))  # noqa: HL001") and lines[5].endswith("# noqa: HL004, HL100")
+    again = concise("--select", "HL", "net.py", cwd=tmp_path)
+    assert again == ["net.py:1:1: HL100 Unused `headlint: noqa` directive (unused: `HL003`)"]
+
+
 def test_add_noqa_keeps_line_endings_and_the_encoding(tmp_path):
     data = ("# -*- coding: latin-1 -*-\r\n# caf\xe9\r\n" + BUGGY.replace("\n", "\r\n")).encode("latin-1")
     (tmp_path / "net.py").write_bytes(data)
