@@ -390,6 +390,24 @@ def test_a_clean_junit_run_is_one_passing_testcase(project):
     assert case.attrib["name"] == "No findings in 2 files" and list(case) == []
 
 
+def test_a_refuted_finding_is_info_in_gitlab_and_passes_in_junit():
+    """--confirm measured no harm: the finding does not fail the run, nor the reports."""
+    from xml.etree import ElementTree as ET
+
+    from headlint import report
+    from headlint.records import Located, Span
+
+    evidence = {"status": "refuted", "summary": "no harm measured", "framework": "keras", "version": "3",
+                "device": "cpu", "backend": "tensorflow", "measurements": {}, "defaults": []}
+    finding = Located("HL001", "double-softmax", "m", Span("a.py", 1, 1, 1, 2), (), "x", evidence)
+    (issue,) = json.loads(report.gitlab([finding], []))
+    assert issue["severity"] == "info" and issue["description"].endswith("; refuted (keras 3 on tensorflow, cpu): no harm measured")
+    root = ET.fromstring(report.junit([finding], [], 1).encode())
+    assert (root.attrib["tests"], root.attrib["failures"]) == ("1", "0")
+    case = root.find("testsuite/testcase")
+    assert case.find("failure") is None and "refuted (keras 3" in case.find("system-out").text
+
+
 def test_junit_keeps_characters_xml_cannot_hold_out():
     from xml.etree import ElementTree as ET
 
