@@ -15,7 +15,7 @@ import click
 from . import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github"]
+OUTPUT_FORMATS = ["text", "concise", "json", "sarif", "github", "gitlab", "junit"]
 # A run over more files than this shows its progress on stderr, when that is a terminal.
 PROGRESS_MIN_FILES = 50
 # How alike (difflib's ratio) an unknown rule must be to a code or name to be suggested.
@@ -138,7 +138,8 @@ def main():
     default="text",
     show_default=True,
     help="text: findings with their source line; concise: one line each; json: machine-readable; "
-    "sarif: SARIF 2.1.0 (GitHub code scanning); github: GitHub Actions annotations.",
+    "sarif: SARIF 2.1.0 (GitHub code scanning); github: GitHub Actions annotations; "
+    "gitlab: GitLab Code Quality report; junit: JUnit XML.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
 @click.option(
@@ -165,6 +166,11 @@ def main():
     "one process each, one verdict per backend; default: the backend Keras is configured with.",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes and rewrite the files; report what remains.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Append a '# noqa: CODE' directive to every line with a finding (merged into one already there).",
+)
 @click.option(
     "--unsafe-fixes",
     is_flag=True,
@@ -208,8 +214,8 @@ def main():
     help="A pyproject.toml to read [tool.headlint] from (default: the nearest one above the first path).",
 )
 def check(
-    paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, unsafe_fixes, diff,
-    jobs, no_importers, no_cache, verbose, cache_dir, config_path, **ruff,
+    paths, select, ignore, output_format, quiet, statistics, confirm, device, keras_backends, fix, add_noqa,
+    unsafe_fixes, diff, jobs, no_importers, no_cache, verbose, cache_dir, config_path, **ruff,
 ):
     """Check PATHS (Python files, Jupyter notebooks or directories; default: the
     current directory)."""
@@ -218,7 +224,7 @@ def check(
     from . import config as configuration
     from . import selection
     from .discover import Discovery, discover
-    from .rules import RULES
+    from .rules import DEFAULT, RULES
     from .runner import Task, check_files, default_jobs
 
     stdin_name = ruff["stdin_filename"]
@@ -238,7 +244,7 @@ def check(
             _checked_codes(selection.split(ruff["extend_select"]), "--extend-select", RULES),
             _checked_codes(selection.split(ignore + ruff["extend_ignore"]), "--ignore", RULES),
         )
-        selected = selection.resolve([settings.rules_layer(), command_line], RULES)
+        selected = selection.resolve([settings.rules_layer(), command_line], RULES, DEFAULT)
         per_file = {}
         for flag in ("per_file_ignores", "extend_per_file_ignores"):
             name = "--" + flag.replace("_", "-")
@@ -299,6 +305,9 @@ def check(
             err=True,
         )
 
+    if add_noqa and (fix or diff):  # as ruff: a warning, and the directives only
+        click.echo("headlint: warning: --fix and --diff are ignored with --add-noqa", err=True)
+        fix = diff = False
     fix_mode = ("unsafe" if unsafe_fixes else "safe") if fix or diff else None
     if fix_mode:
         from . import fixes  # imports libcst: only when fixing
@@ -328,6 +337,7 @@ def check(
     fixed_input = data  # --fix on standard input: the fixed text goes to standard output, as ruff's
     reported: set = set()
     edited: set = set()  # the files a fix has changed (or, with --diff, would)
+    used_elsewhere: set = set()  # noqa.revised
     with _progress(tasks) as checking:
         for result in check_files(tasks, jobs or default_jobs(), cache):
             if checking is not tasks:
@@ -360,8 +370,19 @@ def check(
                     reported.add(place)
                     results.append(at)
             fixed.extend(result.fixed)
+            used_elsewhere.update(result.noqa_used)
     if cache is not None:
         cache.close()
+    from . import noqa
+
+    results = noqa.revised(results, used_elsewhere)
+    if add_noqa:  # as ruff --add-noqa: the count on stderr, no report
+        added, problems = noqa.add(results)
+        for problem in problems:
+            click.echo(f"headlint: error: {problem.path}: {problem.reason}", err=True)
+        if added and not quiet:
+            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+        sys.exit(EXIT_ERROR if errors or found.missing or problems else EXIT_CLEAN)
     from . import report
 
     if diff:
@@ -396,6 +417,10 @@ def check(
         output = report.github(results, errors, found.missing)
         if statistics and results:
             output = "\n".join(part for part in (output, report.statistics_table(results)) if part)
+    elif output_format == "gitlab":
+        output = report.gitlab(results, errors, found.missing)
+    elif output_format == "junit":
+        output = report.junit(results, errors, len(files), found.missing)
     else:
         output = report.text(results, errors, len(files), color, output_format == "concise", quiet, statistics)
     if output:

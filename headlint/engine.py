@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from . import noqa
 from .records import FileError, Finding, Located, Span, internal_error
-from .source import Source, read
+from .source import Source, read, read_bytes, unfiltered
 
 
 @dataclass
@@ -36,6 +37,9 @@ class FileResult:
     # With ``fix=`` and ``fix_paths``: fixes applied to other checked files (a softmax
     # in models.py that train.py's loss makes a finding): path -> (text as read, fixed text).
     other_files: dict = field(default_factory=dict)
+    # The ``# noqa`` directives of other files that silenced a finding of this check
+    # (noqa.use_key), so that HL100 does not call them unused there.
+    noqa_used: tuple = ()
 
     @property
     def changed(self) -> bool:
@@ -52,12 +56,27 @@ def check_file(
     """``confirm``: None, or the device ("auto", "cpu", "cuda") to run probes on.
     ``fix``: None, "safe" or "unsafe" (see check_source); nothing is written here.
     ``project``: a project.Project, to follow imports of the project's own modules."""
-    source = read(path)
+    data = read_bytes(path)
+    if isinstance(data, FileError):
+        return FileResult(path, error=data)
+    source = read(path, data)
     if source is None:
-        return FileResult(path)
+        return skipped(path, data, select)
     if isinstance(source, FileError):
         return FileResult(path, error=source)
     return check_source(source, select, confirm, fix, project)
+
+
+def skipped(path: str, data: bytes, select: Optional[Iterable[str]] = None) -> FileResult:
+    """A file the pre-filter skipped: not model code, so no findings, except HL100 on
+    the ``# noqa: HL...`` directives it holds (they can silence nothing here). The
+    bytes are decoded only when they hold one, so skipping stays cheap."""
+    if not noqa.judged(select) or not noqa.mentions_directive(data):
+        return FileResult(path)
+    source = unfiltered(path, data)
+    if not isinstance(source, Source):
+        return FileResult(path)  # undecodable: the pre-filter skipped it, and it stays skipped
+    return FileResult(path, noqa.unused(source, set(), None if select is None else set(select)))
 
 
 def check_text(
@@ -221,7 +240,9 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         editable = {os.path.realpath(other.path) for other in others if other.as_written}
         if text is source.text:
             editable.add(os.path.realpath(path))
-        pairs = _locate(module, source, findings, select, confirm, others, editable)
+        uses: list = []
+        pairs = _locate(module, source, findings, select, confirm, others, editable, uses)
+        pairs, used_elsewhere = _with_unused_noqa(pairs, source, uses, select)
     except RecursionError:
         return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
@@ -230,8 +251,30 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         if project is not None:
             project.end()
     deps = dict(check.deps) if check is not None else {}
+    result = FileResult(path, [at for _, at in pairs], parsed=True, deps=deps, noqa_used=used_elsewhere)
     shown = {_shown_path(other.path): other for other in others if other.as_written}
-    return _Checked(FileResult(path, [at for _, at in pairs], parsed=True, deps=deps), module, pairs, shown)
+    return _Checked(result, module, pairs, shown)
+
+
+def _with_unused_noqa(pairs: list, source: Source, uses: list, select) -> tuple:
+    """The pairs with the HL100 findings of ``source`` among them, in source order,
+    and the directives of other files that ``uses`` (Source, line or 0, code) shows
+    were used."""
+    selected = set(select) if select is not None else None
+    own = {(where, code) for owner, where, code in uses if owner is source}
+    elsewhere = sorted(
+        {
+            noqa.use_key(owner.path, owner.place(Span(owner.path, where or 1, 1, where or 1, 1)), code, where == 0)
+            for owner, where, code in uses if owner is not source
+        },
+        key=repr,
+    )
+    found = noqa.unused(source, own, selected)
+    if not found:
+        return pairs, tuple(elsewhere)
+    pairs = pairs + [(Finding(at.code, at.message), at) for at in found]
+    pairs.sort(key=lambda pair: (pair[1].span.path != source.path, pair[1].span.path, pair[1].span.cell or 0, pair[1].span.line, pair[1].span.col))
+    return pairs, tuple(elsewhere)
 
 
 def readable_text(text: str, source: Optional[Source] = None) -> tuple:
@@ -410,11 +453,19 @@ def _shown_path(path: str) -> str:
 
 
 def _locate(
-    module, source: Source, findings: list, select=None, confirm: Optional[str] = None, others=(), editable=frozenset()
+    module,
+    source: Source,
+    findings: list,
+    select=None,
+    confirm: Optional[str] = None,
+    others=(),
+    editable=frozenset(),
+    uses=None,
 ) -> list:
     """``locate``, as (Finding, Located) pairs; ``others``: the project's modules
     the analysis loaded (project.Loaded), where some nodes may be; ``editable``: the
-    real paths of the files whose findings keep their fix."""
+    real paths of the files whose findings keep their fix; ``uses``, when given,
+    gets (Source, line or 0, code) for each finding a directive silenced."""
     if not findings:
         return []
     places = _Places(module, source, list(others))
@@ -448,7 +499,10 @@ def _locate(
         if (finding.code, at.path, at.line, at.col) in seen:
             continue
         seen.add((finding.code, at.path, at.line, at.col))
-        if owner.suppressed(finding.code, at.line):
+        where = owner.suppression(finding.code, at.line)
+        if where is not None:
+            if uses is not None:
+                uses.append((owner, where, finding.code))
             continue
         located.append(
             (finding, _located(finding, at, owner, related, quoted, os.path.realpath(owner.path) in editable, confirm))

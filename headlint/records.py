@@ -236,6 +236,8 @@ class Located:
     evidence: Optional[dict] = None
     # The fix offered, as reported: {"description": ..., "safe": bool}; None: none
     fix: Optional[dict] = None
+    # HL100 only: (file_level, unused codes, unknown codes) of the directive it is about
+    noqa: tuple = ()
 
 
 @dataclass(frozen=True)

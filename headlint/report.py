@@ -1,8 +1,9 @@
 """Output formats: ``text`` (with the source line and related locations),
 ``concise`` (one flake8-style line per finding), ``json``, ``sarif`` (SARIF 2.1.0,
-for GitHub code scanning and other SARIF consumers) and ``github`` (GitHub Actions
-workflow commands, shown as annotations on the pull request), and the per-rule
-table of ``--statistics``.
+for GitHub code scanning and other SARIF consumers), ``github`` (GitHub Actions
+workflow commands, shown as annotations on the pull request), ``gitlab`` (a GitLab
+Code Quality report) and ``junit`` (JUnit XML, for CI test report views), and the
+per-rule table of ``--statistics``.
 
 Every function here is pure: it gets the findings, the files that could not be
 checked and what the run was asked for, and returns the text to print.
@@ -493,3 +494,155 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
         properties["title"] = f"headlint {stage} error"
         lines.append(_command(properties, reason))
     return "\n".join(lines)
+
+
+# --- gitlab ----------------------------------------------------------------------
+
+
+def _file_lines(span) -> tuple:
+    """(line, col, end_line, end_col) as the file is written: a notebook's place in
+    the .ipynb file's own text (span.in_file), as GitHub and GitLab show files."""
+    return span.in_file if span.in_file else (span.line, span.col, span.end_line, span.end_col)
+
+
+def _in_cell(span) -> str:
+    return f"cell {span.cell}, line {span.line}, col {span.col}: " if span.cell is not None else ""
+
+
+def _fingerprint(*parts: str) -> str:
+    import hashlib  # only for this format
+
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def gitlab(results, errors, missing: Iterable[str] = (), root: Optional[str] = None) -> str:
+    """A GitLab Code Quality report: a JSON array of Code Climate issues with the
+    fields GitLab reads (description, check_name, fingerprint, severity,
+    location.path and location.positions). Paths are relative to ``root``: GitLab's
+    ``CI_PROJECT_DIR`` when set (as ruff does), else the current directory.
+
+    The fingerprint is what GitLab matches issues by between the base and head of a
+    merge request, so it leaves out line numbers: it hashes the path, the code, the
+    text of the reported line (whitespace collapsed) and how many identical
+    (path, code, text) findings came before it in the file. Moving code up or down,
+    or editing other lines, keeps it; editing the line itself makes a new issue."""
+    root = root or os.environ.get("CI_PROJECT_DIR") or None
+    issues, seen = [], Counter()
+    for finding in results:
+        span = finding.span
+        path = display_path(span.path, root)
+        text = " ".join(finding.source_line.split())
+        seen[(path, finding.code, text)] += 1
+        line, col, end_line, end_col = _file_lines(span)
+        description = f"{finding.code}: {_in_cell(span)}{finding.message}"
+        description += "".join(f"; {label}: {location(s, display_path(s.path, root))}" for label, s in finding.related)
+        description += "".join(f"; {line_}" for line_ in evidence_lines(finding.evidence))
+        issues.append(
+            {
+                "check_name": finding.code,
+                "description": description,
+                "severity": "info" if refuted(finding) else "major",
+                "fingerprint": _fingerprint(path, finding.code, text, str(seen[(path, finding.code, text)])),
+                "location": {
+                    "path": path,
+                    "positions": {"begin": {"line": line, "column": col}, "end": {"line": end_line, "column": end_col}},
+                },
+            }
+        )
+    # A file that could not be checked is an issue on its first line: GitLab shows
+    # nothing else, and the merge request would otherwise look clean.
+    for path, stage, reason in _problems(errors, missing):
+        shown = display_path(path, root)
+        issues.append(
+            {
+                "check_name": f"{stage}-error",
+                "description": f"headlint could not check this file ({stage} error): {reason}",
+                "severity": "major",
+                "fingerprint": _fingerprint(shown, f"{stage}-error"),
+                "location": {"path": shown, "lines": {"begin": 1}},
+            }
+        )
+    return json.dumps(issues, indent=2)
+
+
+def _problems(errors, missing) -> list:
+    """(path, stage, reason) of every file that could not be checked."""
+    return [(e.path, e.stage if e.stage in NOTIFICATIONS else "analyse", e.reason) for e in errors] + [
+        (path, "read", "no such file or directory") for path in missing
+    ]
+
+
+# --- junit -----------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, CR, LF; lone surrogates; U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def junit(results, errors, checked: int, missing: Iterable[str] = (), root: Optional[str] = None) -> str:
+    """JUnit XML, as ruff writes it: a ``testsuite`` per file with findings, a
+    ``testcase`` per finding (``headlint.HL001``, classname the path without its
+    suffix) with a ``failure``; a file that could not be checked is a testcase with
+    an ``error``. A finding ``--confirm`` refuted passes (it does not fail the run
+    either), its message in ``system-out``. With nothing to report, one passing
+    testcase says so."""
+    from xml.etree import ElementTree as ET  # only for this format
+
+    suites: dict = {}
+
+    def suite(path: str):
+        shown = display_path(path, root)
+        if shown not in suites:
+            suites[shown] = ET.Element("testsuite", name=_xml_text(shown))
+        return suites[shown], shown
+
+    def case(parent, name: str, shown: str, line: int = 0, col: int = 0):
+        stem, _ = os.path.splitext(shown)
+        element = ET.SubElement(parent, "testcase", name=name, classname=_xml_text(stem), file=_xml_text(shown))
+        if line:
+            element.set("line", str(line))
+            element.set("column", str(col))
+        return element
+
+    for finding in results:
+        span = finding.span
+        parent, shown = suite(span.path)
+        line, col, _, _ = _file_lines(span)
+        element = case(parent, f"headlint.{finding.code}", shown, line, col)
+        place = f"cell {span.cell}, line {span.line}, col {span.col}" if span.cell is not None else f"line {span.line}, col {span.col}"
+        details = [f"{place}, {finding.message}"]
+        details += [f"{label}: {location(s, display_path(s.path, root))}" for label, s in finding.related]
+        details += evidence_lines(finding.evidence)
+        if refuted(finding):
+            ET.SubElement(element, "system-out").text = _xml_text("\n".join(details))
+            continue
+        failure = ET.SubElement(element, "failure", message=_xml_text(finding.message), type=finding.code)
+        failure.text = _xml_text("\n".join(details))
+    for path, stage, reason in _problems(errors, missing):
+        parent, shown = suite(path)
+        element = case(parent, f"headlint.{stage}-error", shown)
+        ET.SubElement(element, "error", message=_xml_text(reason), type=f"{stage}-error").text = _xml_text(reason)
+    if not suites:
+        clean = suites["headlint"] = ET.Element("testsuite", name="headlint")
+        files = "1 file" if checked == 1 else f"{checked} files"
+        ET.SubElement(clean, "testcase", name=f"No findings in {files}", classname="headlint")
+
+    root_element = ET.Element("testsuites", name="headlint")
+    totals = Counter()
+    for element in suites.values():
+        counts = {
+            "tests": len(element),
+            "failures": sum(1 for c in element if c.find("failure") is not None),
+            "errors": sum(1 for c in element if c.find("error") is not None),
+        }
+        for key, value in counts.items():
+            element.set(key, str(value))
+            totals[key] += value
+        root_element.append(element)
+    for key in ("tests", "failures", "errors"):
+        root_element.set(key, str(totals[key]))
+    ET.indent(root_element, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root_element, encoding="unicode")

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
-from .engine import FileResult, check_source
+from .engine import FileResult, check_source, skipped
 from .project import Project, digest
 from .records import FileError, internal_error
 from .source import read, read_bytes
@@ -70,7 +70,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
         if hit is not None:
             ready[index] = hit
         elif source is None:
-            ready[index] = FileResult(task.path)  # the pre-filter: not model code
+            ready[index] = skipped(task.path, data, task.select)  # the pre-filter: not model code
         elif isinstance(source, FileError):
             ready[index] = FileResult(task.path, error=source)  # undecodable, too large
         else:
@@ -99,7 +99,7 @@ def _as_context(result: FileResult, given: set) -> FileResult:
         return any(os.path.realpath(span.path) in given for span in (at.span, *(s for _, s in at.related)))
 
     kept = FileResult(result.path, [at for at in result.findings if touches(at)], parsed=result.parsed)
-    kept.fixed, kept.other_files = result.fixed, result.other_files
+    kept.fixed, kept.other_files, kept.noqa_used = result.fixed, result.other_files, result.noqa_used
     return _fixes_in(kept, given)
 
 

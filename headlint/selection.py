@@ -70,10 +70,11 @@ def specificity(selector: str) -> int:
     return 0 if selector == ALL else len(selector)
 
 
-def resolve(layers: Iterable[Layer], known: Iterable[str]) -> frozenset:
-    """The rules that run. Without any selection, every rule (headlint's default)."""
+def resolve(layers: Iterable[Layer], known: Iterable[str], default: Optional[Iterable[str]] = None) -> frozenset:
+    """The rules that run. Without any selection, ``default`` (rules.DEFAULT: every
+    rule but the opt-in ones), or every rule known."""
     known = list(known)
-    enabled = set(known)
+    enabled = set(known if default is None else default)
     carried: tuple = ()
     for layer in layers:
         chosen = (layer.select or ()) + layer.extend_select

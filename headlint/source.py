@@ -77,12 +77,20 @@ class Source:
         return FileError(self.path, reason, "parse", at=at)
 
     def suppressed(self, code: str, line: int) -> bool:
-        return self.suppressed_in_file(code) or self._suppressed_on_line(code, line)
+        return self.suppression(code, line) is not None
+
+    def suppression(self, code: str, line: int) -> Optional[int]:
+        """Which directive silences ``code`` on ``line``: 0 for a file-level one, the
+        line for a ``# noqa`` on it, None for none (the file-level ones go first, as
+        ruff's file exemptions do)."""
+        if self.suppressed_in_file(code):
+            return 0
+        return line if self._suppressed_on_line(code, line) else None
 
     def suppressed_in_file(self, code: str) -> bool:
         for match in _FILE_NOQA.finditer(self.text):
             codes = match.group("codes")
-            if codes is None or code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}:
+            if codes is None or code.upper() in split_codes(codes):
                 return True
         return False
 
@@ -93,7 +101,58 @@ class Source:
         codes = match.group("codes")
         if codes is None:
             return True
-        return code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}
+        return code.upper() in split_codes(codes)
+
+    def directives(self) -> list:
+        """Every ``# noqa`` and ``# headlint: noqa`` directive in a comment of the text,
+        in order (a ``# noqa`` inside a string is not one)."""
+        found = []
+        for number, line in enumerate(self.lines, 1):
+            match = _FILE_NOQA.match(line)
+            if match is not None:
+                end = len(line.rstrip()) + 1
+            else:
+                match = _NOQA.search(line)
+                end = match.end() + 1 if match is not None else 0
+            if match is not None:
+                codes = match.group("codes")
+                at = line.index("#", match.start()) + 1
+                found.append(Directive(number, at, end, split_codes(codes) if codes else (), match.re is _FILE_NOQA))
+        if not found:
+            return found
+        comments = _comment_lines(self.text)
+        if comments is not None:
+            found = [d for d in found if any(start <= d.col - 1 for start in comments.get(d.line, ()))]
+        return found
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``# noqa: HL001, E501`` (``file_level``: ``# headlint: noqa: HL001``) in a
+    line of a Source's text; ``codes`` upper-cased, empty for a bare one."""
+
+    line: int
+    col: int  # 1-based, where its ``#`` is
+    end_col: int  # one past its end
+    codes: tuple
+    file_level: bool
+
+
+def split_codes(codes: str) -> tuple:
+    return tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c)
+
+
+def _comment_lines(text: str) -> Optional[dict]:
+    """line -> start columns (0-based) of the comments on it; None when the text does
+    not tokenize (then every match counts)."""
+    comments: dict = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments.setdefault(token.start[0], []).append(token.start[1])
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return comments
 
 
 # A training script may import only the project's own model module (``from
@@ -110,10 +169,11 @@ def notebook_source(notebook) -> Source:
     return Source(notebook.path, notebook.program, list(notebook.lines), notebook)
 
 
-def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
-    """A notebook's Source; None when it is not Python or its code cells import no
-    framework (the pre-filter, on the joined code). A file that is not a notebook
-    is a FileError whatever it mentions: it was named, or found, as one."""
+def read_notebook(path: str, data: bytes, prefilter: bool = True) -> Union[Source, FileError, None]:
+    """A notebook's Source; None when it is not Python or (with ``prefilter``) its
+    code cells import no framework (the pre-filter, on the joined code). A file that
+    is not a notebook is a FileError whatever it mentions: it was named, or found,
+    as one."""
     from . import notebook  # json and its helpers: only for notebooks
 
     book = notebook.read(path, data)
@@ -123,7 +183,7 @@ def read_notebook(path: str, data: bytes) -> Union[Source, FileError, None]:
     if language is not None and not language.lower().startswith("python"):
         return None
     program = book.program
-    if not mentions_framework(program.encode("utf-8", "surrogatepass")):
+    if prefilter and not mentions_framework(program.encode("utf-8", "surrogatepass")):
         return None
     if len(program.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return FileError(path, f"its code cells are larger than {MAX_BYTES // 1_000_000} MB; skipped")
@@ -154,6 +214,13 @@ def read(path: str, data: Optional[bytes] = None) -> Union[Source, FileError, No
     if not mentions_framework(data):
         return None
     return decode(path, data)
+
+
+def unfiltered(path: str, data: bytes) -> Union[Source, FileError, None]:
+    """The file's Source whatever the pre-filter would say (None: a notebook that is
+    not Python): for ``# noqa`` directives in a file that is not model code, and for
+    writing directives into a file a finding was reported in."""
+    return read_notebook(path, data, prefilter=False) if is_notebook(path) else decode(path, data)
 
 
 def decode(path: str, data: bytes) -> Union[Source, FileError]:

@@ -261,7 +261,7 @@ def test_a_configuration_error_names_the_file_the_key_and_the_near_spelling(proj
 @pytest.mark.parametrize("args, message", [
     (["--select", "HL0001"], "--select: unknown rule code HL0001 (did you mean HL001?)"),
     (["--extend-select", "HL0002"], "--extend-select: unknown rule code HL0002 (did you mean HL002?)"),
-    (["--ignore", "HL1"], "--ignore: unknown rule code HL1 (did you mean"),
+    (["--ignore", "HL2"], "--ignore: unknown rule code HL2 (did you mean"),
     (["--per-file-ignores", "tests/*:HL0003"], "--per-file-ignores: unknown rule code HL0003 (did you mean HL003?)"),
 ])
 def test_an_unknown_code_on_the_command_line_suggests_the_near_code(project, args, message):

@@ -13,7 +13,7 @@ from importlib import resources
 import pytest
 
 from cli_helpers import HEADLINT, headlint
-from headlint.rules import RULES
+from headlint.rules import DEFAULT, RULES
 
 BUGGY = """import torch
 from torch import nn
@@ -120,7 +120,7 @@ def test_sarif_with_findings_related_locations_and_a_file_that_could_not_be_pars
     result = headlint("check", "--output-format", "sarif", ".", cwd=project)
     assert result.returncode == 2
     run = valid_sarif(result, sarif_validator)
-    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == sorted(RULES)
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == sorted(DEFAULT)  # HL100 is opt-in
     assert run["tool"]["driver"]["rules"][0]["name"] == "double-softmax"
 
     (finding,) = run["results"]
@@ -316,6 +316,160 @@ def test_github_escaping_of_data_and_properties():
     )
 
 
+# --- gitlab ------------------------------------------------------------------
+
+# GitLab's "Code Quality report format": the fields it requires of every issue.
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def gitlab_issues(result):
+    assert not result.stdout.startswith("\ufeff")  # GitLab's parser refuses a byte order mark
+    issues = strict_json(result.stdout)
+    assert isinstance(issues, list)
+    for issue in issues:
+        assert issue["description"].strip() and issue["check_name"].strip() and issue["fingerprint"]
+        assert issue["severity"] in GITLAB_SEVERITIES
+        path = issue["location"]["path"]
+        assert path and not path.startswith(("/", "./")) and "\\" not in path
+        begin = issue["location"].get("lines", {}).get("begin") or issue["location"]["positions"]["begin"]["line"]
+        assert isinstance(begin, int) and begin >= 1
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues)
+    return issues
+
+
+def test_gitlab_code_quality_report_with_a_finding_and_a_file_that_could_not_be_parsed(project):
+    result = headlint("check", "--output-format", "gitlab", ".", cwd=project)
+    assert result.returncode == 2  # the exit code is the same whatever the format
+    assert "broken.py: syntax error" in result.stderr
+    finding, broken = gitlab_issues(result)
+    assert finding["check_name"] == "HL001" and finding["severity"] == "major"
+    assert finding["description"].startswith("HL001: softmax output is fed to nn.CrossEntropyLoss (line 6)")
+    assert "; loss applied here: models/net.py:6:8" in finding["description"]
+    assert finding["location"] == {
+        "path": "models/net.py",
+        "positions": {"begin": {"line": 4, "column": 42}, "end": {"line": 4, "column": 59}},
+    }
+    assert broken["check_name"] == "parse-error"
+    assert broken["description"].endswith("syntax error at line 2, column 7: invalid syntax")
+    assert broken["location"] == {"path": "broken.py", "lines": {"begin": 1}}
+
+
+def test_gitlab_fingerprints_are_stable_across_runs_and_line_shifts(tmp_path):
+    (tmp_path / "net.py").write_text(TWO_RULES)
+    first = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    assert first == gitlab_issues(headlint("check", "--output-format", "gitlab", "--no-cache", "net.py", cwd=tmp_path))
+    shifted = TWO_RULES.replace("from torch import nn\n", "from torch import nn\n\n# a comment\nSEED = 0\n")
+    (tmp_path / "net.py").write_text(shifted)
+    moved = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    assert [i["location"]["positions"]["begin"]["line"] for i in moved] == [7, 11]
+    assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in first]
+    # the same mistake written twice is two issues
+    (tmp_path / "net.py").write_text(TWO_RULES + TWO_RULES.splitlines()[-1] + "\n")
+    twice = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    assert [i["check_name"] for i in twice] == ["HL001", "HL004", "HL004"]
+
+
+def test_gitlab_paths_are_relative_to_ci_project_dir(project):
+    (project / "sub").mkdir()
+    result = headlint("check", "--output-format", "gitlab", "../models", cwd=project / "sub",
+                      env={"CI_PROJECT_DIR": str(project)})
+    (issue,) = gitlab_issues(result)
+    assert issue["location"]["path"] == "models/net.py"
+
+
+def test_a_clean_gitlab_report_is_an_empty_array(project):
+    result = headlint("check", "--output-format", "gitlab", "clean.py", cwd=project)
+    assert result.returncode == 0 and result.stdout.strip() == "[]"
+
+
+def test_statistics_add_nothing_to_a_gitlab_report(counted):
+    plain = headlint("check", "--output-format", "gitlab", ".", cwd=counted)
+    counts = headlint("check", "--output-format", "gitlab", "--statistics", ".", cwd=counted)
+    assert counts.stdout == plain.stdout and counts.returncode == plain.returncode == 1
+
+
+# --- junit -------------------------------------------------------------------
+
+
+def test_junit_xml_one_testcase_per_finding_and_an_error_per_file_not_checked(project):
+    from xml.etree import ElementTree as ET
+
+    result = headlint("check", "--output-format", "junit", ".", cwd=project)
+    assert result.returncode == 2
+    assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    root = ET.fromstring(result.stdout.encode())
+    assert root.tag == "testsuites" and root.attrib["name"] == "headlint"
+    assert (root.attrib["tests"], root.attrib["failures"], root.attrib["errors"]) == ("2", "1", "1")
+    net, broken = root.findall("testsuite")
+    assert net.attrib["name"] == "models/net.py" and net.attrib["failures"] == "1"
+    (case,) = net.findall("testcase")
+    assert case.attrib == {"name": "headlint.HL001", "classname": "models/net", "file": "models/net.py", "line": "4", "column": "42"}
+    failure = case.find("failure")
+    assert failure.attrib["type"] == "HL001"
+    assert failure.attrib["message"].startswith("softmax output is fed to nn.CrossEntropyLoss")
+    assert failure.text.splitlines()[0].startswith("line 4, col 42, softmax output")
+    assert "loss applied here: models/net.py:6:8" in failure.text.splitlines()
+    (error_case,) = broken.findall("testcase")
+    assert error_case.attrib["name"] == "headlint.parse-error"
+    assert error_case.find("error").attrib["message"] == "syntax error at line 2, column 7: invalid syntax"
+
+
+def test_junit_reads_with_junitparser(counted):
+    junitparser = pytest.importorskip("junitparser")
+    result = headlint("check", "--output-format", "junit", "--statistics", ".", cwd=counted)
+    assert result.returncode == 1
+    xml = junitparser.JUnitXml.fromstring(result.stdout)
+    suites = {suite.name: suite for suite in xml}
+    assert sorted(suites) == ["a.py", "b.py"]
+    assert (suites["a.py"].tests, suites["a.py"].failures, suites["a.py"].errors) == (2, 2, 0)
+    names = [case.name for case in suites["a.py"]]
+    assert names == ["headlint.HL001", "headlint.HL004"]
+    (failure,) = list(suites["a.py"])[1].result
+    assert isinstance(failure, junitparser.Failure) and failure.type == "HL004"
+    # --statistics adds nothing: the suites' counts are already there
+    assert result.stdout == headlint("check", "--output-format", "junit", ".", cwd=counted).stdout
+
+
+def test_a_clean_junit_run_is_one_passing_testcase(project):
+    from xml.etree import ElementTree as ET
+
+    result = headlint("check", "--output-format", "junit", "clean.py", "models", "--ignore", "HL001", cwd=project)
+    assert result.returncode == 0
+    root = ET.fromstring(result.stdout.encode())
+    assert (root.attrib["tests"], root.attrib["failures"], root.attrib["errors"]) == ("1", "0", "0")
+    (case,) = root.iter("testcase")
+    assert case.attrib["name"] == "No findings in 2 files" and list(case) == []
+
+
+def test_a_refuted_finding_is_info_in_gitlab_and_passes_in_junit():
+    """--confirm measured no harm: the finding does not fail the run, nor the reports."""
+    from xml.etree import ElementTree as ET
+
+    from headlint import report
+    from headlint.records import Located, Span
+
+    evidence = {"status": "refuted", "summary": "no harm measured", "framework": "keras", "version": "3",
+                "device": "cpu", "backend": "tensorflow", "measurements": {}, "defaults": []}
+    finding = Located("HL001", "double-softmax", "m", Span("a.py", 1, 1, 1, 2), (), "x", evidence)
+    (issue,) = json.loads(report.gitlab([finding], []))
+    assert issue["severity"] == "info" and issue["description"].endswith("; refuted (keras 3 on tensorflow, cpu): no harm measured")
+    root = ET.fromstring(report.junit([finding], [], 1).encode())
+    assert (root.attrib["tests"], root.attrib["failures"]) == ("1", "0")
+    case = root.find("testsuite/testcase")
+    assert case.find("failure") is None and "refuted (keras 3" in case.find("system-out").text
+
+
+def test_junit_keeps_characters_xml_cannot_hold_out():
+    from xml.etree import ElementTree as ET
+
+    from headlint import report
+    from headlint.records import Located, Span
+
+    finding = Located("HL001", "double-softmax", "odd \x0c byte & <tag>", Span("a\x01.py", 1, 1, 1, 2))
+    root = ET.fromstring(report.junit([finding], [], 1).encode())
+    assert root.find("testsuite/testcase/failure").attrib["message"] == "odd \ufffd byte & <tag>"
+
+
 # --- --statistics --------------------------------------------------------------
 
 
@@ -401,7 +555,7 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path):
     assert b"\x1b[" in empty
     # never in a pipe, and never in the machine-readable formats
     assert "\x1b[" not in headlint("check", "buggy.py", cwd=tmp_path).stdout
-    for output_format in ("json", "sarif", "github"):
+    for output_format in ("json", "sarif", "github", "gitlab", "junit"):
         out, _, _ = on_terminal("check", "--output-format", output_format, "buggy.py", cwd=tmp_path, stream="stdout")
         assert b"\x1b[" not in out
 

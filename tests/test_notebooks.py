@@ -212,6 +212,23 @@ def test_github_annotates_the_line_of_the_ipynb_file(project):
     assert "%0Aloss applied here: keras_nb.ipynb:47:6 (cell 5, line 1, col 1)" in message
 
 
+def test_gitlab_and_junit_point_at_the_line_of_the_ipynb_file_and_name_the_cell(project):
+    from xml.etree import ElementTree as ET
+
+    raw = (project / "train.ipynb").read_text(encoding="utf-8")
+    result = headlint("check", "--output-format", "gitlab", "train.ipynb", cwd=project)
+    assert result.returncode == 1
+    (issue,) = json.loads(result.stdout)
+    begin, end = issue["location"]["positions"]["begin"], issue["location"]["positions"]["end"]
+    assert json_position(raw, begin["line"], begin["column"], end["column"]) == "nn.Softmax(dim=1)"
+    assert issue["description"].startswith("HL001: cell 3, line 3, col 5: softmax output is fed to")
+    result = headlint("check", "--output-format", "junit", "train.ipynb", cwd=project)
+    assert result.returncode == 1
+    case = ET.fromstring(result.stdout.encode()).find("testsuite/testcase")
+    assert (case.attrib["file"], int(case.attrib["line"])) == ("train.ipynb", begin["line"])
+    assert case.find("failure").text.startswith("cell 3, line 3, col 5, softmax output is fed to")
+
+
 # --- IPython syntax, cells, suppression -------------------------------------------------
 
 

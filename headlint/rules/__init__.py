@@ -25,6 +25,7 @@ def _load() -> dict:
         hl010_one_unit_categorical,
         hl011_range_mismatch,
         hl012_argmax_one_unit,
+        hl100_unused_noqa,
     )
 
     rules = [
@@ -40,8 +41,11 @@ def _load() -> dict:
         hl010_one_unit_categorical.RULE,
         hl011_range_mismatch.RULE,
         hl012_argmax_one_unit.RULE,
+        hl100_unused_noqa.RULE,
     ]
     return {rule.code: rule for rule in rules}
 
 
 RULES: dict = _load()
+# What runs when nothing is selected: every rule but the opt-in ones.
+DEFAULT: frozenset = frozenset(code for code, rule in RULES.items() if rule.default)

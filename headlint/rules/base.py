@@ -17,6 +17,9 @@ class Rule:
     check: Callable[[Head], Iterable[Finding]]
     # (finding, fixes.Syntax) -> Fix or None; None here: the rule never offers one
     fix: Optional[Callable[..., Optional[Fix]]] = None
+    # False: opt-in, run only when selected by code or prefix (``--select HL``), as
+    # ruff's RUF100 is not among its default rules
+    default: bool = True
 
 
 def related_loss(head: Head) -> tuple:
