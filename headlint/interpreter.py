@@ -1041,11 +1041,12 @@ class Interpreter:
             return UNKNOWN
         return frameworks.call_method(receiver, name, site)
 
-    def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx, site=None) -> Value:
+    def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx, site=None, unseen: bool = False) -> Value:
         """``site``: the call's node. Calls are memoised per call site: two calls of
         ``make_trunk()`` must not return the same (mutable) model, or a layer added
-        to one would appear in the other."""
-        key = (fn.node, id(site), tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference)
+        to one would appear in the other. ``unseen``: no call of ``fn`` is in sight
+        (bind_params says what that changes)."""
+        key = (fn.node, id(site), tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference, unseen)
         if key in self._memo:
             return self._memo[key][0]
         imported = _root(fn.scope) is not self.globals
@@ -1062,7 +1063,7 @@ class Interpreter:
         steps_before = self._steps
         try:
             scope = Scope(fn.scope)
-            self.bind_params(fn, args, kwargs, scope, ctx)
+            self.bind_params(fn, args, kwargs, scope, ctx, unseen)
             inference = ctx.inference or fn.name in V.INFERENCE_METHODS or self._no_grad_decorated(fn)
             self_value = args[0] if fn.owner is not None and args else None
             body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value)
@@ -1089,8 +1090,14 @@ class Interpreter:
                 return True
         return False
 
-    def bind_params(self, fn: Function, args: list, kwargs: dict, scope: Scope, ctx: Ctx) -> None:
+    def bind_params(self, fn: Function, args: list, kwargs: dict, scope: Scope, ctx: Ctx, unseen: bool = False) -> None:
+        """A parameter the call leaves out takes its default. Where a caller is in
+        sight, that is the value it runs with (``build(arch)`` without ``use_softmax``
+        builds the model without its softmax); for a function evaluated with no call
+        in sight (a ``forward(x, target=None)`` its callers give a target) the default
+        decides no branch (_literal)."""
         params = fn.node.params
+        default = _as_default if unseen else (lambda value: value)
         positional = list(params.posonly_params) + list(params.params)
         for index, param in enumerate(positional):
             name = param.name.value
@@ -1099,7 +1106,7 @@ class Interpreter:
             elif name in kwargs:
                 value = kwargs[name]
             elif param.default is not None:
-                value = _as_default(self.eval(param.default, fn.scope, ctx))
+                value = default(self.eval(param.default, fn.scope, ctx))
             else:
                 value = UNKNOWN
             scope.vars[name] = value
@@ -1108,7 +1115,7 @@ class Interpreter:
             if name in kwargs:
                 scope.vars[name] = kwargs[name]
             elif param.default is not None:
-                scope.vars[name] = _as_default(self.eval(param.default, fn.scope, ctx))
+                scope.vars[name] = default(self.eval(param.default, fn.scope, ctx))
             else:
                 scope.vars[name] = UNKNOWN
         for star in (params.star_arg, params.star_kwarg):
@@ -1128,14 +1135,14 @@ class Interpreter:
                 found = self.globals.vars.get(param.name.value)
                 if param.default is None and _model_or_loss(found):
                     kwargs[param.name.value] = found
-        self.call_function(fn, args, kwargs, Ctx())
+        self.call_function(fn, args, kwargs, Ctx(), unseen=True)
 
     def canonical_instance(self, cls: ClassV) -> Instance:
         if cls.node not in self._canonical_instances:
-            self._canonical_instances[cls.node] = self.instantiate(cls, [], {}, Ctx())
+            self._canonical_instances[cls.node] = self.instantiate(cls, [], {}, Ctx(), unseen=True)
         return self._canonical_instances[cls.node]
 
-    def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx) -> Instance:
+    def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Instance:
         from . import frameworks
 
         instance = Instance(cls)
@@ -1143,7 +1150,7 @@ class Interpreter:
             instance.model = frameworks.module_model(instance, self)
         init = cls.lookup("__init__")
         if isinstance(init, Function):
-            self.call_function(init, [instance] + args, kwargs, ctx)
+            self.call_function(init, [instance] + args, kwargs, ctx, unseen=unseen)
         build = cls.lookup("build")  # Keras layers are often created in build()
         if cls.framework is not None and isinstance(build, Function):
             self.call_function(build, [instance, UNKNOWN], {}, ctx)

@@ -77,3 +77,57 @@ def test_literals_chosen_by_a_condition_are_not_judged_apart():
 def test_too_many_alternatives_fall_back_to_one_joined_value():
     values = [branches.Alt(tuple((guard(f"c{i}"), object()) for i in range(3)))] * 3
     assert branches.combinations(values) is None
+
+
+DECODER = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Decoder(nn.Module):
+    def __init__(self, classes=150, use_softmax=False):
+        super().__init__()
+        self.use_softmax = use_softmax
+        self.conv = nn.Conv2d(64, classes, 1)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.use_softmax:  # inference
+            return F.softmax(x, dim=1)
+        return F.log_softmax(x, dim=1)
+
+
+def build_decoder(arch, classes=150, use_softmax=False):
+    return Decoder(classes=classes, use_softmax=use_softmax)
+
+
+crit = nn.NLLLoss()
+decoder = build_decoder(cfg.arch{extra})
+for x, y in loader:
+    crit(decoder(x), y).backward()
+"""
+
+
+def test_a_default_the_call_in_sight_leaves_is_the_value_it_runs_with():
+    # build_decoder(cfg.arch) leaves use_softmax at False: the softmax branch never trains
+    assert codes(DECODER.format(extra="")) == []
+    assert codes(DECODER.format(extra=", use_softmax=True")) == ["HL006"]
+
+
+def test_a_default_with_no_call_in_sight_decides_no_branch():
+    # forward(x, target=None) evaluated on its own: its callers may pass a target
+    assert codes(
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+    def forward(self, x, target=None):
+        out = F.softmax(self.fc(x), dim=1)
+        if target is not None:
+            return F.cross_entropy(out, target)
+        return out
+"""
+    ) == ["HL001"]
