@@ -202,7 +202,7 @@ def _touches(head, old, syntax: Syntax) -> bool:
     loss = head.loss.node if head.loss is not None else None
     if loss is None:
         return False
-    if head.link is not None and head.link.kind == "compile" and loss is head.link.node:
+    if head.link is not None and head.link.kind == "compile" and loss in (head.link.node, head.link.compiled_at):
         # a loss named by a string or a function: its node is the whole compile()
         # call, which holds the other outputs' losses too
         return False

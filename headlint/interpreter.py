@@ -66,6 +66,7 @@ class LossEvent:
     node: cst.CSTNode  # the call computing the loss
     inference: bool  # under no_grad / eval / in a predict or validation method
     kind: str = "call"  # or "compile": Keras applies the loss inside fit()
+    compiled_at: Optional[cst.CSTNode] = None  # kind "compile": the compile() call naming the loss
 
 
 @dataclass(eq=False)

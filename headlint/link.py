@@ -39,7 +39,8 @@ def heads(interp: Interpreter) -> list:
             _link_compile(interp, model, compile_event)
     for event in events.losses:
         if not event.inference:
-            head = _head(event.pred, event.loss, event.target.fact if event.target else UNKNOWN_FACT, event.node, event.kind)
+            fact = event.target.fact if event.target else UNKNOWN_FACT
+            head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at)
             if head is not None:
                 found.append(head)
     for model in events.models:
@@ -55,7 +56,7 @@ def heads(interp: Interpreter) -> list:
     return found
 
 
-def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
+def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call", compiled_at=None):
     if not isinstance(pred, Tensor):
         return None
     model = pred.model
@@ -66,7 +67,7 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call"):
         output_layer=pred.layer,
         activation=pred.act,
         loss=loss,
-        link=Link(node, link_kind) if node is not None else None,
+        link=Link(node, link_kind, compiled_at) if node is not None else None,
         targets=fact,
         classifier_evidence=evidence,
         single_output=pred.single,
@@ -103,17 +104,19 @@ def _numbers(value: Seq) -> bool:
 
 
 def _fit_targets(model: ModelV, outputs: list) -> list:
-    """The targets of each ``fit()`` call, one fact per output: each call is a
-    training run of its own (``fit(x, y if labelled else None)``: the None says
-    nothing when another call gives targets)."""
+    """The targets of each ``fit()`` call, one fact per output, with the first call
+    that trains on them (None: no fit() seen): each call is a training run of its
+    own (``fit(x, y if labelled else None)``: the None says nothing when another
+    call gives targets)."""
     if not model.fits:
-        return [[UNKNOWN_FACT] * len(outputs)]
-    given = [fit for fit in model.fits if not (isinstance(fit, Const) and fit.value is None)]
-    runs = []
-    for fit in given or model.fits:
+        return [([UNKNOWN_FACT] * len(outputs), None)]
+    calls = list(zip(model.fits, model.fit_nodes))
+    given = [(fit, node) for fit, node in calls if not (isinstance(fit, Const) and fit.value is None)]
+    runs: list = []
+    for fit, node in given or calls:
         per = [v.fact if v is not None else UNKNOWN_FACT for v in _per_output(fit, outputs)]
-        if per not in runs:
-            runs.append(per)
+        if all(per != seen for seen, _ in runs):
+            runs.append((per, node))
     return runs
 
 
@@ -124,11 +127,13 @@ def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
         return
     outputs = _outputs(common.model_output(model, interp))
     losses = _per_output(event.loss, outputs)
-    for facts in _fit_targets(model, outputs):
+    for facts, fit in _fit_targets(model, outputs):
         for output, loss, fact in zip(outputs, losses, facts):
             record = _loss_record(loss, event.node)
             if record is not None:
-                interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), event.node, False, "compile"))
+                # applied by the fit() that trains on these targets; named by compile()
+                applied = fit if fit is not None else event.node
+                interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), applied, False, "compile", event.node))
             elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
                 # a custom loss: follow it as if Keras called it with (y_true, y_pred)
                 site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)

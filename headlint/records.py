@@ -124,6 +124,9 @@ class Link:
     # "call": the loss is called on the output in the code (a training loop);
     # "compile": Keras applies it inside fit(), in graph mode
     kind: str = "call"
+    # kind "compile": the compile() call that names the loss (``node`` is the fit()
+    # that applies it, when one is seen)
+    compiled_at: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,7 @@ class ModelV(Value):
     classifier_evidence: list = field(default_factory=list)
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
+    fit_nodes: list = field(default_factory=list, repr=False)  # each fit() call, beside its targets
     # Where ``argmax`` ranks this model's output: (node, axis literal or None, rank of the
     # ranked tensor or None, the layer it came from or None), as records.Head.argmaxes
     argmaxes: list = field(default_factory=list)

@@ -290,3 +290,31 @@ loss = tf.losses.softmax_cross_entropy(labels, dropped)
 """
     assert codes(code) == ["HL001"]
     assert codes(code.replace(f"dropped = {dropout}", "dropped = tf.abs(probs) * 2")) == []
+
+
+def test_the_loss_is_applied_by_fit_and_created_by_compile():
+    from headlint.engine import check_text
+
+    source = (
+        "import keras\n"
+        "model = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='adam',\n"
+        "              loss=keras.losses.CategoricalCrossentropy(from_logits=True))\n"
+        "model.fit(x, y, epochs=3)\n"
+    )
+    (finding,) = check_text(source, "train.py").findings
+    assert finding.code == "HL001" and "(line 5)" in finding.message
+    assert [(label, span.line) for label, span in finding.related] == [("loss applied here", 5), ("loss created here", 4)]
+
+
+def test_a_loss_named_by_a_string_is_created_by_compile():
+    from headlint.engine import check_text
+
+    source = (
+        "import keras\n"
+        "model = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='binary_crossentropy')\n"
+        "model.fit(x, y)\n"
+    )
+    located = [f for f in check_text(source, "train.py").findings if f.code == "HL007"]
+    assert [(label, span.line) for label, span in located[0].related] == [("loss applied here", 4), ("loss created here", 3)]

@@ -55,6 +55,7 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
     if name == "fit":
         target = site.arg("y", 1)
         model.fits.append(target if target is not None else UNKNOWN)
+        model.fit_nodes.append(site.node)
         if model.instance is not None:
             # fit() runs the subclass's own train_step on (x, y) batches
             from . import call_method_of
