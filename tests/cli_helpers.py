@@ -32,3 +32,11 @@ def frameworks_imported(*args):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     marked = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith("@")}
     return int(marked["@exit"][0]), marked["@modules"]
+
+
+def write_tree(root, files):
+    """Write ``{relative path: text}`` under ``root``, folders included."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)

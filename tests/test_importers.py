@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, write_tree as write
 from headlint import importers
 from headlint.importers import importers_of
 
@@ -32,11 +32,6 @@ for x, y in loader:
 """
 
 
-def write(root, files):
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 @pytest.fixture

@@ -51,8 +51,8 @@ def test_try_repo_fails_on_a_buggy_model_and_passes_on_a_clean_one(repo):
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
 
-def test_the_installed_hook_blocks_the_commit(repo):
-    path, env = repo
+def install_hook(path, env):
+    """The hook of this checkout's HEAD, installed in the repository at ``path``."""
     head = git("rev-parse", "HEAD", cwd=ROOT).stdout.strip()
     if git("status", "--porcelain", "--", ".pre-commit-hooks.yaml", "pyproject.toml", "headlint", "rules", cwd=ROOT).stdout.strip():
         pytest.skip("the checkout has uncommitted changes to the package; try-repo covers them")
@@ -60,6 +60,11 @@ def test_the_installed_hook_blocks_the_commit(repo):
         f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: headlint\n"
     )
     assert subprocess.run([PRE_COMMIT, "install"], cwd=path, env=env, capture_output=True).returncode == 0
+
+
+def test_the_installed_hook_blocks_the_commit(repo):
+    path, env = repo
+    install_hook(path, env)
     (path / "model.py").write_text(BUGGY)
     git("add", ".", cwd=path)
     blocked = subprocess.run(["git", "commit", "-m", "add model"], cwd=path, env=env, capture_output=True, text=True, timeout=600)
@@ -125,17 +130,11 @@ def test_many_staged_files_get_one_run_and_one_summary(repo):
 
 def test_the_installed_hook_refuses_a_commit_that_stages_only_the_head(repo):
     path, env = repo
-    head = git("rev-parse", "HEAD", cwd=ROOT).stdout.strip()
-    if git("status", "--porcelain", "--", ".pre-commit-hooks.yaml", "pyproject.toml", "headlint", "rules", cwd=ROOT).stdout.strip():
-        pytest.skip("the checkout has uncommitted changes to the package; try-repo covers them")
-    (path / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: headlint\n"
-    )
     (path / "model.py").write_text(MODEL.replace("nn.Softmax(dim=1)", "nn.Identity()"))
     (path / "train.py").write_text(TRAIN)
     git("add", ".", cwd=path)
     assert git("commit", "-q", "-m", "a model and its training", cwd=path).returncode == 0
-    assert subprocess.run([PRE_COMMIT, "install"], cwd=path, env=env, capture_output=True).returncode == 0
+    install_hook(path, env)
     (path / "model.py").write_text(MODEL)  # the head gains a softmax; train.py is untouched
     git("add", "model.py", cwd=path)
     blocked = subprocess.run(["git", "commit", "-m", "softmax head"], cwd=path, env=env, capture_output=True, text=True, timeout=600)

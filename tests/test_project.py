@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, write_tree
 
 MODELS = """\
 import torch.nn as nn
@@ -47,10 +47,7 @@ for x, y in loader:
 
 
 def write(root, files):
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    write_tree(root, {name: textwrap.dedent(text) for name, text in files.items()})
 
 
 def findings(result):
