@@ -359,6 +359,28 @@ async def _closed(ls: HeadlintServer, path: str) -> None:
         ls.recheck(other)
 
 
+@server.feature(types.INITIALIZED)
+@_guarded()
+async def initialized(ls: HeadlintServer, params: types.InitializedParams) -> None:
+    """Ask to hear of files changed on disk (a checkout, another editor), when the
+    client can watch them: the other files' analyses read them."""
+    watching = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+    if not (watching and watching.dynamic_registration):
+        return
+    watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in ("**/*.py", "**/pyproject.toml")]
+    await ls.client_register_capability_async(
+        types.RegistrationParams(
+            [
+                types.Registration(
+                    "headlint-watched-files",
+                    types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    types.DidChangeWatchedFilesRegistrationOptions(watchers),
+                )
+            ]
+        )
+    )
+
+
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 @_guarded()
 def did_change_watched_files(ls: HeadlintServer, params: types.DidChangeWatchedFilesParams) -> None:

@@ -62,6 +62,12 @@ TIMEOUT = 20
 def _client(capabilities):
     async def start(request):
         client = await ClientServerConfig([str(HEADLINT), "server"]).start()
+        client.registrations = []
+
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def registered(client: LanguageClient, params: types.RegistrationParams):
+            client.registrations.extend(params.registrations)
+
         root = request.getfixturevalue("tmp_path")
         (root / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
         await client.initialize_session(
@@ -153,7 +159,7 @@ async def test_the_importers_findings_go_to_the_file_they_lie_in(client, tmp_pat
     assert await published(client, uri(tmp_path / "model.py"), lambda d: not d) == []
 
 
-async def test_save_reads_the_other_files_again(client, tmp_path):
+async def test_save_and_the_file_watcher_read_the_other_files_again(client, tmp_path):
     (tmp_path / "model.py").write_text(MODEL)
     (tmp_path / "train.py").write_text(TRAIN.replace("nn.CrossEntropyLoss()", "nn.MSELoss()"))
     where = open_file(client, tmp_path / "model.py")
@@ -161,6 +167,18 @@ async def test_save_reads_the_other_files_again(client, tmp_path):
     (tmp_path / "train.py").write_text(TRAIN)  # changed on disk, not open
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(where)))
     assert codes(await published(client, where, lambda d: d)) == ["HL001"]
+    # the server asked to watch the project's files, and reads a changed one again:
+    # with train.py open alone, model.py (which it imports, not open) loses its softmax on disk
+    assert [r.method for r in client.registrations] == ["workspace/didChangeWatchedFiles"]
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(where)))
+    open_file(client, tmp_path / "train.py")
+    await published(client, uri(tmp_path / "train.py"))
+    assert codes(await published(client, where, lambda d: d)) == ["HL001"]
+    (tmp_path / "model.py").write_text(MODEL.replace(", nn.Softmax(dim=1)", ""))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams([types.FileEvent(where, types.FileChangeType.Changed)])
+    )
+    assert await published(client, where, lambda d: not d) == []
 
 
 async def test_a_syntax_error_is_an_error_at_its_place_not_silence(client, tmp_path):
@@ -297,6 +315,12 @@ async def test_a_notebook_is_checked_as_its_code_cells_and_reported_by_cell(clie
     related = {info.message: info.location for info in diagnostic.related_information}
     assert related["loss applied here"].uri == cell_uris[3]
     assert await published(client, cell_uris[0]) == []
+    # the fix and the noqa edit the cell itself
+    actions = {action.title: action for action in await code_actions(client, cell_uris[2], [diagnostic])}
+    [fix] = [action for title, action in actions.items() if title.startswith("Fix HL001")]
+    assert apply(cells[2][1], fix.edit.changes[cell_uris[2]]) == cells[2][1].replace(", nn.Softmax(dim=1)", "")
+    noqa = actions["Add # noqa: HL001"].edit.changes[cell_uris[2]]
+    assert apply(cells[2][1], noqa).startswith("model = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))  # noqa: HL001")
 
 
 async def test_confirm_measures_the_finding_on_demand(client, tmp_path):
