@@ -3,8 +3,10 @@ built on pygls. The protocol glue only: what a document's check finds is
 editor.py's, as plain data; here it becomes LSP diagnostics, code actions, hovers
 and a command.
 
-- Diagnostics on open, change (debounced: DEBOUNCE_S after the last keystroke) and
-  save, for the document, and for the files its check finds something in (editor.py
+- Diagnostics on open, change and save: a change after a quiet moment is checked at
+  once, one that follows another within DEBOUNCE_S waits until DEBOUNCE_S after the
+  last (typing costs one check per pause, not per keystroke); at most one check per
+  document runs and one waits, for the document, and for the files its check finds something in (editor.py
   says what goes where); a change also re-checks the open documents that read the
   changed one. A finding is a Warning (the code runs, and trains badly); a file that
   cannot be checked (a syntax error, a bad configuration) an Error; a finding that
@@ -30,6 +32,7 @@ import difflib
 import functools
 import os
 import sys
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
@@ -43,7 +46,7 @@ from .pages import page
 from .report import evidence_lines
 from .rules import RULES
 
-DEBOUNCE_S = 0.15  # after the last change; a check of a 500-line file takes ~0.1 s more
+DEBOUNCE_S = 0.2  # changes closer than this are one burst, checked once it ends
 CONFIRM = "headlint.confirm"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.headlint"
 _SEVERITY = {
@@ -70,6 +73,8 @@ class HeadlintServer(LanguageServer):
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="headlint-check")
         self.uris: dict = {}  # real path -> the URI the client opened it as (a notebook's: the notebook's)
         self.pending: dict = {}  # real path -> (the debounced check waiting for it, whether it cascades)
+        self.running: dict = {}  # real path -> the check running for it
+        self.changed_at: dict = {}  # real path -> when it last changed (time.monotonic)
         self.shown: dict = {}  # URI -> the diagnostics last published there
         self.fixes: dict = {}  # (URI, version, finding) -> its fix's WorkspaceEdit
 
@@ -151,19 +156,34 @@ class HeadlintServer(LanguageServer):
             cascade = cascade or waiting[1]  # the check it replaces was to cascade
         self.pending[key] = (asyncio.ensure_future(self._check_later(key, path, delay, cascade)), cascade)
 
+    def changed(self, path: str) -> float:
+        """Note a change; the delay its check waits for (see the module's docstring)."""
+        key, now = os.path.realpath(path), time.monotonic()
+        last, self.changed_at[key] = self.changed_at.get(key), now
+        return DEBOUNCE_S if last is not None and now - last < DEBOUNCE_S else 0
+
     async def _check_later(self, key: str, path: str, delay: float, cascade: bool) -> None:
         try:
             await asyncio.sleep(delay)
+            running = self.running.get(key)
+            if running is not None:
+                await asyncio.shield(running)  # a newer change cancels this wait, not that check
         except asyncio.CancelledError:
             return
+        except Exception:  # noqa: BLE001 - that check's failure is its own (logged there)
+            pass
         self.pending.pop(key, None)
+        check = self.running[key] = asyncio.ensure_future(self.run_engine(self.state.diagnose, path))
         try:
-            await self.run_engine(self.state.diagnose, path)
+            await check
             dependents = await self.run_engine(self.state.dependents, path) if cascade else []
             self.publish()
         except Exception:  # noqa: BLE001 - one document's failure leaves the others as they are
             self.log_failure(f"checking {path}")
             return
+        finally:
+            if self.running.get(key) is check:
+                del self.running[key]
         for other in dependents:  # once: their checks do not cascade back
             self.recheck(other)
 
@@ -328,7 +348,7 @@ def did_open(ls: HeadlintServer, params: types.DidOpenTextDocumentParams) -> Non
 def did_change(ls: HeadlintServer, params: types.DidChangeTextDocumentParams) -> None:
     path = _opened(ls, params.text_document.uri)
     if path is not None:
-        ls.schedule(path, DEBOUNCE_S)
+        ls.schedule(path, ls.changed(path))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -409,7 +429,7 @@ def notebook_did_open(ls: HeadlintServer, params: types.DidOpenNotebookDocumentP
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
 @_guarded()
 def notebook_did_change(ls: HeadlintServer, params: types.DidChangeNotebookDocumentParams) -> None:
-    _notebook_opened(ls, params.notebook_document.uri, DEBOUNCE_S)
+    _notebook_opened(ls, params.notebook_document.uri, ls.changed(ls.path_of(params.notebook_document.uri)))
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
