@@ -326,12 +326,14 @@ def _guarded(default=None):
 
 def _opened(ls: HeadlintServer, uri: str) -> Optional[str]:
     """Take an opened or changed text document's text; its path, or None for a
-    notebook's cell (the notebook's own notifications carry those)."""
-    if ls.notebook_of(uri) is not None:
-        return None
+    notebook's cell (the notebook's own notifications carry those) and for what is
+    not Python (a client that sends every document)."""
+    document = ls.workspace.get_text_document(uri)
     path = ls.path_of(uri)
+    if ls.notebook_of(uri) is not None or not (document.language_id == "python" or path.endswith(".py")):
+        return None
     ls.uris[os.path.realpath(path)] = uri
-    ls.worker.submit(ls.state.open, path, ls.workspace.get_text_document(uri).source)
+    ls.worker.submit(ls.state.open, path, document.source)
     return path
 
 

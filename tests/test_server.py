@@ -348,7 +348,16 @@ async def test_a_failing_request_leaves_the_server_and_the_other_diagnostics_ali
     assert not await code_actions(client, uri(tmp_path / "nowhere.py"), [bogus])
     assert await client.workspace_execute_command_async(types.ExecuteCommandParams("headlint.confirm", [])) is None
     await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier("untitled:1"), types.Position(0, 0)))
+    # an untitled buffer is checked alone; a document that is not Python is not checked
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem("untitled:Untitled-1", "python", 1, ONE_FILE))
+    )
+    assert codes(await published(client, "untitled:Untitled-1", lambda d: d)) == ["HL001"]
+    notes = uri(tmp_path / "notes.md")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(notes, "markdown", 1, "import torch\nx = (\n"))
+    )
     # the server still answers, and still checks
     change(client, path, ONE_FILE.replace("nn.CrossEntropyLoss()", "nn.MSELoss()"), 2)
     assert await published(client, where, lambda d: not d) == []
-    assert codes(client.diagnostics[where]) == []
+    assert notes not in client.diagnostics
