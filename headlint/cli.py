@@ -534,6 +534,17 @@ def list_rules():
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
 
 
+@main.command()
+@click.option(
+    "--stdio", is_flag=True, help="Talk over standard input and output (the only way; accepted for clients that pass it)."
+)
+def server(stdio):
+    """Run the language server (LSP) for editors, on standard input and output."""
+    from .server import serve  # pygls: only for this command
+
+    serve()
+
+
 def run():
     """Console entry point: no traceback ever reaches the user without --verbose."""
     try:

@@ -10,7 +10,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from . import noqa
 from .records import FileError, Finding, Located, Span, internal_error
@@ -107,6 +107,7 @@ def check_source(
     project=None,
     fix_paths: frozenset = frozenset(),
     fix_own: bool = True,
+    fixing: Optional[Callable[[Located], bool]] = None,
 ) -> FileResult:
     """Check one text. With ``fix`` ("safe", or "unsafe" for those too), the fixes
     offered for the reported findings are applied one at a time, each followed by
@@ -116,19 +117,22 @@ def check_source(
     ``fix_paths``: real paths of other files a fix may edit (the other checked
     files; a finding there that this file's analysis makes gets its fix, tried on
     the project's copy of that file: ``other_files``); ``fix_own``: whether this
-    file itself may be edited (not when it is only context)."""
+    file itself may be edited (not when it is only context); ``fixing``: which
+    findings to fix (an editor's quick fix for one finding); default: all."""
     if fix not in (None, "safe", "unsafe"):
         raise ValueError(f"fix must be None, 'safe' or 'unsafe', not {fix!r}")
     if fix is None:
         return _check(source, select, confirm, project).result
     try:
-        return _fixed(source, select, confirm, fix, project, fix_paths, fix_own)
+        return _fixed(source, select, confirm, fix, project, fix_paths, fix_own, fixing)
     finally:
         for path in fix_paths if project is not None else ():
             project.overlay(path, None)
 
 
-def _fixed(source: Source, select, confirm, fix: str, project, fix_paths: frozenset, fix_own: bool) -> FileResult:
+def _fixed(
+    source: Source, select, confirm, fix: str, project, fix_paths: frozenset, fix_own: bool, fixing=None
+) -> FileResult:
     checked = _check(source, select, None, project)
     if checked.result.error is not None:
         return checked.result
@@ -140,7 +144,7 @@ def _fixed(source: Source, select, confirm, fix: str, project, fix_paths: frozen
             (
                 (finding, at)
                 for finding, at in checked.pairs
-                if fixes.applicable(at.fix, fix == "unsafe") and _place(at) not in tried
+                if fixes.applicable(at.fix, fix == "unsafe") and _place(at) not in tried and (fixing is None or fixing(at))
             ),
             None,
         )

@@ -55,8 +55,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
-    """One FileResult per task, in the tasks' order."""
+def check_files(tasks: list, jobs: int = 1, cache=None, project: Optional[Project] = None) -> Iterator[FileResult]:
+    """One FileResult per task, in the tasks' order. ``project``: check them all in
+    this process with that project.Project (the editor server's, which reads its
+    open buffers through Project.overlay); default: each worker's own."""
     ready: dict = {}
     pending: list = []  # (index, task, source.Source, cache key)
     for index, task in enumerate(tasks):
@@ -77,7 +79,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None) -> Iterator[FileResult]:
             pending.append((index, task, source, key))
 
     given = {os.path.realpath(task.path) for task in tasks if not task.context}
-    checked = _checked(pending, jobs)
+    checked = _checked(pending, jobs, project)
     for index in range(len(tasks)):
         if index not in ready:
             position, result = next(checked)
@@ -112,9 +114,12 @@ def _fixes_in(result: FileResult, given: set) -> FileResult:
     return result
 
 
-def _checked(pending: list, jobs: int) -> Iterator[tuple]:
+def _checked(pending: list, jobs: int, project: Optional[Project] = None) -> Iterator[tuple]:
     """(position in ``pending``, FileResult), in order."""
     work = [(task, source) for _, task, source, _ in pending]
+    if project is not None:
+        yield from enumerate(_check(item, project) for item in work)
+        return
     workers = min(jobs, len(work))
     if workers <= 1 or any(task.confirm for task, _ in work):
         # --confirm imports torch or TensorFlow: once, here, not once per worker
@@ -145,12 +150,14 @@ def _checked(pending: list, jobs: int) -> Iterator[tuple]:
 _project: Optional[Project] = None
 
 
-def _check(item: tuple) -> FileResult:
+def _check(item: tuple, project: Optional[Project] = None) -> FileResult:
     global _project
-    if _project is None:
+    if project is None and _project is None:
         _project = Project()
     task, source = item
     try:
-        return check_source(source, task.select, task.confirm, task.fix, _project, task.fix_paths, not task.context)
+        return check_source(
+            source, task.select, task.confirm, task.fix, project or _project, task.fix_paths, not task.context
+        )
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
         return FileResult(task.path, error=internal_error(task.path, "check", error))

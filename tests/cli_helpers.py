@@ -19,7 +19,7 @@ def headlint(*args, cwd=None, env=None):
 
 def frameworks_imported(*args):
     """Run ``headlint ARGS`` in-process in a fresh interpreter: its exit code and
-    which of torch / tensorflow / keras it imported."""
+    which of torch / tensorflow / keras (and pygls, for ``headlint server`` only) it imported."""
     probe = (
         "import sys\n"
         "from headlint.cli import main\n"
@@ -27,7 +27,7 @@ def frameworks_imported(*args):
         f"    main({[str(a) for a in args]!r})\n"
         "except SystemExit as exit:\n"
         "    print('@exit', exit.code)\n"
-        "print('@modules', *sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))\n"
+        "print('@modules', *sorted(m for m in ('torch', 'tensorflow', 'keras', 'pygls') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     marked = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith("@")}
