@@ -223,7 +223,11 @@ def as_json(results, errors, checked: int, statistics: bool = False) -> str:
     def span(s) -> dict:
         # ``cell``: a notebook's cell (1-based, counting every cell), the lines then
         # counted in that cell; null in a Python file.
-        return {"path": s.path, "cell": s.cell, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
+        out = {"path": s.path, "cell": s.cell, "line": s.line, "column": s.col, "end_line": s.end_line, "end_column": s.end_col}
+        # in a notebook, the same place in the .ipynb file's own text (as sarif and
+        # github give it); null in a Python file
+        out["file_line"], out["file_column"] = s.in_file[:2] if s.cell is not None and s.in_file else (None, None)
+        return out
 
     document = {
         "version": JSON_SCHEMA_VERSION,

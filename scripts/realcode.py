@@ -101,9 +101,12 @@ def run_headlint(root: Path, paths=(".",), extra=()) -> dict:
 
 
 def matches(case: dict, finding: dict) -> bool:
+    """In a notebook the manifests give lines of the .ipynb file's own text, which
+    the JSON gives as ``file_line``."""
     if finding["code"] != case["rule"]:
         return False
-    path, line = finding["path"], finding["line"]
+    path = finding["path"]
+    line = finding.get("file_line") or finding["line"]
     if path == case["path"] and abs(line - case["line"]) <= LINE_SLACK:
         return True
     return path == case.get("loss_path", case["path"]) and line == case.get("loss_line")

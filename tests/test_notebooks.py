@@ -144,7 +144,7 @@ def test_a_keras_notebook_with_magics_and_shell_lines(project):
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
         "keras_nb.ipynb:30:27: HL001 [*] cell 3, line 3, col 22: softmax output is fed to "
-        "SparseCategoricalCrossentropy(from_logits=True) (cell 5, line 1), which applies softmax itself: "
+        "SparseCategoricalCrossentropy(from_logits=True) (cell 5, line 3), which applies softmax itself: "
         "the loss cannot approach 0 and gradients shrink; remove the softmax (activation=None) or set from_logits=False "
         "(TensorFlow's fit() quietly undoes Keras' own softmax and only warns; Keras on torch or jax does not)"
     ]
@@ -209,7 +209,7 @@ def test_github_annotates_the_line_of_the_ipynb_file(project):
     span = json_position(raw, int(fields["line"]), int(fields["col"]), int(fields["endColumn"]))
     assert span == 'activation=\\"softmax\\"'
     assert message.startswith("cell 3, line 3, col 22: softmax output is fed to")
-    assert "%0Aloss applied here: keras_nb.ipynb:47:6 (cell 5, line 1, col 1)" in message
+    assert "%0Aloss applied here: keras_nb.ipynb:49:6 (cell 5, line 3, col 1)" in message
 
 
 def test_gitlab_and_junit_point_at_the_line_of_the_ipynb_file_and_name_the_cell(project):
