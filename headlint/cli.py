@@ -534,7 +534,7 @@ def list_rules():
         click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
 
 
-@main.command()
+@main.command(short_help="Run the language server (LSP) that editors start.")
 @click.option(
     "--stdio", is_flag=True, help="Talk over standard input and output (the only way; accepted for clients that pass it)."
 )

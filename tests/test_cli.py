@@ -192,7 +192,7 @@ def test_top_level_help_shows_whole_sentences():
             listed[name] = text.strip()
         elif line.strip():
             listed[name] += " " + line.strip()
-    assert set(listed) == {"check", "explain", "rules"}
+    assert set(listed) == {"check", "explain", "rules", "server"}
     for name, text in listed.items():
         assert text.endswith(".") and not text.endswith("..."), (name, text)
 
