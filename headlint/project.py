@@ -30,6 +30,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .records import FileError
+from .source import Source, decode
+from .syntax import readable_text
+
 # Top-level names that are libraries, never the project's own modules.
 LIBRARIES = frozenset(
     {
@@ -237,9 +241,6 @@ class Project:
             kept -= len(dropped.source.text) if dropped is not None else 0
 
     def _parse(self, path: str) -> Optional[Loaded]:
-        from .records import FileError
-        from .source import decode
-
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -253,9 +254,6 @@ class Project:
     @staticmethod
     def _parsed(path: str, text: str, stamp: str, source=None) -> Optional[Loaded]:
         import libcst as cst
-
-        from .engine import readable_text
-        from .source import Source
 
         source = source or Source(path, text, text.splitlines())
         readable, problem = readable_text(source.text)
