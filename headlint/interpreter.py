@@ -42,6 +42,7 @@ from .values import (
     join,
 )
 from . import vocabulary as V
+from .vocabulary.installed import LIBRARIES
 
 MAX_DEPTH = 12  # nested calls followed
 # Nested calls followed inside another module of the project: enough for a model
@@ -347,7 +348,7 @@ class Interpreter:
         """Could ``module`` be one of the project's files (not a library)?"""
         if self.project is None:
             return False
-        return level > 0 or (module.split(".")[0] not in _LIBRARIES() and not _known(canonical(module)))
+        return level > 0 or (module.split(".")[0] not in LIBRARIES and not _known(canonical(module)))
 
     def imported_name(self, module: str, level: int, name: str) -> Value:
         """``from <module> import <name>``: a library object, or a lazily resolved
@@ -1211,12 +1212,6 @@ def _root(scope: Scope) -> Scope:
     while scope.parent is not None:
         scope = scope.parent
     return scope
-
-
-def _LIBRARIES():
-    from .project import LIBRARIES
-
-    return LIBRARIES
 
 
 def _dotted(node) -> str:
