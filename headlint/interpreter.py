@@ -5,22 +5,22 @@ It walks a module's statements in order, binding names to abstract values
 side evaluates to, calls of the file's own functions and classes are followed
 into their bodies (context-sensitively, depth-bounded), and calls of framework
 objects are handed to the framework adapters (frameworks/). Along the way it
-records *events* — a loss computed on a prediction, a Keras ``compile``/``fit`` —
-which link.py turns into heads.
+records *events* (events.py) — a loss computed on a prediction, a Keras
+``compile``/``fit`` — which link.py turns into heads.
 
 Nothing here imports or executes the checked code: it only reads the syntax tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
 
-from . import branches, targets
+from . import branches, frameworks, targets
+from .events import CallSite, Ctx, Events
 from .names import canonical
-from .records import Loss
 from .values import (
     UNKNOWN,
     BoundMethod,
@@ -54,47 +54,6 @@ MAX_IMPORTED_DEPTH = 8
 # internals of a framework-sized base class (transformers' PreTrainedModel).
 MAX_IMPORTED_STEPS = 4000
 MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
-
-
-# --- events ---------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class LossEvent:
-    loss: Loss
-    pred: Value
-    target: Value
-    node: cst.CSTNode  # the call computing the loss
-    inference: bool  # under no_grad / eval / in a predict or validation method
-    kind: str = "call"  # or "compile": Keras applies the loss inside fit()
-    compiled_at: Optional[cst.CSTNode] = None  # kind "compile": the compile() call naming the loss
-
-
-@dataclass(eq=False)
-class PenaltyEvent:
-    """A penalty on a tensor's values: a Keras activity regularizer, ``add_loss``, or
-    a term added to a loss (frameworks/penalties.py)."""
-
-    penalty: object  # records.Penalty
-    pred: Value  # the tensor it penalises
-    node: cst.CSTNode
-    inference: bool
-    framework: object = None  # records.Framework, when the tensor's model does not say
-
-
-@dataclass(eq=False)
-class CompileEvent:
-    model: ModelV
-    loss: Value
-    metrics: Value
-    node: cst.CSTNode
-
-
-@dataclass
-class Events:
-    losses: list = field(default_factory=list)
-    models: list = field(default_factory=list)  # every ModelV created
-    penalties: list = field(default_factory=list)  # PenaltyEvent
 
 
 # --- scopes and context ---------------------------------------------------------
@@ -241,62 +200,7 @@ def _star_import(stmt) -> bool:
 
 
 def _known(qual: str) -> bool:
-    from . import frameworks
-
     return frameworks.knows(qual)
-
-
-class Ctx:
-    """Where code runs: on a training path or not, in which method, under which
-    branch choices. Copied at every block (a plain class: copies are frequent)."""
-
-    __slots__ = ("inference", "owner", "self_value", "guard")
-
-    def __init__(self, inference: bool = False, owner: Optional[ClassV] = None,
-                 self_value: Optional[Value] = None, guard: frozenset = frozenset()):
-        self.inference = inference  # code on this path does not train
-        self.owner = owner  # class of the method being evaluated, for super()
-        self.self_value = self_value
-        self.guard = guard  # the branch choices leading here (branches.py)
-
-    def copy(self, inference: Optional[bool] = None, guard: Optional[frozenset] = None) -> "Ctx":
-        return Ctx(self.inference if inference is None else inference, self.owner, self.self_value,
-                   self.guard if guard is None else guard)
-
-
-@dataclass
-class CallSite:
-    """A call being evaluated: values of its arguments and their syntax."""
-
-    node: cst.Call
-    args: list
-    kwargs: dict
-    arg_nodes: list  # cst.Arg for each positional
-    kwarg_nodes: dict  # name -> cst.Arg
-    ctx: Ctx
-    interp: "Interpreter"
-    spelled: Optional[cst.CSTNode] = None  # where the callee was written, when elsewhere
-
-    def arg(self, name: Optional[str], pos: Optional[int] = None) -> Optional[Value]:
-        if name is not None and name in self.kwargs:
-            return self.kwargs[name]
-        if pos is not None and pos < len(self.args):
-            return self.args[pos]
-        return None
-
-    def arg_node(self, name: Optional[str], pos: Optional[int] = None):
-        if name is not None and name in self.kwarg_nodes:
-            return self.kwarg_nodes[name]
-        if pos is not None and pos < len(self.arg_nodes):
-            return self.arg_nodes[pos]
-        return None
-
-    def literal(self, name: Optional[str], pos: Optional[int] = None, default=None):
-        value = self.arg(name, pos)
-        return value.value if isinstance(value, Const) else default
-
-    def has(self, name: Optional[str], pos: Optional[int] = None) -> bool:
-        return self.arg(name, pos) is not None
 
 
 # --- the interpreter ------------------------------------------------------------
@@ -592,9 +496,7 @@ class Interpreter:
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             base = scope.lookup(target.value.value)
             if isinstance(base, Tensor) and base.filled is not None:
-                from .frameworks import data
-
-                scope.vars[target.value.value] = data.written(base, value)  # ``target[:half] = 1``
+                scope.vars[target.value.value] = frameworks.data.written(base, value)  # ``target[:half] = 1``
 
     def unpack(self, value: Value, count: int) -> list:
         if isinstance(value, branches.Alt):
@@ -806,8 +708,6 @@ class Interpreter:
             if combos is None:
                 return self.arith(op, branches.collapse(left), branches.collapse(right), node)
             return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
-        from . import frameworks
-
         handled = frameworks.arith(op, left, right, node, self)
         if handled is not None:
             return handled
@@ -955,8 +855,6 @@ class Interpreter:
         if isinstance(func, cst.Attribute):
             receiver = head
             if isinstance(receiver, Instance) and receiver.model is not None and func.attr.value in ("forward", "call"):
-                from . import frameworks
-
                 return frameworks.call_model(receiver.model, site)
             if not isinstance(receiver, (Qual, Instance, ClassV, ModuleV)):
                 return self.call_method(receiver, func.attr.value, site)
@@ -982,8 +880,6 @@ class Interpreter:
     # ---- calls -------------------------------------------------------------------
 
     def call_value(self, callee: Value, site: CallSite) -> Value:
-        from . import frameworks
-
         if isinstance(callee, Qual):
             if callee.node is not None and callee.node is not site.node.func:
                 site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere
@@ -1019,8 +915,6 @@ class Interpreter:
             elif isinstance(base, Qual) and base.name in V.SEQUENTIALS and name == "__init__":
                 # ``super().__init__(*layers)`` of an nn.Sequential / keras.Sequential subclass:
                 # the instance is that stack
-                from . import frameworks
-
                 if isinstance(instance, Instance) and instance.model is not None:
                     stack = frameworks.call_qualified(base.name, site)
                     if isinstance(stack, ModelV):
@@ -1031,8 +925,6 @@ class Interpreter:
         return UNKNOWN
 
     def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
-        from . import frameworks
-
         if isinstance(receiver, Instance):
             if receiver.model is not None:
                 handled = frameworks.model_method(receiver.model, name, site)
@@ -1145,8 +1037,6 @@ class Interpreter:
         return self._canonical_instances[cls.node]
 
     def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Instance:
-        from . import frameworks
-
         instance = Instance(cls)
         if cls.framework is not None:
             instance.model = frameworks.module_model(instance, self)

@@ -14,11 +14,13 @@ from typing import Optional
 
 from .. import targets
 from .. import vocabulary as V
+from ..events import Ctx, Evaluator
 from ..records import Framework
 from ..values import (
     UNKNOWN,
     ActObj,
     Const,
+    Function,
     Instance,
     LayerObj,
     LossObj,
@@ -61,7 +63,7 @@ def knows(qual: str) -> bool:
     )
 
 
-def arith(op: str, left: Value, right: Value, node, interp) -> Optional[Value]:
+def arith(op: str, left: Value, right: Value, node, interp: Evaluator) -> Optional[Value]:
     """An operator that means something to a framework: a penalty added to a loss,
     a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
     written = squared.arith(op, left, right, node)
@@ -180,8 +182,6 @@ def _informative(value) -> bool:
 
 def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
     """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
-    from ..values import Function
-
     method = instance.cls.lookup(name)
     if not isinstance(method, Function):
         return UNKNOWN
@@ -226,7 +226,7 @@ def model_method(model: ModelV, name: str, site) -> Optional[Value]:
     return adapter.model_method(model, name, site)
 
 
-def module_model(instance: Instance, interp) -> ModelV:
+def module_model(instance: Instance, interp: Evaluator) -> ModelV:
     """The model behind an instance of a module class: its output is what
     ``forward`` (PyTorch) or ``call`` (Keras) returns with ``self`` bound."""
     cls = instance.cls
@@ -234,9 +234,6 @@ def module_model(instance: Instance, interp) -> ModelV:
     model = ModelV(framework, cls.name, cls.node)
 
     def forward() -> Value:
-        from ..interpreter import Ctx
-        from ..values import Function
-
         method = cls.lookup(_FORWARD[framework])
         if not isinstance(method, Function):
             return UNKNOWN

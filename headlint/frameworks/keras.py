@@ -4,6 +4,7 @@ loss and its targets."""
 
 from __future__ import annotations
 
+from ..events import CompileEvent
 from ..records import Framework
 from ..values import UNKNOWN, Const, ModelV, Qual, Seq, Value
 from .. import vocabulary as V
@@ -35,8 +36,6 @@ HANDLERS = {
 
 
 def model_method(model: ModelV, name: str, site) -> Value | None:
-    from ..interpreter import CompileEvent
-
     if name in ("compile", "fit") and not any(m is model for m in site.interp.events.models):
         site.interp.events.models.append(model)  # built in another module (project.py)
 
