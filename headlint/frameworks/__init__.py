@@ -143,7 +143,7 @@ def call_model(model: ModelV, site) -> Value:
         # arguments (Hugging Face style) is followed with them, for its loss events;
         # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
         # given, so it is evaluated on it
-        out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        out = common.call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
         if depends and out is not UNKNOWN:
             return common.tag(out, model)
         summary = common.model_output(model, site.interp)
@@ -178,14 +178,6 @@ def _informative(value) -> bool:
     """A tensor whose activation, layer or model is known: what it is matters to
     what a custom layer returns."""
     return isinstance(value, Tensor) and (value.act is not None or value.layer is not None or value.model is not None)
-
-
-def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
-    """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
-    method = instance.cls.lookup(name)
-    if not isinstance(method, Function):
-        return UNKNOWN
-    return site.interp.call_function(method, [instance, *args], kwargs, site.ctx, site.node)
 
 
 def call_method(receiver: Value, name: str, site) -> Value:

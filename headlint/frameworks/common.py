@@ -16,6 +16,7 @@ from ..values import (
     ActObj,
     Const,
     DictV,
+    Function,
     Instance,
     LayerObj,
     LossObj,
@@ -325,6 +326,14 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     if isinstance(obj, Instance) and obj.model is not None:
         return model_output(obj.model, interp)
     return Tensor()
+
+
+def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
+    """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
+    method = instance.cls.lookup(name)
+    if not isinstance(method, Function):
+        return UNKNOWN
+    return site.interp.call_function(method, [instance, *args], kwargs, site.ctx, site.node)
 
 
 def model_output(model: ModelV, interp: Evaluator) -> Value:
