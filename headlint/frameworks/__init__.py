@@ -181,7 +181,7 @@ def _informative(value) -> bool:
 
 
 def call_method(receiver: Value, name: str, site) -> Value:
-    if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in torch_adapter.SELF_METHODS:
+    if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in V.SELF_METHODS:
         return receiver  # nn.CrossEntropyLoss().to(device) is the same loss
     if isinstance(receiver, LossObj) and name in ("forward", "call", "__call__"):
         return common.record_loss(receiver.loss, receiver.pred, receiver.target, site)  # criterion.forward(out, y)
