@@ -5,22 +5,23 @@ It walks a module's statements in order, binding names to abstract values
 side evaluates to, calls of the file's own functions and classes are followed
 into their bodies (context-sensitively, depth-bounded), and calls of framework
 objects are handed to the framework adapters (frameworks/). Along the way it
-records *events* — a loss computed on a prediction, a Keras ``compile``/``fit`` —
-which link.py turns into heads.
+records *events* (events.py) — a loss computed on a prediction, a Keras
+``compile``/``fit`` — which link.py turns into heads.
 
 Nothing here imports or executes the checked code: it only reads the syntax tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
 
-from . import branches, targets
+from . import branches, frameworks, targets
+from .events import CallSite, Ctx, Events
 from .names import canonical
-from .records import Loss
+from .scopes import ModuleScope, Scope, dotted_name
 from .values import (
     UNKNOWN,
     BoundMethod,
@@ -42,6 +43,7 @@ from .values import (
     join,
 )
 from . import vocabulary as V
+from .vocabulary.installed import LIBRARIES
 
 MAX_DEPTH = 12  # nested calls followed
 # Nested calls followed inside another module of the project: enough for a model
@@ -55,247 +57,8 @@ MAX_IMPORTED_STEPS = 4000
 MAX_CALLS = 3000  # function evaluations per file, a guard against blow-up
 
 
-# --- events ---------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class LossEvent:
-    loss: Loss
-    pred: Value
-    target: Value
-    node: cst.CSTNode  # the call computing the loss
-    inference: bool  # under no_grad / eval / in a predict or validation method
-    kind: str = "call"  # or "compile": Keras applies the loss inside fit()
-    compiled_at: Optional[cst.CSTNode] = None  # kind "compile": the compile() call naming the loss
-
-
-@dataclass(eq=False)
-class PenaltyEvent:
-    """A penalty on a tensor's values: a Keras activity regularizer, ``add_loss``, or
-    a term added to a loss (frameworks/penalties.py)."""
-
-    penalty: object  # records.Penalty
-    pred: Value  # the tensor it penalises
-    node: cst.CSTNode
-    inference: bool
-    framework: object = None  # records.Framework, when the tensor's model does not say
-
-
-@dataclass(eq=False)
-class CompileEvent:
-    model: ModelV
-    loss: Value
-    metrics: Value
-    node: cst.CSTNode
-
-
-@dataclass
-class Events:
-    losses: list = field(default_factory=list)
-    models: list = field(default_factory=list)  # every ModelV created
-    penalties: list = field(default_factory=list)  # PenaltyEvent
-
-
-# --- scopes and context ---------------------------------------------------------
-
-
-class Scope:
-    __slots__ = ("vars", "parent", "stars")
-
-    def __init__(self, parent: Optional["Scope"] = None):
-        self.vars: dict = {}
-        self.parent = parent
-        self.stars: list = []  # modules star-imported here
-
-    def defines(self, name: str) -> bool:
-        return name in self.vars
-
-    def lookup(self, name: str) -> Optional[Value]:
-        scope: Optional[Scope] = self
-        while scope is not None:
-            if name in scope.vars:
-                found = scope.vars[name]
-                if isinstance(found, Lazy):
-                    found = scope.vars[name] = found.get()
-                return found
-            for module in scope.stars:
-                if isinstance(module, ModuleV):  # ``from .layers import *``
-                    found = module.attr(name)
-                    if found is not UNKNOWN:
-                        return found
-                    continue
-                qual = canonical(f"{module}.{name}")
-                if _known(qual):
-                    return Qual(qual)
-            scope = scope.parent
-            if isinstance(scope, ModuleScope):
-                return scope.lookup(name)  # it runs what binds the name first
-        return None
-
-
-class ModuleScope(Scope):
-    """The top level of an imported module, run statement by statement on demand:
-    looking a name up runs the statements that bind it (and the calls made on it
-    at the top level, ``model.add(...)``), so importing one class from a module
-    never runs the rest of it, nor loads what the rest imports."""
-
-    __slots__ = ("_interp", "_pending", "_done")
-
-    def __init__(self, interp: "Interpreter", body):
-        super().__init__()
-        self._interp = interp
-        self._pending: dict = {}  # name -> statements binding or extending it, in order
-        self._done: set = set()
-        for stmt in body:
-            for name in _bound_names(stmt):
-                self._pending.setdefault(name, []).append(stmt)
-            receiver = _called_on(stmt)
-            if receiver is not None and receiver in self._pending:
-                self._pending[receiver].append(stmt)
-            if _star_import(stmt):
-                self._run(stmt)
-
-    def defines(self, name: str) -> bool:
-        return name in self.vars or name in self._pending
-
-    def lookup(self, name: str) -> Optional[Value]:
-        for stmt in self._pending.pop(name, ()):
-            self._run(stmt)
-        return super().lookup(name)
-
-    @property
-    def interpreter(self) -> "Interpreter":
-        """The interpreter running this module (its events: the models built there)."""
-        return self._interp
-
-    def _run(self, stmt) -> None:
-        if id(stmt) not in self._done:
-            self._done.add(id(stmt))
-            self._interp.exec_block([stmt], self, Ctx())
-
-
-def _bound_names(stmt) -> set:
-    """The names a top-level statement binds (inside an if / try / with / for too)."""
-    names: set = set()
-    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-        names.add(stmt.name.value)
-    elif isinstance(stmt, cst.SimpleStatementLine):
-        for small in stmt.body:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    names |= _target_names(target.target)
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                names |= _target_names(small.target)
-            elif isinstance(small, cst.Import):
-                names |= {a.asname.name.value if a.asname else _dotted(a.name).split(".")[0] for a in small.names}
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                names |= {a.asname.name.value if a.asname else _dotted(a.name) for a in small.names}
-    elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-        if isinstance(stmt, cst.For):
-            names |= _target_names(stmt.target)
-        for child in _blocks(stmt):
-            for inner in child:
-                names |= _bound_names(inner)
-    return names
-
-
-def _blocks(stmt) -> list:
-    blocks = [stmt.body.body]
-    orelse = getattr(stmt, "orelse", None)
-    while orelse is not None:
-        blocks.append(orelse.body.body)
-        orelse = getattr(orelse, "orelse", None) if isinstance(orelse, cst.If) else None
-    blocks += [handler.body.body for handler in getattr(stmt, "handlers", ())]
-    final = getattr(stmt, "finalbody", None)
-    if final is not None:
-        blocks.append(final.body.body)
-    return blocks
-
-
-def _target_names(target) -> set:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return {n for el in target.elements for n in _target_names(el.value)}
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return set()
-
-
-def _called_on(stmt) -> Optional[str]:
-    """``model.add(...)`` at the top level: the name it is called on."""
-    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)):
-        return None
-    call = stmt.body[0].value
-    node = call.func if isinstance(call, cst.Call) else None
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else None
-
-
-def _star_import(stmt) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and any(
-        isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) for small in stmt.body
-    )
-
-
 def _known(qual: str) -> bool:
-    from . import frameworks
-
     return frameworks.knows(qual)
-
-
-class Ctx:
-    """Where code runs: on a training path or not, in which method, under which
-    branch choices. Copied at every block (a plain class: copies are frequent)."""
-
-    __slots__ = ("inference", "owner", "self_value", "guard")
-
-    def __init__(self, inference: bool = False, owner: Optional[ClassV] = None,
-                 self_value: Optional[Value] = None, guard: frozenset = frozenset()):
-        self.inference = inference  # code on this path does not train
-        self.owner = owner  # class of the method being evaluated, for super()
-        self.self_value = self_value
-        self.guard = guard  # the branch choices leading here (branches.py)
-
-    def copy(self, inference: Optional[bool] = None, guard: Optional[frozenset] = None) -> "Ctx":
-        return Ctx(self.inference if inference is None else inference, self.owner, self.self_value,
-                   self.guard if guard is None else guard)
-
-
-@dataclass
-class CallSite:
-    """A call being evaluated: values of its arguments and their syntax."""
-
-    node: cst.Call
-    args: list
-    kwargs: dict
-    arg_nodes: list  # cst.Arg for each positional
-    kwarg_nodes: dict  # name -> cst.Arg
-    ctx: Ctx
-    interp: "Interpreter"
-    spelled: Optional[cst.CSTNode] = None  # where the callee was written, when elsewhere
-
-    def arg(self, name: Optional[str], pos: Optional[int] = None) -> Optional[Value]:
-        if name is not None and name in self.kwargs:
-            return self.kwargs[name]
-        if pos is not None and pos < len(self.args):
-            return self.args[pos]
-        return None
-
-    def arg_node(self, name: Optional[str], pos: Optional[int] = None):
-        if name is not None and name in self.kwarg_nodes:
-            return self.kwarg_nodes[name]
-        if pos is not None and pos < len(self.arg_nodes):
-            return self.arg_nodes[pos]
-        return None
-
-    def literal(self, name: Optional[str], pos: Optional[int] = None, default=None):
-        value = self.arg(name, pos)
-        return value.value if isinstance(value, Const) else default
-
-    def has(self, name: Optional[str], pos: Optional[int] = None) -> bool:
-        return self.arg(name, pos) is not None
 
 
 # --- the interpreter ------------------------------------------------------------
@@ -347,7 +110,7 @@ class Interpreter:
         """Could ``module`` be one of the project's files (not a library)?"""
         if self.project is None:
             return False
-        return level > 0 or (module.split(".")[0] not in _LIBRARIES() and not _known(canonical(module)))
+        return level > 0 or (module.split(".")[0] not in LIBRARIES and not _known(canonical(module)))
 
     def imported_name(self, module: str, level: int, name: str) -> Value:
         """``from <module> import <name>``: a library object, or a lazily resolved
@@ -446,7 +209,7 @@ class Interpreter:
                 self.eval(small.value, scope, ctx)
         elif isinstance(small, cst.Import):
             for alias in small.names:
-                dotted = _dotted(alias.name)
+                dotted = dotted_name(alias.name)
                 if alias.asname is not None:
                     scope.vars[alias.asname.name.value] = self.imported_module(dotted, canonical(dotted))
                 else:
@@ -454,13 +217,13 @@ class Interpreter:
                     scope.vars[top] = self.imported_module(top, top)
         elif isinstance(small, cst.ImportFrom):
             level = len(small.relative)
-            module = _dotted(small.module) if small.module else ""
+            module = dotted_name(small.module) if small.module else ""
             if isinstance(small.names, cst.ImportStar):
                 own = self.project_module(module, level)
                 scope.stars.append(own if own is not None else "." * level + module)
                 return
             for alias in small.names:
-                name = _dotted(alias.name)
+                name = dotted_name(alias.name)
                 bound = alias.asname.name.value if alias.asname else name
                 scope.vars[bound] = self.imported_name(module, level, name)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
@@ -591,9 +354,7 @@ class Interpreter:
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             base = scope.lookup(target.value.value)
             if isinstance(base, Tensor) and base.filled is not None:
-                from .frameworks import data
-
-                scope.vars[target.value.value] = data.written(base, value)  # ``target[:half] = 1``
+                scope.vars[target.value.value] = frameworks.data.written(base, value)  # ``target[:half] = 1``
 
     def unpack(self, value: Value, count: int) -> list:
         if isinstance(value, branches.Alt):
@@ -805,8 +566,6 @@ class Interpreter:
             if combos is None:
                 return self.arith(op, branches.collapse(left), branches.collapse(right), node)
             return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
-        from . import frameworks
-
         handled = frameworks.arith(op, left, right, node, self)
         if handled is not None:
             return handled
@@ -954,8 +713,6 @@ class Interpreter:
         if isinstance(func, cst.Attribute):
             receiver = head
             if isinstance(receiver, Instance) and receiver.model is not None and func.attr.value in ("forward", "call"):
-                from . import frameworks
-
                 return frameworks.call_model(receiver.model, site)
             if not isinstance(receiver, (Qual, Instance, ClassV, ModuleV)):
                 return self.call_method(receiver, func.attr.value, site)
@@ -981,8 +738,6 @@ class Interpreter:
     # ---- calls -------------------------------------------------------------------
 
     def call_value(self, callee: Value, site: CallSite) -> Value:
-        from . import frameworks
-
         if isinstance(callee, Qual):
             if callee.node is not None and callee.node is not site.node.func:
                 site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere
@@ -1018,8 +773,6 @@ class Interpreter:
             elif isinstance(base, Qual) and base.name in V.SEQUENTIALS and name == "__init__":
                 # ``super().__init__(*layers)`` of an nn.Sequential / keras.Sequential subclass:
                 # the instance is that stack
-                from . import frameworks
-
                 if isinstance(instance, Instance) and instance.model is not None:
                     stack = frameworks.call_qualified(base.name, site)
                     if isinstance(stack, ModelV):
@@ -1030,8 +783,6 @@ class Interpreter:
         return UNKNOWN
 
     def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
-        from . import frameworks
-
         if isinstance(receiver, Instance):
             if receiver.model is not None:
                 handled = frameworks.model_method(receiver.model, name, site)
@@ -1144,8 +895,6 @@ class Interpreter:
         return self._canonical_instances[cls.node]
 
     def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Instance:
-        from . import frameworks
-
         instance = Instance(cls)
         if cls.framework is not None:
             instance.model = frameworks.module_model(instance, self)
@@ -1211,20 +960,6 @@ def _root(scope: Scope) -> Scope:
     while scope.parent is not None:
         scope = scope.parent
     return scope
-
-
-def _LIBRARIES():
-    from .project import LIBRARIES
-
-    return LIBRARIES
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _body(node: cst.FunctionDef):

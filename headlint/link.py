@@ -13,7 +13,8 @@ from dataclasses import replace
 from . import branches
 from . import vocabulary as V
 from .frameworks import common
-from .interpreter import Ctx, CallSite, Interpreter, LossEvent, loss_method
+from .events import CallSite, Ctx, LossEvent
+from .interpreter import Interpreter, loss_method
 from .records import Head, Link, TargetFact, UNKNOWN_FACT
 from .values import (
     UNKNOWN,

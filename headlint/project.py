@@ -30,19 +30,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional
 
-# Top-level names that are libraries, never the project's own modules.
-LIBRARIES = frozenset(
-    {
-        "torch", "torchvision", "torchaudio", "torchtext", "tensorflow", "tf_keras", "keras", "keras_core", "tflearn", "tf_slim",
-        "lightning", "pytorch_lightning", "numpy", "scipy", "pandas", "sklearn", "transformers", "timm",
-        "datasets", "jax", "flax", "matplotlib", "seaborn", "tqdm", "PIL", "cv2", "os", "sys", "math",
-        "random", "json", "re", "typing", "collections", "functools", "itertools", "dataclasses",
-        "pathlib", "logging", "argparse", "time", "copy", "warnings", "abc", "enum", "contextlib",
-        "__future__", "builtins", "torchmetrics", "accelerate", "einops", "wandb", "mlflow", "hydra",
-        "omegaconf", "yaml", "h5py", "albumentations", "huggingface_hub", "safetensors", "packaging",
-        "segmentation_models_pytorch", "skorch", "ray_skorch", "keras_hub", "keras_cv",
-    }
-)
+from .records import FileError
+from .source import Source, decode
+from .syntax import readable_text
+
 # Markers of a project's root: resolution never climbs above it.
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 MAX_CLIMB = 4  # directories above the importing file, when no root marker is found
@@ -81,6 +72,14 @@ class Check:
     scopes: dict = field(default_factory=dict)  # real path -> its top-level Scope
     loaded: dict = field(default_factory=dict)  # path -> Loaded
     deps: dict = field(default_factory=dict)  # path -> digest, or None: looked at, absent
+
+
+def _library(name: str) -> bool:
+    # imported here: loading the vocabulary costs start-up time that a run which
+    # resolves no import (every file skipped by the pre-filter) never pays
+    from .vocabulary.installed import LIBRARIES
+
+    return name in LIBRARIES
 
 
 def digest(data: bytes) -> str:
@@ -138,7 +137,7 @@ class Project:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             return self._find(base, parts) if parts else self._existing(os.path.join(base, "__init__.py"))
-        if not parts or parts[0] in LIBRARIES:
+        if not parts or _library(parts[0]):
             return None
         for root in self._search_roots(importer):
             found = self._find(root, parts)
@@ -157,7 +156,7 @@ class Project:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             return os.path.isdir(os.path.join(base, *parts))
-        if parts[0] in LIBRARIES:
+        if _library(parts[0]):
             return False
         return any(os.path.isdir(os.path.join(root, *parts)) for root in self._search_roots(importer))
 
@@ -237,9 +236,6 @@ class Project:
             kept -= len(dropped.source.text) if dropped is not None else 0
 
     def _parse(self, path: str) -> Optional[Loaded]:
-        from .records import FileError
-        from .source import decode
-
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -253,9 +249,6 @@ class Project:
     @staticmethod
     def _parsed(path: str, text: str, stamp: str, source=None) -> Optional[Loaded]:
         import libcst as cst
-
-        from .engine import readable_text
-        from .source import Source
 
         source = source or Source(path, text, text.splitlines())
         readable, problem = readable_text(source.text)

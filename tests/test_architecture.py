@@ -1,6 +1,6 @@
-"""Imports flow one way: the import-linter contracts in pyproject.toml hold (rules
-never import the fixer nor each other, a notebook is read below its Source, the
-vocabulary and values import no engine, the probes no interpreter)."""
+"""Imports flow one way: the import-linter contracts in pyproject.toml hold (every
+module in its layer, importing only the layers below it; rules never import each
+other, the probes no interpreter, nothing below the server pygls)."""
 
 import shutil
 import subprocess

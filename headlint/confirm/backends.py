@@ -3,8 +3,8 @@
 Keras 3 picks its backend once per process, when it is imported (``KERAS_BACKEND``),
 so each backend is measured in a process of its own with ``KERAS_BACKEND`` set. One
 worker per backend stays up for the whole run (each framework is imported once, not
-once per finding) and answers requests on its stdin; the worker runs this module's
-``main``, which calls the ordinary in-process probes. Nothing of the checked program
+once per finding) and answers requests on its stdin; the worker (worker.py) calls
+the ordinary in-process probes. Nothing of the checked program
 travels: only the neutral records, without their libcst nodes.
 
     confirm_on_backends("HL001", head, "cpu", ("tensorflow", "torch"))
@@ -89,13 +89,13 @@ def portable(value):
 # --- the wire: a length, then a pickle ------------------------------------------------
 
 
-def _send(stream, obj) -> None:
+def send(stream, obj) -> None:
     data = pickle.dumps(obj)
     stream.write(struct.pack("<Q", len(data)) + data)
     stream.flush()
 
 
-def _receive(stream):
+def receive(stream):
     header = stream.read(8)
     if len(header) < 8:
         raise EOFError("the worker closed its output")
@@ -109,17 +109,17 @@ class _Worker:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.backend = backend
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "headlint.confirm.backends"],
+            [sys.executable, "-m", "headlint.confirm.worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
         )
 
     def ask(self, code: str, head, device: str) -> Evidence:
-        _send(self.process.stdin, (code, portable(head), device))
+        send(self.process.stdin, (code, portable(head), device))
         ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT)
         if not ready:  # stuck: it must not hold the lint run forever
             self.process.kill()
             raise TimeoutError(f"no answer in {TIMEOUT} s")
-        return _receive(self.process.stdout)
+        return receive(self.process.stdout)
 
     def close(self) -> None:
         try:
@@ -176,24 +176,3 @@ def confirm_on_backends(code: str, head, device: str, backends: tuple) -> Eviden
     if not names:
         return unconfirmed("no keras backend is installed (keras 3 with tensorflow, torch or jax)", framework="keras")
     return combine([on_backend(code, head, device, name) for name in names])
-
-
-def main() -> None:
-    """The worker: requests on stdin, one Evidence each on stdout. Native code may
-    print to file descriptor 1, so the answers get a private copy of it and fd 1
-    points at stderr (which the parent discards)."""
-    from . import confirm
-
-    answers = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    requests = sys.stdin.buffer
-    while True:
-        try:
-            code, head, device = _receive(requests)
-        except EOFError:
-            return
-        _send(answers, confirm(code, head, device))
-
-
-if __name__ == "__main__":
-    main()

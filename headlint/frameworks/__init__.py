@@ -14,11 +14,13 @@ from typing import Optional
 
 from .. import targets
 from .. import vocabulary as V
+from ..events import Ctx, Evaluator
 from ..records import Framework
 from ..values import (
     UNKNOWN,
     ActObj,
     Const,
+    Function,
     Instance,
     LayerObj,
     LossObj,
@@ -61,7 +63,7 @@ def knows(qual: str) -> bool:
     )
 
 
-def arith(op: str, left: Value, right: Value, node, interp) -> Optional[Value]:
+def arith(op: str, left: Value, right: Value, node, interp: Evaluator) -> Optional[Value]:
     """An operator that means something to a framework: a penalty added to a loss,
     a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
     written = squared.arith(op, left, right, node)
@@ -141,7 +143,7 @@ def call_model(model: ModelV, site) -> Value:
         # arguments (Hugging Face style) is followed with them, for its loss events;
         # ``Endpoint()(Dense(1)(x))``: a custom layer's output depends on what it is
         # given, so it is evaluated on it
-        out = call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
+        out = common.call_method_of(model.instance, _FORWARD[model.framework], site.args, site.kwargs, site)
         if depends and out is not UNKNOWN:
             return common.tag(out, model)
         summary = common.model_output(model, site.interp)
@@ -178,18 +180,8 @@ def _informative(value) -> bool:
     return isinstance(value, Tensor) and (value.act is not None or value.layer is not None or value.model is not None)
 
 
-def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
-    """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
-    from ..values import Function
-
-    method = instance.cls.lookup(name)
-    if not isinstance(method, Function):
-        return UNKNOWN
-    return site.interp.call_function(method, [instance, *args], kwargs, site.ctx, site.node)
-
-
 def call_method(receiver: Value, name: str, site) -> Value:
-    if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in torch_adapter.SELF_METHODS:
+    if isinstance(receiver, (LossObj, LayerObj, ActObj, PassObj)) and name in V.SELF_METHODS:
         return receiver  # nn.CrossEntropyLoss().to(device) is the same loss
     if isinstance(receiver, LossObj) and name in ("forward", "call", "__call__"):
         return common.record_loss(receiver.loss, receiver.pred, receiver.target, site)  # criterion.forward(out, y)
@@ -226,7 +218,7 @@ def model_method(model: ModelV, name: str, site) -> Optional[Value]:
     return adapter.model_method(model, name, site)
 
 
-def module_model(instance: Instance, interp) -> ModelV:
+def module_model(instance: Instance, interp: Evaluator) -> ModelV:
     """The model behind an instance of a module class: its output is what
     ``forward`` (PyTorch) or ``call`` (Keras) returns with ``self`` bound."""
     cls = instance.cls
@@ -234,9 +226,6 @@ def module_model(instance: Instance, interp) -> ModelV:
     model = ModelV(framework, cls.name, cls.node)
 
     def forward() -> Value:
-        from ..interpreter import Ctx
-        from ..values import Function
-
         method = cls.lookup(_FORWARD[framework])
         if not isinstance(method, Function):
             return UNKNOWN

@@ -8,6 +8,7 @@ from typing import Optional
 
 from .. import branches, targets
 from .. import vocabulary as V
+from ..events import Evaluator, LossEvent
 from ..names import short
 from ..records import Activation, Framework, Layer, Loss, Sign
 from ..values import (
@@ -15,6 +16,7 @@ from ..values import (
     ActObj,
     Const,
     DictV,
+    Function,
     Instance,
     LayerObj,
     LossObj,
@@ -272,8 +274,6 @@ def record_loss(record: Loss, pred: tuple, target: tuple, site, kind: str = "cal
 def loss_event(record: Loss, pred: Value, target: Value, site, kind: str = "call") -> Tensor:
     """Record that ``record`` trains ``pred`` towards ``target`` at this call (also where
     a library computes the loss itself); the value is the loss's."""
-    from ..interpreter import LossEvent
-
     event = LossEvent(record, pred, target, site.node, site.ctx.inference, kind)
     site.interp.events.losses.append(event)
     return Tensor(loss=event)
@@ -288,7 +288,7 @@ def shaped(value: Optional[Value], site) -> Value:
     return value.reshaped().derived(rank=None)
 
 
-def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
+def apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Value:
     """Call a layer-like object on a tensor: a Sequential item, or ``self.fc(x)``
     (then ``node`` is the call, where the finding points)."""
     if isinstance(obj, branches.Alt) or isinstance(value, branches.Alt):
@@ -299,7 +299,7 @@ def apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     return _apply_module(obj, value, interp, node)
 
 
-def _apply_module(obj: Value, value: Value, interp, node=None) -> Value:
+def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Value:
     if isinstance(obj, LayerObj):
         rank = obj.out_rank or (value.rank if isinstance(value, Tensor) else None) or obj.in_rank
         act = replace(obj.act, rank=rank) if rank is not None else obj.act
@@ -328,7 +328,15 @@ def _apply_module(obj: Value, value: Value, interp, node=None) -> Value:
     return Tensor()
 
 
-def model_output(model: ModelV, interp) -> Value:
+def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
+    """``instance.<name>(*args, **kwargs)`` for a method its class defines."""
+    method = instance.cls.lookup(name)
+    if not isinstance(method, Function):
+        return UNKNOWN
+    return site.interp.call_function(method, [instance, *args], kwargs, site.ctx, site.node)
+
+
+def model_output(model: ModelV, interp: Evaluator) -> Value:
     """What the model returns on the training path, each tensor tagged with it."""
     if model._output is not None:
         return model._output
@@ -362,7 +370,7 @@ def tag(raw: Value, model: ModelV) -> Value:
     return raw
 
 
-def fold(items: list, interp) -> Value:
+def fold(items: list, interp: Evaluator) -> Value:
     """A Sequential stack: each item applied to the previous one's output."""
     value: Value = Tensor()
     for item in items:

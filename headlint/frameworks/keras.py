@@ -4,11 +4,12 @@ loss and its targets."""
 
 from __future__ import annotations
 
+from ..events import CompileEvent
 from ..records import Framework
 from ..values import UNKNOWN, Const, ModelV, Qual, Seq, Value
 from .. import vocabulary as V
 from . import penalties
-from .common import model_output
+from .common import call_method_of, model_output
 
 
 def sequential(site) -> ModelV:
@@ -35,8 +36,6 @@ HANDLERS = {
 
 
 def model_method(model: ModelV, name: str, site) -> Value | None:
-    from ..interpreter import CompileEvent
-
     if name in ("compile", "fit") and not any(m is model for m in site.interp.events.models):
         site.interp.events.models.append(model)  # built in another module (project.py)
 
@@ -58,8 +57,6 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
         model.fit_nodes.append(site.node)
         if model.instance is not None:
             # fit() runs the subclass's own train_step on (x, y) batches
-            from . import call_method_of
-
             batch = Seq([site.arg("x", 0) or UNKNOWN, target if target is not None else UNKNOWN])
             call_method_of(model.instance, "train_step", [batch], {}, site)
         return UNKNOWN

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import vocabulary as V
+from ..events import Evaluator, PenaltyEvent
 from ..names import short
 from ..records import Framework, Penalty
 from ..values import Const, Tensor, Value
@@ -156,7 +157,7 @@ def builtin_abs(value: Value, site) -> Optional[Value]:
     return _step(value, "abs", site, 0, "abs({})") if isinstance(value, Tensor) else None
 
 
-def arith(op: Optional[str], left: Value, right: Value, node, interp) -> Optional[Value]:
+def arith(op: Optional[str], left: Value, right: Value, node, interp: Evaluator) -> Optional[Value]:
     """``lam * term`` is still the term; ``loss + term`` adds it to a loss (a
     PenaltyEvent) and is still a loss. None: not an operation on these."""
     sides = (left, right)
@@ -200,17 +201,13 @@ def added(value: Optional[Value], site) -> None:
         record(site.interp, value, "add_loss", site.node, site.ctx.inference, Framework.KERAS)
 
 
-def record(interp, term: Tensor, where: str, node, inference: bool, framework=None) -> None:
-    from ..interpreter import PenaltyEvent
-
+def record(interp: Evaluator, term: Tensor, where: str, node, inference: bool, framework=None) -> None:
     _, source, text, factor = term.l1
     penalty = Penalty("l1", text, where, factor, node)
     interp.events.penalties.append(PenaltyEvent(penalty, source, node, inference, framework))
 
 
-def record_activity(interp, output: Value, penalty: Optional[Penalty]) -> None:
-    from ..interpreter import PenaltyEvent
-
+def record_activity(interp: Evaluator, output: Value, penalty: Optional[Penalty]) -> None:
     if penalty is not None and isinstance(output, Tensor):
         interp.events.penalties.append(PenaltyEvent(penalty, output, penalty.node, False, Framework.KERAS))
 

@@ -16,8 +16,10 @@ from dataclasses import replace
 from typing import Optional
 
 from .. import vocabulary as V
+from ..events import LossEvent
 from ..records import Kind, Sign, TargetFact
 from ..values import Const, Tensor, Value
+from . import common
 
 # the steps of ``Tensor.squared``: (step, the output, the target, the code so far)
 DIFF, SQUARE = "diff", "square"
@@ -71,8 +73,6 @@ def reduced(value: Value, name: str, site, shown: str) -> Optional[Value]:
         return None
     if name not in V.L1_REDUCE:
         return None
-    from ..interpreter import LossEvent
-    from . import common
 
     _, pred, target, code = value.squared
     record = common.loss(V.WRITTEN_SQUARED_ERROR, None, site.node)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import libcst as cst
 
+from .. import vocabulary as V
 from ..records import Framework
 from ..values import UNKNOWN, ActObj, DictV, ModelV, Seq, Value
 
@@ -61,12 +62,8 @@ HANDLERS = {
     "collections.OrderedDict": ordered_dict,
 }
 
-# Methods returning the module itself.
-SELF_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "requires_grad_", "share_memory"})
-
-
 def model_method(model: ModelV, name: str, site) -> Value | None:
-    if name in SELF_METHODS:
+    if name in V.SELF_METHODS:
         return model
     if name == "eval":
         site.ctx.inference = True  # what follows in this block evaluates, not trains

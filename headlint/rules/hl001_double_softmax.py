@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .. import vocabulary as V
 from ..records import Finding, Fix, Framework, Head
 from .base import Rule, related_loss
 
@@ -109,12 +110,10 @@ def sequential_target(call, syntax):
     assigned to, when it is assigned to exactly one; None otherwise."""
     import libcst as cst
 
-    from ..frameworks.torch import SELF_METHODS
-
     node, parent = call, syntax.parent(call)
     while isinstance(parent, cst.Attribute) and parent.value is node:
         outer = syntax.parent(parent)
-        if not (isinstance(outer, cst.Call) and outer.func is parent and parent.attr.value in SELF_METHODS):
+        if not (isinstance(outer, cst.Call) and outer.func is parent and parent.attr.value in V.SELF_METHODS):
             return None
         node, parent = outer, syntax.parent(outer)
     if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:

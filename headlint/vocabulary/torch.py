@@ -89,6 +89,8 @@ MODEL_WRAPPERS = {
 # Methods of any object that return their arguments (``accelerator.prepare``,
 # ``fabric.setup``): one argument comes back as itself, several as a tuple.
 PASS_ARGUMENT_METHODS = frozenset({"prepare", "setup"})
+# Methods of a module (or a loss, a layer) that return the module itself: ``.to(device)``.
+SELF_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "requires_grad_", "share_memory"})
 
 _LOSSES = {
     "CrossEntropyLoss": ("cross_entropy", "softmax", "logits", "cross_entropy"),
