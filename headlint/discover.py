@@ -55,6 +55,13 @@ def discover(paths) -> Discovery:
     return found
 
 
+def shown_path(path: str) -> str:
+    """A path as users name files: relative to the working directory when it is
+    below it, else as it is."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def walk(directory: str, limit: Optional[int] = None) -> Iterator[str]:
     """The ``*.py`` and ``*.ipynb`` files below ``directory``, in a stable order (a
     folder's files by name, then its folders by name, as ``os.walk`` goes), skipping

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from . import noqa
+from .discover import shown_path
 from .records import FileError, Finding, Located, Span, internal_error
 from .source import Source, read, read_bytes, unfiltered
 from .syntax import readable_text
@@ -124,15 +125,16 @@ def check_source(
         raise ValueError(f"fix must be None, 'safe' or 'unsafe', not {fix!r}")
     if fix is None:
         return _check(source, select, confirm, project).result
+    tried_on: dict = {}  # path -> the overlay it had before a fix was tried on it
     try:
-        return _fixed(source, select, confirm, fix, project, fix_paths, fix_own, fixing)
+        return _fixed(source, select, confirm, fix, project, fix_paths, fix_own, fixing, tried_on)
     finally:
-        for path in fix_paths if project is not None else ():
-            project.overlay(path, None)
+        for path, before in tried_on.items():  # the caller's own overlays (an editor's buffers) stay
+            project.overlay(path, before)
 
 
 def _fixed(
-    source: Source, select, confirm, fix: str, project, fix_paths: frozenset, fix_own: bool, fixing=None
+    source: Source, select, confirm, fix: str, project, fix_paths: frozenset, fix_own: bool, fixing, tried_on: dict
 ) -> FileResult:
     checked = _check(source, select, None, project)
     if checked.result.error is not None:
@@ -165,6 +167,7 @@ def _fixed(
         if other is not None:  # tried on the project's copy of that file
             if text == other.source.text:
                 continue
+            tried_on.setdefault(other.path, project.overlaid(other.path))
             project.overlay(other.path, text)
             after = _check(source, select, None, project)
             if after.result.error is not None or sum(1 for _, a in after.pairs if a.code == at.code) >= before_count:
@@ -257,7 +260,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
             project.end()
     deps = dict(check.deps) if check is not None else {}
     result = FileResult(path, [at for _, at in pairs], parsed=True, deps=deps, noqa_used=used_elsewhere)
-    shown = {_shown_path(other.path): other for other in others if other.as_written}
+    shown = {shown_path(other.path): other for other in others if other.as_written}
     return _Checked(result, module, pairs, shown)
 
 
@@ -355,17 +358,10 @@ class _Places:
                     self._positions[index] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
             where = self._positions[index].get(node)
             if where is not None:
-                path = source.path if index == 0 else _shown_path(source.path)
+                path = source.path if index == 0 else shown_path(source.path)
                 span = Span(path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
                 return span, source
         return None
-
-
-def _shown_path(path: str) -> str:
-    """An imported module's path as users name files: relative to the working
-    directory when it is below it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 def _locate(

@@ -32,8 +32,10 @@ import os
 import re
 from typing import Callable, Iterable, Optional
 
-from .discover import is_notebook, walk
+from .discover import is_notebook, shown_path, walk
 from .project import ROOT_MARKERS, Project, digest
+from .records import FileError
+from .source import read_bytes
 
 MAX_PROJECT_FILES = 50_000
 # How far the context reaches. A head is trained by a file that imports it
@@ -129,13 +131,7 @@ def importers_of(
         closure |= frontier
     targets = [os.path.realpath(path) for path in checked]
     nearest = sorted(found, key=lambda item: (item[0], -_nearness(item[2], targets), item[1]))
-    return sorted(_shown(path) for _, path, _ in nearest[:MAX_CONTEXT])
-
-
-def _shown(path: str) -> str:
-    """As users name files: relative to the working directory when below it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
+    return sorted(shown_path(path) for _, path, _ in nearest[:MAX_CONTEXT])
 
 
 def _nearness(path: str, targets: list) -> int:
@@ -165,11 +161,8 @@ def _stem(path: str) -> str:
 
 
 def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return b""
+    data = read_bytes(path)  # up to the size limit a checked file has
+    return b"" if isinstance(data, FileError) else data
 
 
 def _targets(statements: list) -> list:
@@ -195,28 +188,20 @@ def _statements(data: bytes, path: str, memo) -> list:
         kept = memo.get_value(key)
         if kept is not None:
             return kept
-    text = _program(data) if is_notebook(path) else data
+    text = _program(path, data) if is_notebook(path) else data
     statements = list(_parse(text))
     if key is not None:
         memo.put_value(key, statements)
     return statements
 
 
-def _program(data: bytes) -> bytes:
-    """A notebook's code cells, one after the other (import statements are all we read)."""
-    import json
+def _program(path: str, data: bytes) -> bytes:
+    """A notebook's code cells as one program, as notebook.py reads them (import
+    statements are all we look at)."""
+    from . import notebook  # json and its helpers: only for a notebook
 
-    try:
-        document = json.loads(data)
-        cells = document.get("cells") or [c for ws in document.get("worksheets", []) for c in ws.get("cells", [])]
-    except (ValueError, AttributeError, TypeError):
-        return b""
-    code = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", cell.get("input", ""))
-            code.append("".join(source) if isinstance(source, list) else str(source))
-    return "\n".join(code).encode("utf-8", "surrogatepass")
+    book = notebook.read(path, data)
+    return b"" if isinstance(book, FileError) else book.program.encode("utf-8", "surrogatepass")
 
 
 def _parse(data: bytes):

@@ -115,6 +115,10 @@ class Project:
         else:
             self._overlays[key] = text
 
+    def overlaid(self, path: str) -> Optional[str]:
+        """The text standing for the file at ``path``, or None (the file itself)."""
+        return self._overlays.get(os.path.realpath(path))
+
     # --- one checked file ----------------------------------------------------
 
     def begin(self, path: str) -> Check:

@@ -75,3 +75,26 @@ def test_no_fix_when_the_head_file_itself_uses_the_model_by_position(project):
     run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
     assert run.stdout == "", run.stdout  # no diff: the finding stays, unfixed
     assert run.returncode == 1 and "HL001" in run.stderr
+
+
+def test_trying_a_fix_on_another_file_leaves_the_callers_overlay_as_it_was(project, monkeypatch):
+    # an editor's unsaved model.py stands for the file while a quick fix is worked out
+    import os
+
+    from headlint.engine import check_source
+    from headlint.project import Project
+    from headlint.source import Source
+
+    monkeypatch.chdir(project)
+    buffer = MODEL + "# unsaved edit\n"
+    workspace = Project()
+    workspace.overlay("model.py", buffer)
+    result = check_source(
+        Source("train.py", TRAIN, TRAIN.splitlines()), None, None, "unsafe", workspace,
+        frozenset({os.path.realpath("model.py")}), False,
+    )
+    assert [at.code for at in result.fixed] == ["HL001"]
+    (changed,) = result.other_files.items()
+    assert os.path.realpath(changed[0]) == os.path.realpath("model.py")
+    assert changed[1] == (buffer, FIXED + "# unsaved edit\n")
+    assert workspace.overlaid("model.py") == buffer
