@@ -127,6 +127,9 @@ class Evaluator(Protocol):
                       unseen: bool = False) -> Value:
         """``fn(*args, **kwargs)``, its body evaluated (``site``: the call's node)."""
 
+    def call_value(self, callee: Value, site: "CallSite") -> Value:
+        """``callee(...)`` with the site's arguments, whatever it is (a function, a module, a loss)."""
+
     def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Value:
         """``cls(*args, **kwargs)`` for a class of the checked code."""
 
