@@ -58,6 +58,9 @@ class Events:
     losses: list = field(default_factory=list)
     models: list = field(default_factory=list)  # every ModelV created
     penalties: list = field(default_factory=list)  # PenaltyEvent
+    # (framework, output) of each layer built with a softmax over its single unit
+    # (``Dense(1, activation="softmax")``): constant 1.0 wherever it is used, in a model or not
+    constant_layers: list = field(default_factory=list)
 
 
 # --- where code runs, and the call being evaluated -------------------------------

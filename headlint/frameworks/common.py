@@ -169,7 +169,10 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
-    return LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+    built = LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+    if kind == "softmax" and units == 1:
+        site.interp.events.constant_layers.append((spec.framework, Tensor(act=built.act, layer=record)))
+    return built
 
 
 def input_rank(site) -> Optional[int]:
