@@ -125,6 +125,7 @@ class Evaluator(Protocol):
     and classes that a framework call leads back into."""
 
     events: Events
+    unrolled: set  # names a loop over a list of layers binds (interpreter.Interpreter.unrolled)
 
     def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx, site=None,
                       unseen: bool = False) -> Value:

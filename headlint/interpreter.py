@@ -78,6 +78,9 @@ class Interpreter:
         self.project = project
         self.path = path
         self.events = Events()
+        # names a loop over a list of layers binds to each layer in turn (``for layer in
+        # self.layers``): a call through one names no particular layer
+        self.unrolled: set = set()
         self.globals = Scope()
         self.functions: list = []  # every Function defined, for the standalone pass
         self._memo: dict = {}
@@ -287,9 +290,14 @@ class Interpreter:
             if _unrolled(iterable):
                 # ``for layer in self.layers: x = layer(x)``: each layer in turn, so the
                 # output is what the last one makes of what the others made
-                for item in iterable.items:
-                    self.bind(stmt.target, item, scope, ctx)
-                    returns += self.exec_block(stmt.body.body, scope, ctx)
+                names = _target_names(stmt.target) - self.unrolled
+                self.unrolled |= names
+                try:
+                    for item in iterable.items:
+                        self.bind(stmt.target, item, scope, ctx)
+                        returns += self.exec_block(stmt.body.body, scope, ctx)
+                finally:
+                    self.unrolled -= names
             else:
                 self.bind(stmt.target, self.element_of(iterable), scope, ctx)
                 returns += self.exec_block(stmt.body.body, scope, ctx)
@@ -976,6 +984,14 @@ def _unrolled(iterable: Value) -> bool:
     ``enumerate`` of one): a loop over it applies them in order."""
     return isinstance(iterable, Seq) and 0 < len(iterable.items) <= _UNROLL and any(
         _layer_like(item) for item in iterable.items)
+
+
+def _target_names(target) -> set:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(_target_names(element.value) for element in target.elements))
+    return set()
 
 
 def _layer_like(value: Value) -> bool:

@@ -96,3 +96,19 @@ def test_keras_model_assembled_from_a_configured_layer_list():
                 loss = loss_fn(t, model(x, True))
         """
     ) == [("HL004", 17)]
+
+
+def test_an_activation_module_called_through_its_own_name_is_reported_where_it_is_applied():
+    # the same nn.Sigmoid() is applied correctly for predictions and wrongly before the loss
+    assert lint(
+        """
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(10, 1))
+        criterion, sigmoid = nn.BCEWithLogitsLoss(), nn.Sigmoid()
+        for xb, yb in loader:
+            out = model(xb)
+            loss = criterion(sigmoid(out), yb)
+            predictions = sigmoid(out) > 0.5
+        """
+    ) == [("HL005", 8)]

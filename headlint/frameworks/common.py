@@ -310,7 +310,7 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
         penalties.record_activity(interp, output, obj.penalty)
         return output
     if isinstance(obj, ActObj):
-        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, _where_applied(obj, node), obj.spelling)
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, _where_applied(obj, node, interp), obj.spelling)
         output = apply_activation(value, act)
         if obj.penalty is not None:
             output = output.derived(penalties=(obj.penalty,))
@@ -331,15 +331,16 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     return Tensor()
 
 
-def _where_applied(obj: ActObj, node):
+def _where_applied(obj: ActObj, node, interp: Evaluator):
     """Where a finding about an activation module points: the call applying it
-    (``self.softmax(x)``), unless that call names no particular module (``layer(x)``
-    in a loop over a list of layers) and the module's own construction is known."""
+    (``self.softmax(x)``, ``sigmoid(out)``), unless that call names no particular module
+    (``layer(x)`` in a loop over a list of layers) and the module's own construction is known."""
     import libcst as cst
 
-    if node is None or (obj.node is not None and isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
+    if node is None:
         return obj.node
-    return node
+    looped = isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in interp.unrolled
+    return obj.node if looped and obj.node is not None else node
 
 
 def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:
