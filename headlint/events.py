@@ -58,6 +58,9 @@ class Events:
     losses: list = field(default_factory=list)
     models: list = field(default_factory=list)  # every ModelV created
     penalties: list = field(default_factory=list)  # PenaltyEvent
+    # (framework, output) of each layer built with a softmax over its single unit
+    # (``Dense(1, activation="softmax")``): constant 1.0 wherever it is used, in a model or not
+    constant_layers: list = field(default_factory=list)
 
 
 # --- where code runs, and the call being evaluated -------------------------------
@@ -122,10 +125,14 @@ class Evaluator(Protocol):
     and classes that a framework call leads back into."""
 
     events: Events
+    unrolled: set  # names a loop over a list of layers binds (interpreter.Interpreter.unrolled)
 
     def call_function(self, fn: Function, args: list, kwargs: dict, ctx: Ctx, site=None,
                       unseen: bool = False) -> Value:
         """``fn(*args, **kwargs)``, its body evaluated (``site``: the call's node)."""
+
+    def call_value(self, callee: Value, site: "CallSite") -> Value:
+        """``callee(...)`` with the site's arguments, whatever it is (a function, a module, a loss)."""
 
     def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Value:
         """``cls(*args, **kwargs)`` for a class of the checked code."""

@@ -24,6 +24,7 @@ from .names import canonical
 from .scopes import ModuleScope, Scope, dotted_name
 from .values import (
     UNKNOWN,
+    ActObj,
     BoundMethod,
     ClassV,
     Const,
@@ -31,13 +32,16 @@ from .values import (
     DictV,
     Function,
     Instance,
+    LayerObj,
     Lazy,
     LossObj,
     ModelV,
     ModuleV,
     Partial,
+    PassObj,
     Qual,
     Seq,
+    ShapeObj,
     Tensor,
     Value,
     join,
@@ -74,6 +78,9 @@ class Interpreter:
         self.project = project
         self.path = path
         self.events = Events()
+        # names a loop over a list of layers binds to each layer in turn (``for layer in
+        # self.layers``): a call through one names no particular layer
+        self.unrolled: set = set()
         self.globals = Scope()
         self.functions: list = []  # every Function defined, for the standalone pass
         self._memo: dict = {}
@@ -280,8 +287,20 @@ class Interpreter:
             scope.vars[stmt.name.value] = self.define_class(stmt, scope, ctx)
         elif isinstance(stmt, (cst.For,)):
             iterable = self.eval(stmt.iter, scope, ctx)
-            self.bind(stmt.target, self.element_of(iterable), scope, ctx)
-            returns += self.exec_block(stmt.body.body, scope, ctx)
+            if _unrolled(iterable):
+                # ``for layer in self.layers: x = layer(x)``: each layer in turn, so the
+                # output is what the last one makes of what the others made
+                names = _target_names(stmt.target) - self.unrolled
+                self.unrolled |= names
+                try:
+                    for item in iterable.items:
+                        self.bind(stmt.target, item, scope, ctx)
+                        returns += self.exec_block(stmt.body.body, scope, ctx)
+                finally:
+                    self.unrolled -= names
+            else:
+                self.bind(stmt.target, self.element_of(iterable), scope, ctx)
+                returns += self.exec_block(stmt.body.body, scope, ctx)
             if stmt.orelse is not None:
                 returns += self.exec_block(stmt.orelse.body.body, scope, ctx)
         elif isinstance(stmt, cst.While):
@@ -954,6 +973,32 @@ def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:
             return found if isinstance(found, Lazy) else None
         scope = scope.parent
     return None
+
+
+# A literal sequence of layers longer than this is walked as one joined element.
+_UNROLL = 32
+
+
+def _unrolled(iterable: Value) -> bool:
+    """A short literal sequence of layers (an ``nn.ModuleList``, a list of Keras layers,
+    ``enumerate`` of one): a loop over it applies them in order."""
+    return isinstance(iterable, Seq) and 0 < len(iterable.items) <= _UNROLL and any(
+        _layer_like(item) for item in iterable.items)
+
+
+def _target_names(target) -> set:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(_target_names(element.value) for element in target.elements))
+    return set()
+
+
+def _layer_like(value: Value) -> bool:
+    if isinstance(value, Seq):  # ``(i, layer)`` from enumerate
+        return any(_layer_like(item) for item in value.items)
+    return isinstance(value, (LayerObj, ActObj, PassObj, ShapeObj, ModelV)) or (
+        isinstance(value, Instance) and value.model is not None)
 
 
 def _root(scope: Scope) -> Scope:

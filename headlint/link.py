@@ -49,6 +49,10 @@ def heads(interp: Interpreter) -> list:
             head = _head(output, None, UNKNOWN_FACT, None)
             if head is not None:
                 found.append(head)
+    for framework, output in events.constant_layers:  # a one-unit softmax layer, used or not
+        head = _head(output, None, UNKNOWN_FACT, None)
+        if head is not None:
+            found.append(replace(head, framework=framework))
     for penalty in events.penalties:  # a penalty on a tensor: a head with no loss
         head = _head(penalty.pred, None, UNKNOWN_FACT, None)
         if head is not None and not penalty.inference:

@@ -318,3 +318,28 @@ def test_a_loss_named_by_a_string_is_created_by_compile():
     )
     located = [f for f in check_text(source, "train.py").findings if f.code == "HL007"]
     assert [(label, span.line) for label, span in located[0].related] == [("loss applied here", 4), ("loss created here", 3)]
+
+
+def test_a_one_unit_softmax_layer_is_reported_where_it_is_built_even_if_no_model_in_sight_uses_it():
+    # a layer list in a configuration module, assembled into a model elsewhere
+    assert lint(
+        """
+        from tensorflow.keras.layers import Dense
+        from tensorflow.keras.losses import BinaryCrossentropy
+
+        classifier = {
+            "loss": BinaryCrossentropy(),
+            "layers": [Dense(units=32, activation="relu"), Dense(units=1, activation="softmax")],
+        }
+        """
+    ) == [("HL004", 7)]
+
+
+def test_a_one_unit_sigmoid_or_a_two_unit_softmax_layer_is_not_a_constant():
+    assert lint(
+        """
+        from tensorflow.keras.layers import Dense
+
+        layers = [Dense(1, activation="sigmoid"), Dense(2, activation="softmax"), Dense(units=1)]
+        """
+    ) == []

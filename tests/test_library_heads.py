@@ -146,3 +146,102 @@ def test_skorch_classifier_given_an_nll_instance_still_takes_the_log():
         net.fit(X, y)
         """
     ) == []
+
+
+# --- training loops a library runs: ignite, poutyne, torchbearer -------------------------
+
+
+def test_ignite_trainer_given_a_softmax_model_and_cross_entropy_is_a_double_softmax():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+        from ignite.engine import create_supervised_trainer
+
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Softmax(dim=1))
+        loss_fn = nn.CrossEntropyLoss()
+        trainer = create_supervised_trainer(model, torch.optim.Adam(model.parameters()), loss_fn)
+        trainer.run(train_loader, max_epochs=5)
+        """
+    ) == [("HL001", 6)]
+
+
+def test_ignite_trainer_given_logits_is_silent():
+    assert lint(
+        """
+        import torch
+        from torch import nn
+        from ignite.engine import create_supervised_trainer
+
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        trainer = create_supervised_trainer(model, optimizer, nn.CrossEntropyLoss())
+        """
+    ) == []
+
+
+def test_ignite_trainer_calls_the_users_own_loss_function_with_the_output():
+    assert lint(
+        """
+        import torch.nn.functional as F
+        from torch import nn
+        from ignite.engine import supervised_training_step
+
+        def loss_fn(y_pred, y):
+            return F.nll_loss(y_pred, y)
+
+        model = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))
+        update = supervised_training_step(model, optimizer, loss_fn=loss_fn)
+        """
+    ) == [("HL006", 9)]
+
+
+def test_poutyne_takes_the_loss_by_the_name_it_normalises():
+    # poutyne lower-cases the name, drops a trailing "loss" and the underscores
+    assert lint(
+        """
+        import torch.nn as nn
+        from poutyne import Model
+
+        net = nn.Sequential(nn.Linear(20, 1), nn.Sigmoid())
+        model = Model(net, "adam", "BCEWithLogitsLoss")
+        model.fit(x, y, epochs=5)
+        """
+    ) == [("HL005", 5)]
+
+
+def test_poutyne_model_trains_only_when_fit():
+    source = """
+        import torch.nn as nn
+        import poutyne
+
+        net = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))
+        model = poutyne.Model(net, "sgd", "cross_entropy").to("cpu")
+        {call}
+        """
+    assert lint(source.format(call="model.fit_generator(loader)")) == [("HL001", 5)]
+    assert lint(source.format(call="model.evaluate_generator(loader)")) == []
+
+
+def test_poutyne_unknown_loss_name_is_unknown():
+    assert lint(
+        """
+        import torch.nn as nn
+        from poutyne import Model
+
+        net = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))
+        Model(net, "sgd", "my_registered_loss").fit(x, y)
+        """
+    ) == []
+
+
+def test_torchbearer_trial_trains_when_run_after_its_builder_methods():
+    assert lint(
+        """
+        import torch.nn as nn
+        from torchbearer import Trial
+
+        net = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))
+        trial = Trial(net, optimizer, nn.CrossEntropyLoss(), metrics=["acc"]).with_generators(train_loader).to("cpu")
+        trial.run(epochs=3)
+        """
+    ) == [("HL001", 5)]

@@ -9,6 +9,7 @@ import pytest
 from headlint.names import canonical
 from headlint.records import Framework
 from headlint.vocabulary import libraries as L
+from headlint import vocabulary as V
 
 HEADS, LOSSES, NETS = L.HEADS, L.LOSSES, L.NETS
 ALL_ROWS = {**HEADS, **LOSSES, **NETS}
@@ -231,3 +232,34 @@ def test_every_row_is_under_a_prefix_the_engine_loads_the_tables_for():
     for table in (HEADS, LOSSES, NETS):
         assert all(name.startswith(PREFIXES) for name in table)
 
+
+
+# --- training loops: pytorch-ignite 0.5.5, poutyne 1.19.0, torchbearer 0.5.5 ----------------
+
+
+def test_ignite_steps_take_model_first_and_loss_third_and_train_when_built():
+    for name in ("create_supervised_trainer", "supervised_training_step", "supervised_training_step_amp",
+                 "supervised_training_step_apex", "supervised_training_step_tpu"):
+        row = NETS[f"ignite.engine.{name}"]
+        assert (row.module_param, row.module_pos, row.criterion_param, row.criterion_pos) == ("model", 0, "loss_fn", 2)
+        assert row.trains_on == () and row.default_criterion is None
+
+
+def test_poutyne_names_its_losses_as_its_registry_does():
+    from headlint.vocabulary.libraries.trainers import poutyne_key
+
+    row = NETS["poutyne.Model"]
+    names = dict(row.criterion_names)
+    assert names[poutyne_key("cross_entropy")] == "torch.nn.functional.cross_entropy"
+    assert names[poutyne_key("BCEWithLogitsLoss")] == "torch.nn.functional.binary_cross_entropy_with_logits"
+    assert names[poutyne_key("bce")] == "torch.nn.functional.binary_cross_entropy"
+    # the names of losses headlint has rows for resolve to those rows; the others stay unknown
+    assert {"crossentropy", "nll", "mse", "l1", "smoothl1", "bce", "bcewithlogits", "kldiv"} <= {
+        key for key, function in names.items() if function in V.LOSS_FUNCTIONS}
+    assert NETS["poutyne.framework.model.Model"] == row and "fit_generator" in row.trains_on
+
+
+def test_torchbearer_trial_trains_on_run_and_its_builders_return_the_trial():
+    row = NETS["torchbearer.Trial"]
+    assert (row.criterion_param, row.criterion_pos, row.trains_on) == ("criterion", 2, ("run",))
+    assert {"with_generators", "with_train_data", "to"} <= set(row.chains)

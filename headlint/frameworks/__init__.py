@@ -196,7 +196,9 @@ def call_method(receiver: Value, name: str, site) -> Value:
         handled = model_method(receiver, name, site)
         return handled if handled is not None else UNKNOWN
     if isinstance(receiver, libraries.LibraryNetV):
-        return receiver.fit(site) if name in ("fit", "partial_fit") else UNKNOWN
+        if receiver.trains(name):
+            return receiver.fit(site)
+        return receiver if name in receiver.row.chains else UNKNOWN
     # ``out["logits"].softmax(dim=-1)``: only tensors have a softmax method
     tensor_like = isinstance(receiver, Tensor) or (receiver is UNKNOWN and name in ("softmax", "log_softmax"))
     if tensor_like and name in V.ACTIVATION_METHODS:

@@ -169,7 +169,10 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
-    return LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+    built = LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+    if kind == "softmax" and units == 1:
+        site.interp.events.constant_layers.append((spec.framework, Tensor(act=built.act, layer=record)))
+    return built
 
 
 def input_rank(site) -> Optional[int]:
@@ -307,7 +310,7 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
         penalties.record_activity(interp, output, obj.penalty)
         return output
     if isinstance(obj, ActObj):
-        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, _where_applied(obj, node, interp), obj.spelling)
         output = apply_activation(value, act)
         if obj.penalty is not None:
             output = output.derived(penalties=(obj.penalty,))
@@ -326,6 +329,18 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     if isinstance(obj, Instance) and obj.model is not None:
         return model_output(obj.model, interp)
     return Tensor()
+
+
+def _where_applied(obj: ActObj, node, interp: Evaluator):
+    """Where a finding about an activation module points: the call applying it
+    (``self.softmax(x)``, ``sigmoid(out)``), unless that call names no particular module
+    (``layer(x)`` in a loop over a list of layers) and the module's own construction is known."""
+    import libcst as cst
+
+    if node is None:
+        return obj.node
+    looped = isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in interp.unrolled
+    return obj.node if looped and obj.node is not None else node
 
 
 def call_method_of(instance: Instance, name: str, args: list, kwargs: dict, site) -> Value:

@@ -166,7 +166,11 @@ def builtin(name: str, site) -> Value:
     interp = site.interp
     first = site.arg(None, 0)
     if name == "enumerate":
+        if isinstance(first, Seq):  # a literal sequence stays one, its items in order
+            return Seq([Seq([Const(index), item]) for index, item in enumerate(first.items)])
         return Dataset([UNKNOWN, interp.element_of(first)]) if first is not None else UNKNOWN
+    if name == "reversed" and isinstance(first, Seq):
+        return Seq(first.items[::-1])
     if name == "zip":
         return Dataset([interp.element_of(a) for a in site.args])
     if name in ("iter", "list", "tuple", "sorted", "reversed"):

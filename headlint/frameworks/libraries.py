@@ -19,14 +19,17 @@ from typing import Optional
 from .. import vocabulary as V
 from ..names import short
 from ..records import Activation, Framework, Layer, Loss
-from ..values import UNKNOWN, ClassV, Const, DictV, Instance, LossObj, ModelV, Qual, Tensor, Value
+from ..events import CallSite
+from ..values import (
+    UNKNOWN, BoundMethod, ClassV, Const, DictV, Function, Instance, LossObj, ModelV, Partial, Qual, Tensor, Value,
+)
 from . import common
 
 # Where every row's name starts (tests/test_library_rows.py checks it): the tables are
 # loaded only when a call under one of these is met, so a file that uses none of these
 # libraries does not pay for a thousand rows at start-up.
 PREFIXES = ("keras.applications.", "keras_hub.", "timm.", "torchvision.", "segmentation_models_pytorch.",
-            "transformers.", "skorch.", "ray_skorch.")
+            "transformers.", "skorch.", "ray_skorch.", "ignite.", "poutyne.", "torchbearer.")
 
 
 def _tables():
@@ -61,7 +64,8 @@ def call(qual: str, site) -> Optional[Value]:
     if qual in L.LOSSES:
         return library_loss_object(L.LOSSES[qual], site)
     if qual in L.NETS:
-        return LibraryNetV(L.NETS[qual], site)
+        net = LibraryNetV(L.NETS[qual], site)
+        return net if net.row.trains_on else net.fit(site)  # ignite's trainer: the call trains
     return None
 
 
@@ -219,8 +223,11 @@ def library_loss_object(row, site) -> Value:
 
 
 class LibraryNetV(Value):
-    """skorch's ``NeuralNetClassifier(Module, criterion=...)``: ``fit(X, y)`` trains the
-    module's output with the criterion."""
+    """A library's training loop given the model and the loss: skorch's
+    ``NeuralNetClassifier(Module, criterion=...)`` and poutyne's ``Model(net, opt, loss)``
+    train when their ``fit`` is called, ignite's ``create_supervised_trainer(model, opt,
+    loss_fn)`` is the training itself (``trains_on`` empty). Either way the library calls
+    ``criterion(model(x), y)``, and so does this, on the evaluated output."""
 
     def __init__(self, row, site):
         self.row = row
@@ -228,12 +235,21 @@ class LibraryNetV(Value):
         self.module = site.arg(row.module_param, row.module_pos)
         self.criterion = site.arg(row.criterion_param, row.criterion_pos)
 
+    def trains(self, name: str) -> bool:
+        return name in self.row.trains_on
+
     def fit(self, site) -> Value:
         output = self._module_output(site)
-        record = self._criterion()
-        if output is None or record is None:
+        if output is None:
             return self
-        common.loss_event(record, output, site.arg("y", 1) or UNKNOWN, site)
+        target = (site.arg(*self.row.target) if self.row.target is not None else None) or UNKNOWN
+        record = self._criterion()
+        if record is not None:
+            common.loss_event(record, output, target, site)
+        elif self._callable_criterion():
+            # the user's own loss (a function, a module, a partial): called as the library calls it
+            called = CallSite(site.node, [output, target], {}, [], {}, site.ctx, site.interp)
+            site.interp.call_value(self.criterion, called)
         return self
 
     def _module_output(self, site) -> Optional[Value]:
@@ -252,10 +268,15 @@ class LibraryNetV(Value):
         criterion = self.criterion
         if criterion is None and self.row.default_criterion is not None:
             criterion = Qual(self.row.default_criterion)
+        named = self._named(criterion)
+        if named is not None:
+            criterion = named
         if isinstance(criterion, LossObj):
             record = criterion.loss
-        elif isinstance(criterion, Qual) and criterion.name in V.LOSS_CLASSES:
+        elif isinstance(criterion, Qual) and criterion.name in V.LOSS_CLASSES:  # the class: the library builds it
             record = common.loss(V.LOSS_CLASSES[criterion.name], None, self.site.node)
+        elif isinstance(criterion, Qual) and criterion.name in V.LOSS_FUNCTIONS:  # ``loss_fn=F.cross_entropy``
+            record = common.loss(V.LOSS_FUNCTIONS[criterion.name], None, self.site.node)
         else:
             return None
         nll = (isinstance(criterion, Qual) and criterion.name == self.row.log_before) or (
@@ -268,3 +289,14 @@ class LibraryNetV(Value):
                         name=f"{short(self.site.qual)} with {shown} (NLLLoss on the log of the module's output)",
                         node=self.site.node)
         return record
+
+    def _named(self, criterion) -> Optional[Qual]:
+        """A criterion given by name (poutyne's ``"cross_entropy"``): the loss function it names."""
+        row = self.row
+        if not (isinstance(criterion, Const) and isinstance(criterion.value, str) and row.criterion_key):
+            return None
+        function = dict(row.criterion_names).get(row.criterion_key(criterion.value))
+        return Qual(function) if function is not None else None
+
+    def _callable_criterion(self) -> bool:
+        return isinstance(self.criterion, (Function, Instance, Partial, BoundMethod))

@@ -11,6 +11,7 @@ LIBRARIES = frozenset(
         "pathlib", "logging", "argparse", "time", "copy", "warnings", "abc", "enum", "contextlib",
         "__future__", "builtins", "torchmetrics", "accelerate", "einops", "wandb", "mlflow", "hydra",
         "omegaconf", "yaml", "h5py", "albumentations", "huggingface_hub", "safetensors", "packaging",
-        "segmentation_models_pytorch", "skorch", "ray_skorch", "keras_hub", "keras_cv",
+        "segmentation_models_pytorch", "skorch", "ray_skorch", "keras_hub", "keras_cv", "ignite", "poutyne",
+        "torchbearer",
     }
 )

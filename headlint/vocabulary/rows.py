@@ -5,7 +5,7 @@ per framework or library (torch.py, keras.py, tensorflow.py, ...)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from ..records import Framework
 
@@ -179,3 +179,14 @@ class LibraryNet:
     # The criterion whose input the library passes through ``log`` first (skorch's
     # NeuralNetClassifier with NLLLoss): the module must then return probabilities.
     log_before: Optional[str] = None
+    # The wrapper's methods that train (``fit``); empty: the call that builds it is the
+    # training itself (ignite's ``create_supervised_trainer`` returns the running engine).
+    trains_on: tuple = ("fit", "partial_fit")
+    # Its methods that return the wrapper itself (torchbearer's ``with_generators(...)``).
+    chains: tuple = ()
+    # Where a training method takes the targets: (keyword, position), or None (a loader).
+    target: Optional[tuple] = ("y", 1)
+    # Criteria the library accepts by name (poutyne's ``"cross_entropy"``): the name as
+    # the library normalises it (``criterion_key``) -> the canonical loss function.
+    criterion_names: tuple = ()
+    criterion_key: Optional[Callable[[str], str]] = None

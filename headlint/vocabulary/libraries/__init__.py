@@ -8,13 +8,13 @@ to the facts it encodes.
 
 from __future__ import annotations
 
-from . import keras_applications, keras_hub, skorch, smp, timm, torchvision, transformers
+from . import keras_applications, keras_hub, skorch, smp, timm, torchvision, trainers, transformers
 
-TABLES = (keras_applications, keras_hub, timm, torchvision, smp, transformers, skorch)
+TABLES = (keras_applications, keras_hub, timm, torchvision, smp, transformers, skorch, trainers)
 READ_FROM = {module.__name__.rsplit(".", 1)[-1]: module.READ_FROM for module in TABLES}
 
 HEADS: dict = {}  # canonical name -> rows.LibraryHead
 for _module in TABLES:
     HEADS.update(getattr(_module, "HEADS", {}))
 LOSSES: dict = {**smp.LOSSES}  # canonical name -> rows.LibraryLoss
-NETS: dict = {**skorch.NETS}  # canonical name -> rows.LibraryNet
+NETS: dict = {**skorch.NETS, **trainers.NETS}  # canonical name -> rows.LibraryNet
