@@ -307,7 +307,9 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
         penalties.record_activity(interp, output, obj.penalty)
         return output
     if isinstance(obj, ActObj):
-        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node, obj.spelling)
+        built = obj.node if node is not None and node is not obj.node else None
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, node if node is not None else obj.node,
+                         obj.spelling, built=built)
         output = apply_activation(value, act)
         if obj.penalty is not None:
             output = output.derived(penalties=(obj.penalty,))
