@@ -15,9 +15,15 @@ Only reported when the output's rank is certain (``nn.Flatten()``,
 - Keras / TensorFlow, the batch axis (``Softmax(axis=0)``), or an axis other than
   the one a categorical crossentropy normalises over (``axis=-1`` by default).
 
+And whatever the rank, a softmax over dim 0 of a prediction whose output the code
+reads as classes on a later axis (``torch.max(F.softmax(out, dim=0), dim=1)`` in
+accuracy code, a policy ending in ``nn.Softmax(dim=0)`` gathered with ``dim=1``), on
+any path: accuracy code runs under no_grad (``mismatched_read``).
+
 Fixes (``fix`` below): an implicit dim that torch resolves to dim=1 -> ``dim=1``
-(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, and
-a Keras axis -> the loss's axis (unsafe: the output changes).
+(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, ``dim=0``
+read as classes on a later axis -> that axis, and a Keras axis -> the loss's axis
+(unsafe: the output changes).
 """
 
 from __future__ import annotations
@@ -275,4 +281,4 @@ def _appended(args, new_arg):
     return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]
 
 
-RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's", check, fix)
+RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's or the one the classes are read on", check, fix)
