@@ -438,6 +438,8 @@ def _located(
 
     loss_at = next((position(s, w) for label, (s, w) in related if label == "loss applied here"), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
+    classes_at = next((position(s, w) for label, (s, w) in related if label == "classes read here"), None)
+    message = message.replace("{classes_at}", classes_at or "elsewhere")
     if isinstance(quoted, tuple):
         code, (span, where) = quoted
         place = position(span, where)

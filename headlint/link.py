@@ -45,10 +45,13 @@ def heads(interp: Interpreter) -> list:
             if head is not None:
                 found.append(head)
     for model in events.models:
+        outputs = []
         for output in _outputs(common.model_output(model, interp)):
             head = _head(output, None, UNKNOWN_FACT, None)
             if head is not None:
-                found.append(head)
+                outputs.append(head)
+        found.extend(outputs)
+        found.extend(_applied_outside(model, [head.activation for head in outputs]))
     for framework, output in events.constant_layers:  # a one-unit softmax layer, used or not
         head = _head(output, None, UNKNOWN_FACT, None)
         if head is not None:
@@ -77,8 +80,33 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call", co
         classifier_evidence=evidence,
         single_output=pred.single,
         penalties=pred.penalties,
-        argmaxes=tuple(model.argmaxes) if model is not None else (),
+        class_reads=tuple(model.class_reads) if model is not None else (),
     )
+
+
+def _applied_outside(model: ModelV, own: list) -> list:
+    """A softmax applied to the model's output outside the model and read as classes
+    (``torch.max(F.softmax(model(x), dim=0), dim=1)``, in accuracy code) is a head of
+    its own, one per such softmax: the distribution the code treats as the classes.
+    ``own``: the activations of the model's outputs, heads already."""
+    found: list = []
+    seen: list = list(own)
+    for read in model.class_reads:
+        act = read.activation
+        if act is None or act.kind not in ("softmax", "log_softmax") or act.moved:
+            continue
+        if any(act.same(other) for other in seen):
+            continue
+        seen.append(act)
+        found.append(Head(
+            framework=model.framework,
+            model=model.name,
+            output_layer=read.layer,
+            activation=act,
+            classifier_evidence=tuple(model.classifier_evidence),
+            class_reads=tuple(model.class_reads),
+        ))
+    return found
 
 
 def _outputs(value: Value) -> list:

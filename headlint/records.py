@@ -72,6 +72,14 @@ class Activation:
     # A reshape, transpose or index came after it: its axis no longer names an axis
     # of the output the loss sees.
     moved: bool = False
+    # A module built in one place and applied in another (``self.softmax =
+    # nn.Softmax(dim=0)``, applied in ``forward``): where it was built, its axis written
+    built: Any = field(default=None, compare=False, repr=False)
+
+    def same(self, other: Optional["Activation"]) -> bool:
+        """The same activation, applied at the same place, seen through two values
+        (records compare equal without their nodes)."""
+        return other is not None and self == other and self.node is other.node
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,25 @@ class Penalty:
 
 
 @dataclass(frozen=True)
+class ClassRead:
+    """Where the code reads a prediction's classes along one axis: ``out.argmax(dim=1)``,
+    ``torch.max(p, 1)``, ``p.topk(3, dim=1)``, ``p.sort(dim=1)``, ``p.gather(1, actions)``,
+    ``np.argmax(p, axis=1)``. HL012 reads argmaxes against the unit count, HL008 the
+    axis against the softmax's."""
+
+    kind: str  # argmax, max, topk, sort, argsort, gather
+    axis: Optional[int]  # the literal axis; None: not a literal
+    # The rank of the tensor read, when certain
+    rank: Optional[int] = None
+    layer: Optional[Layer] = None  # the layer the read values came from, when known
+    # The last activation of the tensor read (a softmax applied to the model's output
+    # outside the model is one): the distribution the read treats as classes
+    activation: Optional[Activation] = None
+    name: str = ""  # as the user would recognise it: "torch.max(..., dim=1)"
+    node: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Head:
     """One output of one model, with the loss that trains it (if one is linked)."""
 
@@ -160,9 +187,8 @@ class Head:
     single_output: bool = True
     # Regularisers on the output's values (Penalty records)
     penalties: tuple = ()
-    # Where the output is ranked with argmax: (node, axis literal or None, rank of the
-    # ranked tensor or None, the layer it came from or None)
-    argmaxes: tuple = ()
+    # Where the code reads the model's predictions as classes (ClassRead records)
+    class_reads: tuple = ()
 
 
 # --- findings ----------------------------------------------------------------
@@ -213,7 +239,8 @@ class Finding:
     Rules build findings with nodes; the engine resolves them to spans. ``{loss_at}``
     in a message becomes where the loss is ("line 41"), once the engine knows it;
     ``{quoted}`` becomes the code of ``quoted``'s node and where it is ("y > 0.5 on
-    line 12"), or its words when the node cannot be located.
+    line 12"), or its words when the node cannot be located; ``{classes_at}``, where
+    the related "classes read here" is.
     ``fix`` is attached by the engine when the rule can offer one (fixes.attach)."""
 
     code: str

@@ -174,9 +174,8 @@ class ModelV(Value):
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
     fit_nodes: list = field(default_factory=list, repr=False)  # each fit() call, beside its targets
-    # Where ``argmax`` ranks this model's output: (node, axis literal or None, rank of the
-    # ranked tensor or None, the layer it came from or None), as records.Head.argmaxes
-    argmaxes: list = field(default_factory=list)
+    # Where the code reads this model's output as classes (records.ClassRead)
+    class_reads: list = field(default_factory=list)
     library: Any = None  # a model a library built (frameworks/libraries.py): its row and units
     _output: Optional[Value] = None
     _computing: bool = False

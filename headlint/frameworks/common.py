@@ -169,10 +169,10 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
     )
     # a string names a Keras activation; a function reference is applied as it is
     spelling = act_value.name if isinstance(act_value, Qual) else f"keras.activations.{kind}"
-    built = LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
+    made = LayerObj(record, Activation(kind, axis, False, name, act_node, spelling), penalty, **ranks)
     if kind == "softmax" and units == 1:
-        site.interp.events.constant_layers.append((spec.framework, Tensor(act=built.act, layer=record)))
-    return built
+        site.interp.events.constant_layers.append((spec.framework, Tensor(act=made.act, layer=record)))
+    return made
 
 
 def input_rank(site) -> Optional[int]:
@@ -310,7 +310,9 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
         penalties.record_activity(interp, output, obj.penalty)
         return output
     if isinstance(obj, ActObj):
-        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, _where_applied(obj, node, interp), obj.spelling)
+        where = _where_applied(obj, node, interp)
+        built = obj.node if where is not obj.node else None  # the module's construction, when applied elsewhere
+        act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, where, obj.spelling, built=built)
         output = apply_activation(value, act)
         if obj.penalty is not None:
             output = output.derived(penalties=(obj.penalty,))

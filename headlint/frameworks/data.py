@@ -12,6 +12,7 @@ from dataclasses import replace
 from .. import targets
 from .. import vocabulary as V
 from ..names import short
+from ..records import ClassRead
 from . import common, penalties, squared
 from ..values import (
     UNKNOWN,
@@ -131,7 +132,7 @@ def elementwise(rule: str, qual: str, site) -> Value:
     kept = _output_kept(name, value, site, 1)
     if kept is not None:
         return kept
-    _used_as_classes(value, name, site, 1)
+    _used_as_classes(value, name, site)
     base = value.fact if value is not None else targets.UNKNOWN_FACT
     args = ()
     if rule in ("clip", "clip_min"):
@@ -187,6 +188,9 @@ def builtin(name: str, site) -> Value:
 
 def call(qual: str, site) -> Value | None:
     """Handle a data-related call, or None when ``qual`` is not one."""
+    if qual in V.CLASS_READ_FUNCTIONS:
+        read_as_classes(site.arg(None, 0), qual.rsplit(".", 1)[-1], V.CLASS_READ_FUNCTIONS[qual], site, 1,
+                        f"{short(qual).replace('numpy.', 'np.')}(..., {{}})")
     if qual in V.BUFFERS:
         made = buffer(qual, site)
         if made is not None:
@@ -268,12 +272,15 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return Tensor(rank=rank)
     if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
+    if name in V.CLASS_READ_METHODS:
+        shown = f".{name}(..., {{}})" if len(site.node.args) > 1 else f".{name}({{}})"
+        read_as_classes(receiver, name, V.CLASS_READ_METHODS[name], site, 0, shown)
     kept = _output_kept(name, receiver, site, 0)
     if kept is not None:
         return kept
     if isinstance(receiver, Tensor) and name in V.TENSOR_METHODS:
         rule = V.TENSOR_METHODS[name]
-        _used_as_classes(receiver, name, site, 0)
+        _used_as_classes(receiver, name, site)
         args: tuple = ()
         if rule in ("clip", "clip_min"):
             args = (_number(site.arg("min", 0)),)
@@ -289,19 +296,33 @@ def method(receiver: Value, name: str, site) -> Value | None:
     return None
 
 
-def _used_as_classes(value, name: str, site, axis_pos: int) -> None:
+def _used_as_classes(value, name: str, site) -> None:
     """``argmax`` or ``round`` of a model's output treats it as class scores (classifier
-    evidence); an argmax also records the axis it ranks over (HL012 reads it against
-    the unit count). An axis that is not a literal, or none (each library has its own
-    default), is recorded as None. ``axis_pos``: where the axis goes (0 for a method)."""
-    if not (isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round")):
+    evidence)."""
+    if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
+        value.model.classifier_evidence.append(site.node)
+
+
+def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) -> None:
+    """``p.argmax(dim=1)``, ``torch.max(p, 1)``, ``p.gather(1, a)`` of a model's output
+    (or of a softmax applied to it) reads its classes along one axis: recorded on the
+    model as a ClassRead, whatever path the code is on (accuracy code runs under
+    no_grad). Only a read given an axis is recorded; one that is not a literal is
+    recorded with axis None. ``row``: (parameter names, position after the tensor)
+    from the vocabulary; ``first``: where the arguments after the tensor start (0 for
+    a method); ``shown``: the call as the user wrote it, ``{}`` for the axis."""
+    if not (isinstance(value, Tensor) and value.model is not None):
         return
-    value.model.classifier_evidence.append(site.node)
-    if name != "argmax":
+    params, pos = row
+    given = next((site.arg(param) for param in params if site.arg(param) is not None), None)
+    param = next((param for param in params if site.arg(param) is not None), params[0])
+    if given is None:
+        given = site.arg(None, first + pos)
+    if given is None:
         return
-    axis = site.arg("dim", axis_pos) or site.arg("axis", axis_pos)
-    literal = axis.value if isinstance(axis, Const) and isinstance(axis.value, int) and not isinstance(axis.value, bool) else None
-    value.model.argmaxes.append((site.node, literal, value.rank, value.layer))
+    literal = given.value if isinstance(given, Const) and isinstance(given.value, int) and not isinstance(given.value, bool) else None
+    where = f"{param}={literal}" if literal is not None else f"{param}=..."
+    value.model.class_reads.append(ClassRead(name, literal, value.rank, value.layer, value.act, shown.format(where), site.node))
 
 
 def _small(value) -> bool:

@@ -15,9 +15,15 @@ Only reported when the output's rank is certain (``nn.Flatten()``,
 - Keras / TensorFlow, the batch axis (``Softmax(axis=0)``), or an axis other than
   the one a categorical crossentropy normalises over (``axis=-1`` by default).
 
+And whatever the rank, a softmax over dim 0 of a prediction whose output the code
+reads as classes on a later axis (``torch.max(F.softmax(out, dim=0), dim=1)`` in
+accuracy code, a policy ending in ``nn.Softmax(dim=0)`` gathered with ``dim=1``), on
+any path: accuracy code runs under no_grad (``mismatched_read``).
+
 Fixes (``fix`` below): an implicit dim that torch resolves to dim=1 -> ``dim=1``
-(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, and
-a Keras axis -> the loss's axis (unsafe: the output changes).
+(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, ``dim=0``
+read as classes on a later axis -> that axis, and a Keras axis -> the loss's axis
+(unsafe: the output changes).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import vocabulary as V
-from ..records import Finding, Fix, Framework, Head
+from ..records import ClassRead, Finding, Fix, Framework, Head, Related
 from .base import Rule, related_loss
 
 _TORCH_IMPLICIT = frozenset({
@@ -65,6 +71,11 @@ def judge(head: Head) -> Optional[tuple]:
     if act is None or act.kind not in ("softmax", "log_softmax"):
         return None
     name = act.name or act.kind
+    by_rank = _judged_by_rank(head, act, name)
+    return by_rank if by_rank is not None else _judged_by_read(head)
+
+
+def _judged_by_rank(head: Head, act, name: str) -> Optional[tuple]:
     if act.rank is None:
         loss = head.loss
         if (_is_torch(act) and act.axis == 0 and act.axis_given and not act.moved and loss is not None
@@ -128,12 +139,63 @@ def judge(head: Head) -> Optional[tuple]:
     )
 
 
+def mismatched_read(head: Head) -> Optional[ClassRead]:
+    """The first read of this softmax's output as classes along a later axis than the
+    one it normalises over, when that axis is the first (``F.softmax(out, dim=0)`` then
+    ``torch.max(..., dim=1)``): the softmax normalises over the batch, the code takes
+    the classes on dim 1. Axes are compared only where it is sound: literals, the
+    softmax's at position 0 (a literal 0, or a negative one the certain rank puts
+    there), the read's after it (a positive literal, or a negative one with a certain
+    rank). A softmax over a later axis read along another one is left alone:
+    ``softmax(dim=1)`` of a (batch, classes, time) output read with ``max(dim=2)``
+    pools over time, and ``topk(k, dim=0)`` of ``softmax(dim=1)`` ranks examples."""
+    act = head.activation
+    if act is None or act.kind not in ("softmax", "log_softmax") or act.moved:
+        return None
+    if not isinstance(act.axis, int) or isinstance(act.axis, bool) or not act.axis_given:
+        return None
+    for read in head.class_reads:
+        if read.axis is None or not act.same(read.activation):
+            continue
+        rank = read.rank if read.rank is not None else act.rank
+        if rank is not None:
+            first, other = _normalised(act.axis, rank), _normalised(read.axis, rank)
+            if first == 0 and other is not None and other > 0:
+                return read
+        elif act.axis == 0 and read.axis > 0:
+            return read
+    return None
+
+
+def _judged_by_read(head: Head) -> Optional[tuple]:
+    read = mismatched_read(head)
+    if read is None:
+        return None
+    act = head.activation
+    name = act.name or act.kind
+    param = "dim" if _is_torch(act) else "axis"
+    return (
+        f"{name} normalises over {param} {act.axis}, but {read.name} ({{classes_at}}) reads the classes on {param} {read.axis}: "
+        f"on a batch it normalises each class across the examples, so an example's probabilities depend on the "
+        f"rest of the batch and do not sum to 1 over the classes the code reads; use {param}={read.axis} "
+        f"({param}=-1 also serves a single unbatched input)", read.axis,
+    )
+
+
 def check(head: Head):
     judged = judge(head)
     if judged is None:
         return
     message, _ = judged
-    yield Finding("HL008", message, head.activation.node, related_loss(head), head)
+    act = head.activation
+    related = related_loss(head)
+    read = mismatched_read(head)
+    if read is not None:
+        related += (Related("classes read here", read.node),)
+    if act.built is not None:
+        # a module built in one place and applied in another: its axis is written where it was built
+        related = (Related("applied here", act.node),) + related
+    yield Finding("HL008", message, act.built if act.built is not None else act.node, related, head)
 
 
 # --- the fix --------------------------------------------------------------------------
@@ -219,4 +281,4 @@ def _appended(args, new_arg):
     return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]
 
 
-RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's", check, fix)
+RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's or the one the classes are read on", check, fix)

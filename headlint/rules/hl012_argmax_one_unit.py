@@ -26,8 +26,9 @@ def _unit_axis(axis: int, rank, layer, framework) -> bool:
 
 
 def check(head: Head):
-    for node, axis, rank, layer in head.argmaxes:
-        if layer is None or layer.units != 1 or axis is None:
+    for read in head.class_reads:
+        node, axis, rank, layer = read.node, read.axis, read.rank, read.layer
+        if read.kind != "argmax" or layer is None or layer.units != 1 or axis is None:
             continue
         if head.output_layer is not None and layer != head.output_layer:
             continue  # another output of the same model

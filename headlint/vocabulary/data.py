@@ -143,6 +143,23 @@ RANK_METHODS = {
     **{name: "keep" for name in ("float", "double", "half", "to", "cuda", "cpu", "contiguous", "type_as")},
 }
 
+# Reads of a prediction's classes along one axis (frameworks/data.py records them for
+# HL008 and HL012): (the axis's parameter names, its position among the arguments
+# after the tensor). The functions by canonical name; the methods by name, on any tensor
+# or array (``p.topk(3, dim=1)``, ``a.argmax(axis=1)``).
+CLASS_READ_FUNCTIONS = {
+    **{f"torch.{name}": (("dim", "axis"), 0) for name in ("argmax", "max", "sort", "argsort", "gather")},
+    "torch.topk": (("dim",), 1),
+    **{f"numpy.{name}": (("axis",), 0) for name in ("argmax", "max", "amax", "sort", "argsort")},
+    **{f"{module}.{name}": (("axis",), 0) for module in ("tensorflow", "tensorflow.math")
+       for name in ("argmax", "reduce_max", "sort", "argsort")},
+    **{f"keras.ops.{name}": (("axis",), 0) for name in ("argmax", "max", "amax", "sort", "argsort")},
+}
+CLASS_READ_METHODS = {
+    **{name: (("dim", "axis"), 0) for name in ("argmax", "max", "sort", "argsort", "gather")},
+    "topk": (("dim",), 1),
+}
+
 SCALERS = {
     "sklearn.preprocessing.StandardScaler": ("continuous", "signed"),
     "sklearn.preprocessing.RobustScaler": ("continuous", "signed"),
