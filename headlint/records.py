@@ -43,11 +43,13 @@ class TargetFact:
     node: Any = field(default=None, compare=False, repr=False)
     # One-hot rows (``to_categorical``, ``F.one_hot``): exactly one class per example,
     # as a softmax models it. The number of classes; -1: one-hot, how many classes is
-    # not a literal; 0: not known to be one-hot.
+    # not a literal; ONEHOT_IF_MULTICLASS: one-hot when there are three or more classes
+    # (``LabelBinarizer``: two classes give one 0/1 column); 0: not known to be one-hot.
     onehot: int = 0
 
 
 UNKNOWN_FACT = TargetFact()
+ONEHOT_IF_MULTICLASS = -2
 
 
 # --- the head ------------------------------------------------------------------

@@ -238,9 +238,11 @@ class Dataset(Value):
 
 @dataclass(eq=False)
 class Transformer(Value):
-    """A fitted preprocessing object (StandardScaler): transform() gives ``result``."""
+    """A fitted preprocessing object (StandardScaler): transform() gives ``result``;
+    ``encodes``: how its output is one-hot (vocabulary.ONE_HOT_ENCODERS), or ""."""
 
     result: TargetFact
+    encodes: str = ""
 
 
 class Lazy(Value):

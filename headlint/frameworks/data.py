@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import libcst as cst
+
 from .. import targets
+from ..records import ONEHOT_IF_MULTICLASS
 from .. import vocabulary as V
 from ..names import short
 from ..records import ClassRead
@@ -118,12 +121,63 @@ def scaler(qual: str, site) -> Value:
     if sign == "range":  # MinMaxScaler(feature_range=(low, high))
         low = _number(site.arg("feature_range", 0))
         sign = "nonneg" if low is None or low >= 0 else "signed"
-    return Transformer(targets.fact(kind, sign, because, site.node))
+    encodes = V.ONE_HOT_ENCODERS[qual][0] if qual in V.ONE_HOT_ENCODERS else ""
+    return Transformer(targets.fact(kind, sign, because, site.node), encodes)
 
 
 def scaler_function(qual: str, site) -> Value:
     kind, sign = V.SCALER_FUNCTIONS[qual]
-    return Tensor(fact=targets.fact(kind, sign, qual.rsplit(".", 1)[-1], site.node))
+    made = Tensor(fact=targets.fact(kind, sign, qual.rsplit(".", 1)[-1], site.node))
+    if qual in V.LABEL_BINARIZERS:  # label_binarize(y, classes=[0, 1, 2])
+        classes = site.arg(*V.LABEL_BINARIZERS[qual])
+        if isinstance(classes, Seq) and len(classes.items) >= 3:
+            return made.derived(fact=replace(made.fact, onehot=len(classes.items)))
+    return made
+
+
+def _one_column(node) -> str:
+    """What an argument selects, from how it is written: "series" (``df["label"]``,
+    ``df.loc[:, "label"]``, ``df.iloc[:, -1]``), "column" (one 2-D column:
+    ``df[["label"]]``, ``y.reshape(-1, 1)``, ``y[:, None]``), else ""."""
+    if isinstance(node, cst.Subscript):
+        index = [e.slice.value if isinstance(e.slice, cst.Index) else e.slice for e in node.slice]
+        if len(index) == 1 and isinstance(index[0], cst.SimpleString):
+            return "series"
+        if len(index) == 1 and isinstance(index[0], cst.List) and len(index[0].elements) == 1:
+            return "column"
+        if len(index) == 2 and isinstance(index[0], cst.Slice) and index[0].lower is None and index[0].upper is None:
+            how = node.value.attr.value if isinstance(node.value, cst.Attribute) else ""
+            if how in ("loc", "iloc") and isinstance(index[1], (cst.SimpleString, cst.Integer, cst.UnaryOperation)):
+                return "series"
+            newaxis = index[1]
+            if (isinstance(newaxis, cst.Name) and newaxis.value == "None") or (
+                    isinstance(newaxis, cst.Attribute) and newaxis.attr.value == "newaxis"):
+                return "column"
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "reshape"
+            and [getattr(a.value, "value", None) if not isinstance(a.value, cst.UnaryOperation) else "-1"
+                 for a in node.args] == ["-1", "1"]):
+        return "column"
+    return ""
+
+
+def one_hot_encoded(encodes: str, fact, site, param: tuple):
+    """The fact of an encoder's output (vocabulary.ONE_HOT_ENCODERS): one-hot rows
+    when its input is one it encodes as one-hot, else ``fact`` as it was."""
+    arg = site.arg_node(*param)
+    selected = _one_column(arg.value) if arg is not None else ""
+    if encodes == "multiclass":
+        return replace(fact, onehot=ONEHOT_IF_MULTICLASS)
+    if selected and (encodes == "column" or selected == encodes) and "columns" not in site.kwargs:
+        return replace(fact, onehot=-1)
+    return fact
+
+
+def dummies(qual: str, site) -> Value:
+    """``pd.get_dummies(df["label"])``: one-hot rows of one Series; of a frame, nothing known."""
+    encodes, param = V.ONE_HOT_ENCODERS[qual]
+    fact = targets.fact("label", "nonneg", "get_dummies()", site.node)
+    encoded = one_hot_encoded(encodes, fact, site, param)
+    return Tensor(fact=encoded) if encoded.onehot else UNKNOWN
 
 
 def elementwise(rule: str, qual: str, site) -> Value:
@@ -199,6 +253,8 @@ def call(qual: str, site) -> Value | None:
         return source(qual, site)
     if qual in V.SCALERS:
         return scaler(qual, site)
+    if qual in V.ONE_HOT_ENCODERS:
+        return dummies(qual, site)
     if qual in V.SCALER_FUNCTIONS:
         return scaler_function(qual, site)
     if qual in V.DATASETS:
@@ -234,7 +290,7 @@ def call(qual: str, site) -> Value | None:
 def knows(qual: str) -> bool:
     module, _, name = qual.rpartition(".")
     return (
-        qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS
+        qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )
@@ -250,6 +306,8 @@ def method(receiver: Value, name: str, site) -> Value | None:
         return penalised
     if isinstance(receiver, Transformer):
         if name in ("fit_transform", "transform"):
+            if receiver.encodes:
+                return Tensor(fact=one_hot_encoded(receiver.encodes, receiver.result, site, ("X", 0)))
             return Tensor(fact=receiver.result)
         if name == "fit":
             return receiver

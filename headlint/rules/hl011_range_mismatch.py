@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..records import Finding, Framework, Head
+from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head
 from .base import Rule, related_loss
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
@@ -75,8 +75,8 @@ def sigmoid_into_categorical(head: Head) -> Optional[str]:
     if loss.kind not in _CATEGORICAL or loss.expects != "probabilities":
         return None
     units = _units(head)
-    if units == 1 or (units is None and not head.targets.onehot):
-        return None  # one unit is another mistake; an unknown count may be one
+    if units == 1 or (units is None and head.targets.onehot in (0, ONEHOT_IF_MULTICLASS)):
+        return None  # one unit is another mistake; an unknown count may be one (LabelBinarizer: two classes)
     shown = f"{units} units" if units else "several units"
     return (
         f"sigmoid outputs over {shown} do not sum to 1, but {loss.name} ({{loss_at}}) expects a distribution over "

@@ -117,6 +117,7 @@ TENSOR_METHODS = {
         "float", "double", "half", "to", "cuda", "cpu", "numpy", "detach", "clone", "copy",
         "contiguous", "view", "view_as", "reshape_as", "flatten", "ravel", "to_numpy",
         "type_as", "permute", "transpose", "values", "sum", "max", "resize",
+        "toarray", "todense",  # a scipy sparse matrix (OneHotEncoder's output) made dense
     )},
     **{name: "cast" for name in ("long", "int", "bool", "byte")},
     "astype": "astype",
@@ -170,6 +171,19 @@ SCALERS = {
     "sklearn.preprocessing.LabelBinarizer": ("label", "nonneg"),
     "sklearn.preprocessing.OrdinalEncoder": ("label", "nonneg"),
 }
+# Encoders whose output is one-hot rows for some inputs only (frameworks/data.py):
+# "series": pandas' get_dummies of one Series (``df["label"]``, ``df.iloc[:, -1]``; a
+# whole frame encodes each categorical column and keeps the others as they are);
+# "column": OneHotEncoder fitted on one column (``y.reshape(-1, 1)``, ``df[["label"]]``;
+# several columns give one block per column); "multiclass": LabelBinarizer, one-hot for
+# three or more classes, one 0/1 column for two. (the input's parameter, its position)
+ONE_HOT_ENCODERS = {
+    "pandas.get_dummies": ("series", ("data", 0)),
+    "sklearn.preprocessing.OneHotEncoder": ("column", ("X", 0)),
+    "sklearn.preprocessing.LabelBinarizer": ("multiclass", ("y", 0)),
+}
+# ``label_binarize(y, classes=[...])``: one-hot when the literal classes are three or more.
+LABEL_BINARIZERS = {"sklearn.preprocessing.label_binarize": ("classes", 1)}
 SCALER_FUNCTIONS = {
     "sklearn.preprocessing.scale": ("continuous", "signed"),
     "scipy.stats.zscore": ("continuous", "signed"),

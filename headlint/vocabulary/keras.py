@@ -63,7 +63,7 @@ _OTHER = {
     "Hinge": ("hinge", ("hinge",)),
     "SquaredHinge": ("squared_hinge", ("squared_hinge",)),
     "CategoricalHinge": ("categorical_hinge", ("categorical_hinge",)),
-    "KLDivergence": ("kl_divergence", ("kl_divergence", "kld", "KLD")),
+    "KLDivergence": ("kl_divergence", ("kl_divergence", "kld", "KLD", "kullback_leibler_divergence")),
     "Poisson": ("poisson", ("poisson",)),
 }
 

@@ -1,0 +1,79 @@
+"""One-hot targets made by pandas and scikit-learn (vocabulary.ONE_HOT_ENCODERS):
+one-hot only for the inputs that encode one class per row."""
+
+import pytest
+
+from conftest import codes
+
+KERAS_HEAD = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import LabelBinarizer, OneHotEncoder, label_binarize
+from tensorflow import keras
+
+df = pd.read_csv("data.csv")
+y = df["species"].to_numpy()
+{targets}
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    keras.layers.Dense(16, activation="relu"),
+    keras.layers.Dense({units}, activation="{activation}"),
+])
+model.compile(optimizer="adam", loss="{loss}")
+model.fit(X, targets, epochs=10)
+"""
+
+
+def _head(targets, units=3, activation="softmax", loss="binary_crossentropy"):
+    return codes(KERAS_HEAD.format(targets=targets, units=units, activation=activation, loss=loss))
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [
+        'targets = pd.get_dummies(df["species"])',
+        'targets = pd.get_dummies(df["species"]).values',
+        "targets = pd.get_dummies(df.iloc[:, -1]).to_numpy().astype('float32')",
+        'targets = pd.get_dummies(df.loc[:, "species"], dtype=float)',
+        "targets = OneHotEncoder(sparse_output=False).fit_transform(y.reshape(-1, 1))",
+        'targets = OneHotEncoder().fit_transform(df[["species"]]).toarray()',
+        "encoder = OneHotEncoder(sparse=False)\nencoder.fit(y[:, None])\ntargets = encoder.transform(y[:, None])",
+        "targets = LabelBinarizer().fit_transform(y)",
+        "targets = label_binarize(y, classes=[0, 1, 2])",
+    ],
+)
+def test_one_hot_targets_into_a_softmax_with_binary_crossentropy(targets):
+    assert _head(targets) == ["HL011"]
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [
+        # a whole frame: each categorical column encoded, the others kept as they are
+        "targets = pd.get_dummies(df)",
+        'targets = pd.get_dummies(df, columns=["species", "island"])',
+        'targets = pd.get_dummies(df[["species"]])',  # a numeric column of a frame is kept, not encoded
+        # several columns: one one-hot block per column, several ones per row
+        'targets = OneHotEncoder().fit_transform(df[["species", "island"]]).toarray()',
+        "targets = OneHotEncoder().fit_transform(features).toarray()",
+        # two classes: one 0/1 column
+        "targets = label_binarize(y, classes=[0, 1])",
+    ],
+)
+def test_encodings_that_are_not_one_hot_rows_stay_silent(targets):
+    assert _head(targets) == []
+
+
+def test_label_binarizer_with_an_unknown_unit_count_is_not_several_units():
+    """Two classes give LabelBinarizer one column: a sigmoid head of unknown width
+    with categorical crossentropy may be that one unit."""
+    source = KERAS_HEAD.format(
+        targets="targets = LabelBinarizer().fit_transform(y)", units="n_classes", activation="sigmoid",
+        loss="categorical_crossentropy",
+    )
+    assert codes(source) == []
+    assert codes(source.replace("LabelBinarizer().fit_transform(y)", 'pd.get_dummies(df["species"])')) == ["HL011"]
+
+
+def test_a_binary_label_binarizer_head_is_clean():
+    assert _head("targets = LabelBinarizer().fit_transform(y)", units=1, activation="sigmoid") == []
