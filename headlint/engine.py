@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional
 
 from . import noqa
 from .discover import shown_path
-from .records import FileError, Finding, Located, Span, internal_error
+from .records import WRAPPER_CALLED, FileError, Finding, Located, Span, internal_error
 from .source import Source, read, read_bytes, unfiltered
 from .syntax import readable_text
 
@@ -440,6 +440,8 @@ def _located(
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
     classes_at = next((position(s, w) for label, (s, w) in related if label == "classes read here"), None)
     message = message.replace("{classes_at}", classes_at or "elsewhere")
+    wrapper_at = next((position(s, w) for label, (s, w) in related if label == WRAPPER_CALLED), None)
+    message = message.replace("{wrapper_at}", wrapper_at or "elsewhere")
     if isinstance(quoted, tuple):
         code, (span, where) = quoted
         place = position(span, where)

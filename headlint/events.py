@@ -31,6 +31,10 @@ class LossEvent:
     inference: bool  # under no_grad / eval / in a predict or validation method
     kind: str = "call"  # or "compile": Keras applies the loss inside fit()
     compiled_at: Optional[cst.CSTNode] = None  # kind "compile": the compile() call naming the loss
+    # provenance.py: (name, call, wrapper value) of the user's loss the prediction was
+    # given to, and (name, call) of the call site that passed the model or the loss in
+    through: Optional[tuple] = None
+    passed: Optional[tuple] = None
 
 
 @dataclass(eq=False)

@@ -18,7 +18,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import branches, frameworks, targets
+from . import branches, frameworks, provenance, targets
 from .events import CallSite, Ctx, Events
 from .names import canonical
 from .scopes import ModuleScope, Scope, dotted_name
@@ -93,6 +93,8 @@ class Interpreter:
         self._expansions = 0  # statements run again to evaluate calls over alternatives
         self._steps = 0  # statements run
         self._canonical_instances: dict = {}
+        self._built: list = []  # instances built in sight with a model or loss given (run_built_methods)
+        self._ran_on: set = set()  # (method node, id(self)) evaluated
 
     # entry point
     def run(self) -> Events:
@@ -101,6 +103,7 @@ class Interpreter:
 
             self.project.current.scopes.setdefault(os.path.realpath(self.path), self.globals)
         self.exec_block(self.module.body, self.globals, Ctx())
+        self.run_built_methods()
         # Functions never called from the module's own code (a Lightning
         # training_step, a train() called from elsewhere) are evaluated on their own.
         index = 0
@@ -766,13 +769,13 @@ class Interpreter:
         if isinstance(callee, BoundMethod):
             return self.call_function(callee.function, [callee.instance] + site.args, site.kwargs, site.ctx, site.node)
         if isinstance(callee, ClassV):
-            return self.instantiate(callee, site.args, site.kwargs, site.ctx)
+            return self.instantiate(callee, site.args, site.kwargs, site.ctx, node=site.node)
         if isinstance(callee, Instance):
             if callee.model is not None:
                 return frameworks.call_model(callee.model, site)
             method = loss_method(callee.cls)
             if isinstance(method, Function):
-                return self.call_function(method, [callee] + site.args, site.kwargs, site.ctx)
+                return self.call_function(method, [callee] + site.args, site.kwargs, site.ctx, site.node)
             return UNKNOWN
         if isinstance(callee, Partial):
             merged = replace(site, args=callee.args + site.args, kwargs={**callee.kwargs, **site.kwargs})
@@ -832,16 +835,20 @@ class Interpreter:
         self._imported_depth += imported
         outermost_import = imported and self._imported_depth == 1
         steps_before = self._steps
+        losses_before = len(self.events.losses)
+        self_value = args[0] if fn.owner is not None and args else None
+        if self_value is not None:
+            self._ran_on.add((fn.node, id(self_value)))
         try:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx, unseen)
             inference = ctx.inference or fn.name in V.INFERENCE_METHODS or self._no_grad_decorated(fn)
-            self_value = args[0] if fn.owner is not None and args else None
             body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value)
             if isinstance(fn.node, cst.Lambda):
                 result = self.eval(fn.node.body, scope, body_ctx)
             else:
                 result = _join_returns(self.exec_block(_body(fn.node), scope, body_ctx), self.spent())
+            provenance.note_call(self.events.losses[losses_before:], fn, args, kwargs, site, self_value)
         finally:
             self._depth -= 1
             self._imported_depth -= imported
@@ -908,13 +915,32 @@ class Interpreter:
                     kwargs[param.name.value] = found
         self.call_function(fn, args, kwargs, Ctx(), unseen=True)
 
+    def run_built_methods(self) -> None:
+        """Evaluate each method nobody called on the objects built in sight with a
+        model or a loss (``Trainer(model, loss_fn)`` whose ``fit`` a notebook calls
+        in a cell left out, or in another script): on that object, with what its
+        constructor stored, rather than on a canonical one whose attributes are
+        unknown. Its other parameters are unknown, as in call_standalone."""
+        index = 0
+        while index < len(self._built):
+            instance = self._built[index]
+            index += 1
+            for fn in _methods(instance.cls):
+                if fn.name not in ("__init__", "build") and (fn.node, id(instance)) not in self._ran_on:
+                    self.call_function(fn, [instance], {}, Ctx(), unseen=True)
+
     def canonical_instance(self, cls: ClassV) -> Instance:
         if cls.node not in self._canonical_instances:
             self._canonical_instances[cls.node] = self.instantiate(cls, [], {}, Ctx(), unseen=True)
         return self._canonical_instances[cls.node]
 
-    def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False) -> Instance:
+    def instantiate(self, cls: ClassV, args: list, kwargs: dict, ctx: Ctx, unseen: bool = False, node=None) -> Instance:
+        """``node``: the constructor call in sight, if any."""
         instance = Instance(cls)
+        if node is not None and not unseen:
+            instance.built = (node, [*args, *kwargs.values()])
+            if any(provenance.stores_choice(value) for value in instance.built[1]):
+                self._built.append(instance)
         if cls.framework is not None:
             instance.model = frameworks.module_model(instance, self)
         init = cls.lookup("__init__")
@@ -1012,6 +1038,20 @@ def _body(node: cst.FunctionDef):
     if isinstance(body, cst.IndentedBlock):
         return body.body
     return [body]  # a one-line ``def f(): return x``
+
+
+def _methods(cls: ClassV) -> list:
+    """The methods of ``cls`` and of its bases in the checked code, nearest first,
+    one per name, static ones left out."""
+    found: dict = {}
+    pending = [cls]
+    while pending:
+        current = pending.pop(0)
+        for name, value in current.attrs.items():
+            if isinstance(value, Function) and value.owner is current and not _is_static(value.node):
+                found.setdefault(name, value)
+        pending.extend(base for base in current.bases if isinstance(base, ClassV))
+    return list(found.values())
 
 
 def _model_or_loss(value) -> bool:

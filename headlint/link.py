@@ -42,6 +42,9 @@ def heads(interp: Interpreter) -> list:
         if not event.inference:
             fact = event.target.fact if event.target else UNKNOWN_FACT
             head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at)
+            if head is not None and head.link is not None and (event.through or event.passed):
+                through = event.through[:2] if event.through else None
+                head = replace(head, link=replace(head.link, through=through, passed=event.passed))
             if head is not None:
                 found.append(head)
     for model in events.models:

@@ -137,6 +137,12 @@ class Link:
     # kind "compile": the compile() call that names the loss (``node`` is the fit()
     # that applies it, when one is seen)
     compiled_at: Any = field(default=None, compare=False, repr=False)
+    # (name, call) of the user's own loss the output was given to (``FocalLoss()(out, y)``),
+    # when the framework loss ``node`` is applied inside it
+    through: Any = field(default=None, compare=False, repr=False)
+    # (name, call) of the call site that passed the model or the loss in as an argument
+    # (``train(net, nn.CrossEntropyLoss())``, ``Trainer(model, loss_fn)``)
+    passed: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,12 @@ class Span:
 class Related:
     label: str  # "loss created here"
     node: Any = field(default=None, compare=False, repr=False)
+
+
+# The related location of the user's own loss that a framework loss is applied in:
+# ``{wrapper_at}`` in a message becomes where it is, as ``{loss_at}`` becomes the
+# place labelled "loss applied here" (engine.py).
+WRAPPER_CALLED = "loss wrapper called here"
 
 
 @dataclass(frozen=True)

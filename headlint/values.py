@@ -214,6 +214,8 @@ class Instance(Value):
     cls: ClassV
     attrs: dict = field(default_factory=dict)
     model: Optional[ModelV] = None
+    # (call, arguments) of the constructor call in sight that built it; None: none seen
+    built: Optional[tuple] = None
 
 
 @dataclass(eq=False)

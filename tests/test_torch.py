@@ -470,3 +470,18 @@ def test_a_one_unit_score_is_fine_once_viewed_as_choices_but_not_squeezed_into_n
         one = nn.CrossEntropyLoss()(scorer(pairs), answer)
         """
     ) == ["HL010"]
+
+
+def test_a_cast_to_a_float_tensor_type_keeps_the_output_and_an_integer_one_does_not():
+    code = """
+        import torch
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())
+        criterion = nn.BCEWithLogitsLoss()
+        for x, y in loader:
+            criterion(model(x).type(TYPE), y).backward()
+    """
+    assert lint(code.replace("TYPE", "torch.cuda.FloatTensor")) == [("HL005", 5)]
+    assert lint(code.replace("TYPE", "torch.float32")) == [("HL005", 5)]
+    assert lint(code.replace("TYPE", "torch.LongTensor")) == []

@@ -347,11 +347,19 @@ def method(receiver: Value, name: str, site) -> Value | None:
             args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
         fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
         rank = _rank_after(V.RANK_METHODS.get(name), receiver.rank, site, 0)
+        if name == "type" and receiver.model is not None and _float_type(site.arg("dtype", 0)):
+            return receiver.derived(fact=fact, rank=receiver.rank)
         if name in V.SHAPE_METHODS and (rule == "keep" or receiver.model is not None):
             kept = receiver.derived(fact=fact, rank=rank)
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact, rank=rank)
     return None
+
+
+def _float_type(value) -> bool:
+    """``torch.cuda.FloatTensor``, ``torch.float32``, ``"torch.FloatTensor"``."""
+    name = value.name if isinstance(value, Qual) else (value.value if isinstance(value, Const) else None)
+    return isinstance(name, str) and name.startswith("torch.") and name.rsplit(".", 1)[-1] in V.FLOAT_TYPES
 
 
 def _used_as_classes(value, name: str, site) -> None:

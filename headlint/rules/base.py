@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
-from ..records import Finding, Fix, Head
+from ..records import WRAPPER_CALLED, Finding, Fix, Head
 
 
 @dataclass(frozen=True)
@@ -31,4 +31,28 @@ def related_loss(head: Head) -> tuple:
         related.append(Related("loss applied here", head.link.node))
     if head.loss is not None and head.loss.node is not None and head.loss.node is not getattr(head.link, "node", None):
         related.append(Related("loss created here", head.loss.node))
+    through = getattr(head.link, "through", None)
+    if through is not None:
+        related.append(Related(WRAPPER_CALLED, through[1]))
+    passed = getattr(head.link, "passed", None)
+    if passed is not None and (through is None or passed[1] is not through[1]):
+        related.append(Related(f"passed to {passed[0]} here", passed[1]))
     return tuple(related)
+
+
+def in_users_loss(head: Head) -> bool:
+    """Is the framework loss applied inside the user's own loss (``FocalLoss``,
+    ``dice_bce``)? Editing that call changes the user's loss for every caller of
+    it, so fixes leave it alone and change only the model's side."""
+    return getattr(head.link, "through", None) is not None
+
+
+def loss_phrase(head: Head) -> str:
+    """The loss as a message names it: ``nn.CrossEntropyLoss ({loss_at})``, or, when
+    it is applied inside the user's own loss, both: ``FocalLoss ({wrapper_at}), which
+    calls F.binary_cross_entropy_with_logits ({loss_at})``."""
+    through = getattr(head.link, "through", None)
+    name = head.loss.name if head.loss is not None else "the loss"
+    if through is None:
+        return f"{name} ({{loss_at}})"
+    return f"{through[0]} ({{wrapper_at}}), which calls {name} ({{loss_at}})"

@@ -15,7 +15,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_loss
 
 
 def check(head: Head):
@@ -35,7 +35,7 @@ def check(head: Head):
         fix = "return the raw logits and apply softmax only to make predictions"
     yield Finding(
         "HL001",
-        f"softmax output is fed to {loss.name} ({{loss_at}}), which applies softmax itself: "
+        f"softmax output is fed to {loss_phrase(head)}, which applies softmax itself: "
         f"the loss cannot approach 0 and gradients shrink; {fix}",
         act.node,
         related_loss(head),
@@ -68,7 +68,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
     if layer is not None and layer.units == 1:
         return None  # a one-unit softmax (HL004): removing either softmax would hide it
     if loss.from_logits is True:
-        return edits.from_logits_false(act, loss, syntax, _KERAS_FIX)
+        return None if in_users_loss(head) else edits.from_logits_false(act, loss, syntax, _KERAS_FIX)
     if loss.framework is Framework.TORCH and head.framework is Framework.TORCH and loss.kind == "cross_entropy":
         if act.spelling == "torch.nn.Softmax":
             return _drop_sequential_softmax(act, syntax)

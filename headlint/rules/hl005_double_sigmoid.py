@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_loss
 from .outputs import where
 
 
@@ -37,7 +37,7 @@ def check(head: Head):
         fix = "return the logits and apply sigmoid only to make predictions (or use nn.BCELoss)"
     yield Finding(
         "HL005",
-        f"sigmoid output is fed to {loss.name} ({{loss_at}}), which applies sigmoid itself: "
+        f"sigmoid output is fed to {loss_phrase(head)}, which applies sigmoid itself: "
         f"every prediction is squeezed into (0.5, 0.73), so the loss of a negative cannot go below 0.69 "
         f"and gradients shrink; {fix}",
         where(head),
@@ -67,7 +67,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
 
     head = finding.head
     act, loss = head.activation, head.loss
-    if act is None or loss is None or act.node is None or loss.node is None:
+    if act is None or loss is None or act.node is None or loss.node is None or in_users_loss(head):
         return None
     if loss.from_logits is True:
         return edits.from_logits_false(act, loss, syntax, _KERAS_FIX)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head
-from .base import Rule, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_loss
 from .outputs import one_unit, one_unit_softmax, raw_output, where
 
 
@@ -34,13 +34,13 @@ def check(head: Head):
         return
     if act.kind == "softmax":
         message = (
-            f"softmax output is fed to {loss.name} ({{loss_at}}), which expects log-probabilities: "
+            f"softmax output is fed to {loss_phrase(head)}, which expects log-probabilities: "
             "it then minimises -p[target], whose gradient vanishes when the model is confidently wrong; "
             "use log_softmax instead of softmax (or return logits and use nn.CrossEntropyLoss)"
         )
     elif raw_output(head):
         message = (
-            f"raw output of {head.output_layer.name} is fed to {loss.name} ({{loss_at}}), which expects "
+            f"raw output of {head.output_layer.name} is fed to {loss_phrase(head)}, which expects "
             "log-probabilities: -z[target] has no lower bound, so training grows that score instead of "
             "making it right; use nn.CrossEntropyLoss (log_softmax and NLL in one) or apply log_softmax"
         )
@@ -71,7 +71,7 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
         return None
     if act.kind == "softmax":
         return _log_softmax(head, syntax)
-    if raw_output(head) and not one_unit(head):  # CrossEntropyLoss on one unit is HL010's mistake
+    if raw_output(head) and not one_unit(head) and not in_users_loss(head):  # one unit: HL010's mistake
         from .renames import rename_call
 
         why = "it applies log_softmax to the scores, then NLL"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_loss
 from .outputs import PROBABILITY_LOSSES, one_unit_classes, raw_output, where
 
 
@@ -49,7 +49,7 @@ def check(head: Head):
         fix = "pass from_logits=True to the loss, or give the layer its sigmoid/softmax activation"
     yield Finding(
         "HL007",
-        f"raw output of {layer.name} (no sigmoid or softmax) is fed to {loss.name} ({{loss_at}}), "
+        f"raw output of {layer.name} (no sigmoid or softmax) is fed to {loss_phrase(head)}, "
         f"which expects probabilities: {harm}; {fix}",
         where(head),
         related_loss(head),
@@ -67,7 +67,7 @@ _WHY = "the loss then applies the sigmoid to the raw output itself"
 def fix(finding: Finding, syntax) -> Optional[Fix]:
     head = finding.head
     loss = head.loss
-    if loss is None or loss.node is None:
+    if loss is None or loss.node is None or in_users_loss(head):
         return None
     if loss.framework is Framework.TORCH:
         from .renames import rename_call

@@ -32,7 +32,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import ClassRead, Finding, Fix, Framework, Head, Related
-from .base import Rule, related_loss
+from .base import Rule, loss_phrase, related_loss
 
 _TORCH_IMPLICIT = frozenset({
     "torch.nn.functional.softmax", "torch.nn.functional.log_softmax", "torch.nn.Softmax", "torch.nn.LogSoftmax",
@@ -82,7 +82,7 @@ def _judged_by_rank(head: Head, act, name: str) -> Optional[tuple]:
                 and loss.kind in _TORCH_CLASS_LOSSES and loss.framework is Framework.TORCH):
             # nll_loss / cross_entropy read their input as (batch, classes, ...): dim 0 is the batch
             return (
-                f"{name} normalises over dim 0, but {loss.name} ({{loss_at}}) reads its input as (batch, classes): "
+                f"{name} normalises over dim 0, but {loss_phrase(head)} reads its input as (batch, classes): "
                 f"dim 0 is the batch axis, so each example's probabilities depend on the rest of the batch and "
                 f"its classes do not sum to 1; use dim=1", 1,
             )
@@ -133,7 +133,7 @@ def _judged_by_rank(head: Head, act, name: str) -> Optional[tuple]:
     if loss_axis is None or _normalised(loss_axis, rank) in (None, position):
         return None
     return (
-        f"{name} normalises over axis {axis} of this {rank}-D output, but {head.loss.name} ({{loss_at}}) scores "
+        f"{name} normalises over axis {axis} of this {rank}-D output, but {loss_phrase(head)} scores "
         f"the distribution over axis {loss_axis}: the probabilities the model outputs are not the ones the loss "
         f"trains; use axis={loss_axis}", loss_axis,
     )

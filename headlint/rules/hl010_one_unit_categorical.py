@@ -18,7 +18,7 @@ class, is a change of model that needs a person.
 from __future__ import annotations
 
 from ..records import Finding, Framework, Head
-from .base import Rule, related_loss
+from .base import Rule, loss_phrase, related_loss
 from .outputs import one_unit_classes, one_unit_softmax, where
 
 
@@ -33,7 +33,7 @@ def check(head: Head):
     )
     yield Finding(
         "HL010",
-        f"{loss.name} ({{loss_at}}) is computed over a single output unit ({layer.name}): a softmax over one class "
+        f"{loss_phrase(head)} is computed over a single output unit ({layer.name}): a softmax over one class "
         f"is always 1, so the loss is 0 for every example of class 0 and nothing is learned "
         f"(labels above 0 are out of range); {fix}",
         where(head),

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head
-from .base import Rule, related_loss
+from .base import Rule, loss_phrase, related_loss
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
 _CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
@@ -45,7 +45,7 @@ def tanh_into_bce(head: Head) -> Optional[str]:
         harm = "Keras clips every negative output to 1e-7, where the loss is stuck at 16.1 for a positive and the gradient is 0"
         fix = "use activation='sigmoid'"
     return (
-        f"tanh output ranges over (-1, 1), but {loss.name} ({{loss_at}}) takes probabilities in [0, 1]: "
+        f"tanh output ranges over (-1, 1), but {loss_phrase(head)} takes probabilities in [0, 1]: "
         f"{harm}; {fix}"
     )
 
@@ -61,7 +61,7 @@ def softmax_into_binary(head: Head) -> Optional[str]:
         return None  # two units: binary crossentropy on a 2-way softmax is categorical crossentropy
     because = f" ({head.targets.because})" if head.targets.because else ""
     return (
-        f"softmax over {classes} units is trained with {loss.name} ({{loss_at}}) on one-hot targets{because}: "
+        f"softmax over {classes} units is trained with {loss_phrase(head)} on one-hot targets{because}: "
         f"one class per example, but the loss scores each unit as an independent yes/no (Keras on TensorFlow even "
         f"reads the logits behind the softmax as {classes} sigmoids), not the {classes}-way choice the softmax makes; "
         f"use loss='categorical_crossentropy'"
@@ -79,7 +79,7 @@ def sigmoid_into_categorical(head: Head) -> Optional[str]:
         return None  # one unit is another mistake; an unknown count may be one (LabelBinarizer: two classes)
     shown = f"{units} units" if units else "several units"
     return (
-        f"sigmoid outputs over {shown} do not sum to 1, but {loss.name} ({{loss_at}}) expects a distribution over "
+        f"sigmoid outputs over {shown} do not sum to 1, but {loss_phrase(head)} expects a distribution over "
         f"them: Keras divides them by their sum (on TensorFlow it scores the logits behind the sigmoid as a "
         f"softmax), so the loss trains one distribution while predict() returns the raw sigmoids; use "
         f"activation='softmax' (sigmoid with binary_crossentropy is for multi-label targets)"

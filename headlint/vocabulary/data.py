@@ -132,6 +132,12 @@ SHAPE_METHODS = frozenset(
         "type_as", "resize",  # Variable.resize: torch < 0.4's spelling of view
     }
 )
+# ``out.type(torch.cuda.FloatTensor)``: a cast to one of these floating types keeps
+# the output what it is (the last name of the type; an integer type does not).
+FLOAT_TYPES = frozenset({
+    "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor",
+    "float", "float32", "float64", "double", "half", "float16", "bfloat16",
+})
 # After these the last axis of an output may no longer hold the layer's units
 # (``scores.view(-1, n_choices)``): the activation and the layer are still known,
 # the unit count is not.
