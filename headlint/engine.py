@@ -305,7 +305,8 @@ def analyse(module, fixes: bool = False, project=None, path: str = "") -> list:
     findings: list = []
     for head in found:
         for rule in RULES.values():
-            findings.extend(rule.check(head))
+            if rule.on_evaluation or not head.evaluation:
+                findings.extend(rule.check(head))
     if fixes and findings:
         from .fixes import attach
 

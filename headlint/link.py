@@ -39,14 +39,14 @@ def heads(interp: Interpreter) -> list:
         for compile_event in model.compiles:
             _link_compile(interp, model, compile_event)
     for event in events.losses:
-        if not event.inference:
-            fact = event.target.fact if event.target else UNKNOWN_FACT
-            head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at)
-            if head is not None and head.link is not None and (event.through or event.passed):
-                through = event.through[:2] if event.through else None
-                head = replace(head, link=replace(head.link, through=through, passed=event.passed))
-            if head is not None:
-                found.append(head)
+        fact = event.target.fact if event.target else UNKNOWN_FACT
+        head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at)
+        if head is not None and head.link is not None and (event.through or event.passed):
+            through = event.through[:2] if event.through else None
+            head = replace(head, link=replace(head.link, through=through, passed=event.passed))
+        if head is not None:
+            # a loss computed where nothing trains (validation) is judged for what it reports
+            found.append(replace(head, evaluation=True) if event.inference else head)
     for model in events.models:
         outputs = []
         for output in _outputs(common.model_output(model, interp)):

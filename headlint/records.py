@@ -197,6 +197,9 @@ class Head:
     penalties: tuple = ()
     # Where the code reads the model's predictions as classes (ClassRead records)
     class_reads: tuple = ()
+    # The loss is computed where nothing trains (a validation step, under no_grad or
+    # eval()): only the rules whose mistake also falsifies the number it reports judge it
+    evaluation: bool = False
 
 
 # --- findings ----------------------------------------------------------------

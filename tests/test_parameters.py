@@ -135,7 +135,7 @@ def test_a_trainer_class_keeps_what_its_constructor_was_given():
     assert lint(code.replace("FROM_LOGITS", "False")) == []
 
 
-def test_a_trainer_whose_only_use_of_the_loss_is_evaluation_is_not_judged():
+def test_a_trainer_whose_only_use_of_the_loss_is_evaluation_is_judged_for_the_number_it_reports():
     assert lint("""
         import torch
         import torch.nn as nn
@@ -151,7 +151,7 @@ def test_a_trainer_whose_only_use_of_the_loss_is_evaluation_is_not_judged():
                         print(self.criterion(self.model(x), y).item())
 
         Evaluator(nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1)), nn.CrossEntropyLoss()).run(loader)
-    """) == []
+    """) == [("HL001", 15)]
 
 
 JOINT = """

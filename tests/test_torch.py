@@ -1,6 +1,10 @@
 """The PyTorch adapter: every style the core issue lists, buggy and clean."""
 
+import textwrap
+
 from conftest import lint, codes
+
+from headlint.engine import check_text
 
 
 def test_sequential_softmax_with_cross_entropy_in_a_loop():
@@ -121,8 +125,10 @@ def test_softmax_applied_outside_the_model_before_the_loss():
     ) == [("HL001", 8)]
 
 
-def test_inference_only_softmax_is_quiet():
-    assert codes(
+def test_inference_only_softmax_is_quiet_and_a_validation_loss_on_it_is_reported():
+    # the eval-time softmax branches and predict_proba never meet the training loss; the
+    # validation loss computed on probabilities reports a wrong number (HL001, evaluation path)
+    assert lint(
         """
         import torch
         from torch import nn
@@ -161,7 +167,7 @@ def test_inference_only_softmax_is_quiet():
             probs = F.softmax(model(x), dim=1)
             val_loss = criterion(probs, y)
         """
-    ) == []
+    ) == [("HL001", 36)]
 
 
 def test_attention_softmax_inside_the_model_is_quiet():
@@ -340,7 +346,7 @@ def test_moving_to_a_device_keeps_the_model_and_the_loss():
     ) == ["HL001"]
 
 
-def test_a_no_grad_decorated_evaluation_function_is_not_training():
+def test_a_no_grad_decorated_evaluation_function_is_not_training_but_its_loss_is_judged():
     assert codes(
         """
         import torch
@@ -356,7 +362,7 @@ def test_a_no_grad_decorated_evaluation_function_is_not_training():
                 probs = F.softmax(model(x), dim=1)
                 total = criterion(probs, y)
         """
-    ) == []
+    ) == ["HL001"]
 
 
 def test_an_unknown_star_argument_hides_what_comes_after_it():
@@ -485,3 +491,28 @@ def test_a_cast_to_a_float_tensor_type_keeps_the_output_and_an_integer_one_does_
     assert lint(code.replace("TYPE", "torch.cuda.FloatTensor")) == [("HL005", 5)]
     assert lint(code.replace("TYPE", "torch.float32")) == [("HL005", 5)]
     assert lint(code.replace("TYPE", "torch.LongTensor")) == []
+
+
+def test_a_validation_step_loss_on_a_sigmoid_with_a_logits_loss_is_reported_as_an_evaluation_number():
+    findings = check_text(textwrap.dedent(
+        """
+        import torch
+        import torch.nn as nn
+        import pytorch_lightning as pl
+
+        class Detector(pl.LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(32, 1)
+                self.criterion = nn.BCEWithLogitsLoss()
+
+            def training_step(self, batch, batch_idx):
+                x, y = batch
+                return self.criterion(self.fc(x), y)
+
+            def validation_step(self, batch, batch_idx):
+                x, y = batch
+                self.log("val_loss", self.criterion(torch.sigmoid(self.fc(x)), y))
+        """), "snippet.py").findings
+    assert [(f.code, f.span.line) for f in findings] == [("HL005", 18)]
+    assert "on this evaluation path" in findings[0].message and "gradients" not in findings[0].message

@@ -20,6 +20,9 @@ class Rule:
     # False: opt-in, run only when selected by code or prefix (``--select HL``), as
     # ruff's RUF100 is not among its default rules
     default: bool = True
+    # True: the mistake also makes a loss computed where nothing trains (a validation
+    # loss) report a wrong number, so the rule judges those heads too (Head.evaluation)
+    on_evaluation: bool = False
 
 
 def related_loss(head: Head) -> tuple:

@@ -36,7 +36,10 @@ def check(head: Head):
     yield Finding(
         "HL001",
         f"softmax output is fed to {loss_phrase(head)}, which applies softmax itself: "
-        f"the loss cannot approach 0 and gradients shrink; {fix}",
+        + ("on this evaluation path the loss it reports cannot approach 0, so it says nothing about the "
+           "training loss and misleads model selection; " if head.evaluation else
+           "the loss cannot approach 0 and gradients shrink; ")
+        + fix,
         act.node,
         related_loss(head),
         head,
@@ -172,4 +175,5 @@ def _returns(fn) -> int:
     nested = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
     return sum(1 for node in edits.walk(fn, stop=nested) if isinstance(node, cst.Return))
 
-RULE = Rule("HL001", "double-softmax", "softmax output fed to a loss that applies softmax itself", check, fix)
+RULE = Rule("HL001", "double-softmax", "softmax output fed to a loss that applies softmax itself", check, fix,
+            on_evaluation=True)

@@ -38,8 +38,11 @@ def check(head: Head):
     yield Finding(
         "HL005",
         f"sigmoid output is fed to {loss_phrase(head)}, which applies sigmoid itself: "
-        f"every prediction is squeezed into (0.5, 0.73), so the loss of a negative cannot go below 0.69 "
-        f"and gradients shrink; {fix}",
+        + ("every prediction is squeezed into (0.5, 0.73), so on this evaluation path the loss it reports for "
+           "a negative cannot go below 0.69 and misleads model selection; " if head.evaluation else
+           "every prediction is squeezed into (0.5, 0.73), so the loss of a negative cannot go below 0.69 "
+           "and gradients shrink; ")
+        + fix,
         where(head),
         related_loss(head),
         head,
@@ -83,4 +86,5 @@ def _probability_twin(loss, syntax) -> Optional[Fix]:
     return rename_call(loss.node, syntax, _TORCH_TWINS, why, forbidden=("pos_weight",))
 
 
-RULE = Rule("HL005", "double-sigmoid", "sigmoid output fed to a loss that applies sigmoid itself", check, fix)
+RULE = Rule("HL005", "double-sigmoid", "sigmoid output fed to a loss that applies sigmoid itself", check, fix,
+            on_evaluation=True)
