@@ -245,3 +245,31 @@ def test_torchbearer_trial_trains_when_run_after_its_builder_methods():
         trial.run(epochs=3)
         """
     ) == [("HL001", 5)]
+
+
+# --- a user's subclass of a library's module class ---------------------------------------
+
+
+def test_a_subclass_of_a_torchvision_model_class_is_a_module_evaluated_through_its_own_forward():
+    source = """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+        from torchvision.models import {base_import}
+
+        class Features({base}):
+            def __init__(self, features, num_classes=1000):
+                super().__init__(features, num_classes)
+                self.head = nn.Linear(4096, num_classes)
+
+            def forward(self, x):
+                x = x.view(x.size(0), -1)
+                return F.softmax(self.head(x), dim=0)
+
+        model = Features(None)
+        traced = torch.jit.trace(model.eval(), torch.rand(1, 3, 224, 224))
+        """
+    assert lint(source.format(base_import="vgg", base="vgg.VGG")) == [("HL008", 14)]
+    assert lint(source.format(base_import="VGG", base="VGG")) == [("HL008", 14)]
+    # a class of the library that is not a module is not a module base
+    assert lint(source.format(base_import="vgg", base="vgg.VGG16_Weights")) == []

@@ -263,3 +263,15 @@ def test_torchbearer_trial_trains_on_run_and_its_builders_return_the_trial():
     row = NETS["torchbearer.Trial"]
     assert (row.criterion_param, row.criterion_pos, row.trains_on) == ("criterion", 2, ("run",))
     assert {"with_generators", "with_train_data", "to"} <= set(row.chains)
+
+
+def test_torchvision_module_classes_are_bases_under_their_module_and_their_re_exports():
+    bases = L.MODULE_BASES
+    for name in ("torchvision.models.vgg.VGG", "torchvision.models.VGG", "torchvision.models.resnet.ResNet",
+                 "torchvision.models.ResNet", "torchvision.models.resnet.BasicBlock",
+                 "torchvision.models.detection.FasterRCNN"):
+        assert bases[name] is Framework.TORCH, name
+    assert "torchvision.models.vgg.VGG16_Weights" not in bases  # an enum, not a module
+    from headlint.frameworks.libraries import PREFIXES
+
+    assert all(name.startswith(PREFIXES) and canonical(name) == name for name in bases)

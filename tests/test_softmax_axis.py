@@ -385,3 +385,25 @@ class Net(nn.Module):
         return F.softmax(self.head(x))
 """
     ) == []
+
+
+def test_a_layer_stack_keeps_the_rank_it_is_given():
+    # x.view(n, -1) is 2-D; two nn.Sequential stacks of linear layers keep it 2-D, so the
+    # final stack's Softmax(dim=0) normalises over the batch
+    source = """
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.classifier = nn.Sequential(nn.Linear(512, 64), nn.ReLU(True))
+                self.final = nn.Sequential(nn.Linear(64, 10), nn.Softmax(dim=DIM))
+
+            def forward(self, x):
+                x = x.view(x.size(0), -1)
+                return self.final(self.classifier(x))
+
+        model = Net()
+        """
+    assert lint(source.replace("DIM", "0")) == [("HL008", 8)]
+    assert lint(source.replace("DIM", "1")) == []

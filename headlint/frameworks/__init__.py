@@ -40,6 +40,12 @@ _HANDLERS = {**torch_adapter.HANDLERS, **keras_adapter.HANDLERS}
 _FORWARD = {Framework.TORCH: "forward", Framework.KERAS: "call"}
 
 
+def module_base(qual: str):
+    """The framework whose module a subclass of ``qual`` is (``nn.Module``, ``keras.Model``,
+    a library's model class), or None."""
+    return V.MODULE_BASES.get(qual) or libraries.module_base(qual)
+
+
 def knows(qual: str) -> bool:
     return (
         qual in V.ACTIVATION_FUNCTIONS
@@ -152,7 +158,15 @@ def call_model(model: ModelV, site) -> Value:
             # applies the layer it is given, so only this call says what comes out
             return common.tag(out, model)
         return summary
-    return common.model_output(model, site.interp)
+    summary = common.model_output(model, site.interp)
+    given = site.arg(None, 0)
+    if (model.items is not None and isinstance(given, Tensor) and given.rank is not None
+            and isinstance(summary, Tensor) and summary.rank is None):
+        # ``self.classifier(x.view(n, -1))``: a stack of layers keeps the rank it is given
+        ranked = common.fold_from(Tensor(rank=given.rank), model.items, site.interp)
+        if isinstance(ranked, Tensor) and ranked.rank is not None:
+            return common.tag(ranked, model)
+    return summary
 
 
 def _depends_on_input(model: ModelV, site) -> bool:

@@ -389,7 +389,11 @@ def tag(raw: Value, model: ModelV) -> Value:
 
 def fold(items: list, interp: Evaluator) -> Value:
     """A Sequential stack: each item applied to the previous one's output."""
-    value: Value = Tensor()
+    return fold_from(Tensor(), items, interp)
+
+
+def fold_from(value: Value, items: list, interp: Evaluator) -> Value:
+    """A Sequential stack applied to ``value``."""
     for item in items:
         value = apply_module(item, value, interp)
     return value

@@ -52,7 +52,13 @@ def knows(qual: str) -> bool:
     if not qual.startswith(PREFIXES):
         return False
     L = _tables()
-    return qual in L.HEADS or qual in L.LOSSES or qual in L.NETS
+    return qual in L.HEADS or qual in L.LOSSES or qual in L.NETS or qual in L.MODULE_BASES
+
+
+def module_base(qual: str):
+    """The framework of a library's module class a user's class derives from
+    (``class Net(torchvision.models.vgg.VGG)``), or None."""
+    return _tables().MODULE_BASES.get(qual) if qual.startswith(PREFIXES) else None
 
 
 def call(qual: str, site) -> Optional[Value]:

@@ -178,3 +178,98 @@ _FAMILIES = (
 )
 
 HEADS = {name: row for names, row in _FAMILIES for name in names}
+
+# The nn.Module subclasses torchvision's model modules define (``class Net(vgg.VGG)``,
+# ``class Features(resnet.ResNet)``): a user's subclass of one is a module, evaluated
+# through its own ``forward``. Read from torchvision 0.29.1's torchvision/models/ (every
+# public class deriving from nn.Module there, directly or through another), under the
+# module that defines it and the packages that re-export it (``torchvision.models.VGG``).
+_MODULE_CLASSES = {
+    "torchvision.models": (
+        "AlexNet", "ConvNeXt", "DenseNet", "EfficientNet", "GoogLeNet", "Inception3", "MNASNet", "MaxVit",
+        "MobileNetV2", "MobileNetV3", "RegNet", "ResNet", "ShuffleNetV2", "SqueezeNet", "SwinTransformer", "VGG",
+        "VisionTransformer",
+    ),
+    "torchvision.models.alexnet": ("AlexNet",),
+    "torchvision.models.convnext": ("CNBlock", "ConvNeXt",),
+    "torchvision.models.densenet": ("DenseNet",),
+    "torchvision.models.detection": ("FCOS", "FasterRCNN", "KeypointRCNN", "MaskRCNN", "RetinaNet",),
+    "torchvision.models.detection.anchor_utils": ("AnchorGenerator", "DefaultBoxGenerator",),
+    "torchvision.models.detection.backbone_utils": ("BackboneWithFPN",),
+    "torchvision.models.detection.faster_rcnn": ("FastRCNNPredictor", "FasterRCNN", "TwoMLPHead",),
+    "torchvision.models.detection.fcos": ("FCOS", "FCOSClassificationHead", "FCOSHead", "FCOSRegressionHead",),
+    "torchvision.models.detection.generalized_rcnn": ("GeneralizedRCNN",),
+    "torchvision.models.detection.keypoint_rcnn": ("KeypointRCNN", "KeypointRCNNPredictor",),
+    "torchvision.models.detection.mask_rcnn": ("MaskRCNN",),
+    "torchvision.models.detection.retinanet": (
+        "RetinaNet", "RetinaNetClassificationHead", "RetinaNetHead", "RetinaNetRegressionHead",
+    ),
+    "torchvision.models.detection.roi_heads": ("RoIHeads",),
+    "torchvision.models.detection.rpn": ("RPNHead", "RegionProposalNetwork",),
+    "torchvision.models.detection.ssd": (
+        "SSD", "SSDClassificationHead", "SSDFeatureExtractorVGG", "SSDHead", "SSDRegressionHead", "SSDScoringHead",
+    ),
+    "torchvision.models.detection.ssdlite": (
+        "SSDLiteClassificationHead", "SSDLiteFeatureExtractorMobileNet", "SSDLiteHead", "SSDLiteRegressionHead",
+    ),
+    "torchvision.models.detection.transform": ("GeneralizedRCNNTransform",),
+    "torchvision.models.efficientnet": ("EfficientNet", "FusedMBConv", "MBConv",),
+    "torchvision.models.googlenet": ("BasicConv2d", "GoogLeNet", "Inception", "InceptionAux",),
+    "torchvision.models.inception": (
+        "BasicConv2d", "Inception3", "InceptionA", "InceptionAux", "InceptionB", "InceptionC", "InceptionD",
+        "InceptionE",
+    ),
+    "torchvision.models.maxvit": (
+        "MBConv", "MaxVit", "MaxVitBlock", "MaxVitLayer", "PartitionAttentionLayer",
+        "RelativePositionalMultiHeadAttention", "SwapAxes", "WindowDepartition", "WindowPartition",
+    ),
+    "torchvision.models.mnasnet": ("MNASNet",),
+    "torchvision.models.mobilenet": ("MobileNetV2", "MobileNetV3",),
+    "torchvision.models.mobilenetv2": ("InvertedResidual", "MobileNetV2",),
+    "torchvision.models.mobilenetv3": ("InvertedResidual", "MobileNetV3",),
+    "torchvision.models.optical_flow": ("RAFT",),
+    "torchvision.models.optical_flow.raft": (
+        "BottleneckBlock", "ConvGRU", "CorrBlock", "FeatureEncoder", "FlowHead", "MaskPredictor", "MotionEncoder",
+        "RAFT", "RecurrentBlock", "ResidualBlock", "UpdateBlock",
+    ),
+    "torchvision.models.quantization": (
+        "QuantizableGoogLeNet", "QuantizableInception3", "QuantizableMobileNetV2", "QuantizableMobileNetV3",
+        "QuantizableResNet", "QuantizableShuffleNetV2",
+    ),
+    "torchvision.models.quantization.googlenet": (
+        "QuantizableBasicConv2d", "QuantizableGoogLeNet", "QuantizableInception", "QuantizableInceptionAux",
+    ),
+    "torchvision.models.quantization.inception": (
+        "QuantizableBasicConv2d", "QuantizableInception3", "QuantizableInceptionA", "QuantizableInceptionAux",
+        "QuantizableInceptionB", "QuantizableInceptionC", "QuantizableInceptionD", "QuantizableInceptionE",
+    ),
+    "torchvision.models.quantization.mobilenet": ("QuantizableMobileNetV2", "QuantizableMobileNetV3",),
+    "torchvision.models.quantization.mobilenetv2": ("QuantizableInvertedResidual", "QuantizableMobileNetV2",),
+    "torchvision.models.quantization.mobilenetv3": ("QuantizableInvertedResidual", "QuantizableMobileNetV3",),
+    "torchvision.models.quantization.resnet": (
+        "QuantizableBasicBlock", "QuantizableBottleneck", "QuantizableResNet",
+    ),
+    "torchvision.models.quantization.shufflenetv2": ("QuantizableInvertedResidual", "QuantizableShuffleNetV2",),
+    "torchvision.models.regnet": ("RegNet", "ResBottleneckBlock",),
+    "torchvision.models.resnet": ("BasicBlock", "Bottleneck", "ResNet",),
+    "torchvision.models.segmentation": ("DeepLabV3", "FCN", "LRASPP",),
+    "torchvision.models.segmentation.deeplabv3": ("ASPP", "DeepLabV3",),
+    "torchvision.models.segmentation.fcn": ("FCN",),
+    "torchvision.models.segmentation.lraspp": ("LRASPP", "LRASPPHead",),
+    "torchvision.models.shufflenetv2": ("InvertedResidual", "ShuffleNetV2",),
+    "torchvision.models.squeezenet": ("Fire", "SqueezeNet",),
+    "torchvision.models.swin_transformer": (
+        "PatchMerging", "PatchMergingV2", "ShiftedWindowAttention", "ShiftedWindowAttentionV2", "SwinTransformer",
+        "SwinTransformerBlock", "SwinTransformerBlockV2",
+    ),
+    "torchvision.models.vgg": ("VGG",),
+    "torchvision.models.video": ("MViT", "S3D", "SwinTransformer3d", "VideoResNet",),
+    "torchvision.models.video.mvit": (
+        "MViT", "MultiscaleAttention", "MultiscaleBlock", "Pool", "PositionalEncoding",
+    ),
+    "torchvision.models.video.resnet": ("BasicBlock", "Bottleneck", "VideoResNet",),
+    "torchvision.models.video.s3d": ("S3D", "SepInceptionBlock3D",),
+    "torchvision.models.video.swin_transformer": ("PatchEmbed3d", "ShiftedWindowAttention3d", "SwinTransformer3d",),
+    "torchvision.models.vision_transformer": ("Encoder", "EncoderBlock", "VisionTransformer",),
+}
+MODULE_BASES = {f"{module}.{name}": TORCH for module, names in _MODULE_CLASSES.items() for name in names}
