@@ -18,13 +18,12 @@ from typing import Optional
 
 import libcst as cst
 
-from . import branches, frameworks, provenance, targets
+from . import branches, frameworks, layer_loops, literals, provenance, targets, training_paths
 from .events import CallSite, Ctx, Events
 from .names import canonical
 from .scopes import ModuleScope, Scope, dotted_name
 from .values import (
     UNKNOWN,
-    ActObj,
     BoundMethod,
     ClassV,
     Const,
@@ -32,16 +31,13 @@ from .values import (
     DictV,
     Function,
     Instance,
-    LayerObj,
     Lazy,
     LossObj,
     ModelV,
     ModuleV,
     Partial,
-    PassObj,
     Qual,
     Seq,
-    ShapeObj,
     Tensor,
     Value,
     join,
@@ -194,7 +190,7 @@ class Interpreter:
                 continue
             if isinstance(stmt, cst.If):
                 returns.extend(self.exec_if(stmt, scope, ctx))
-                if _training_guard_returns(stmt):
+                if training_paths.training_guard_returns(stmt):
                     # ``if self.training: return logits`` — what follows is inference
                     ctx.inference = True
                 continue
@@ -241,8 +237,8 @@ class Interpreter:
 
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
         test = self.eval(stmt.test, scope, ctx)
-        mode = _training_test(stmt.test)  # True: branch trains; False: inference
-        if _literal(test) and mode is None:  # ``training=False`` is a default the framework overrides
+        mode = training_paths.training_test(stmt.test)  # True: branch trains; False: inference
+        if literals.literal(test) and mode is None:  # ``training=False`` is a default the framework overrides
             # literals decide the test (``if n_classes > 1:`` with ``n_classes = 1``): the
             # other branch never runs, so it neither trains nor joins
             if test.value:
@@ -264,7 +260,7 @@ class Interpreter:
             else:
                 returns += self.exec_block(stmt.orelse.body.body, scope, else_ctx)
         after_else = scope.vars
-        body_returns = _always_returns(stmt.body.body)
+        body_returns = training_paths.always_returns(stmt.body.body)
         merged = {}
         for name in set(after_body) | set(after_else):
             a, b = after_body.get(name), after_else.get(name)
@@ -290,10 +286,10 @@ class Interpreter:
             scope.vars[stmt.name.value] = self.define_class(stmt, scope, ctx)
         elif isinstance(stmt, (cst.For,)):
             iterable = self.eval(stmt.iter, scope, ctx)
-            if _unrolled(iterable):
+            if layer_loops.unrolled(iterable):
                 # ``for layer in self.layers: x = layer(x)``: each layer in turn, so the
                 # output is what the last one makes of what the others made
-                names = _target_names(stmt.target) - self.unrolled
+                names = layer_loops.target_names(stmt.target) - self.unrolled
                 self.unrolled |= names
                 try:
                     for item in iterable.items:
@@ -313,7 +309,7 @@ class Interpreter:
             inner = ctx.copy()
             for item in stmt.items:
                 value = self.eval(item.item, scope, ctx)
-                if _is_no_grad(item.item, value, scope):
+                if training_paths.is_no_grad(item.item, value, scope):
                     inner.inference = True
                 if item.asname is not None:
                     self.bind(item.asname.name, UNKNOWN, scope, ctx)
@@ -530,7 +526,7 @@ class Interpreter:
                 self.eval(element.value, scope, ctx)
                 return Seq([UNKNOWN], node)
             items.append(self.eval(element.value, scope, ctx))
-        return Seq(items, node, _literal_fact(items, node))
+        return Seq(items, node, literals.literal_fact(items, node))
 
     def eval_Dict(self, node: cst.Dict, scope, ctx) -> Value:
         items = {}
@@ -547,8 +543,8 @@ class Interpreter:
 
     def eval_IfExp(self, node: cst.IfExp, scope, ctx) -> Value:
         test = self.eval(node.test, scope, ctx)
-        mode = _training_test(node.test)
-        if _literal(test) and mode is None:
+        mode = training_paths.training_test(node.test)
+        if literals.literal(test) and mode is None:
             return self.eval(node.body if test.value else node.orelse, scope, ctx)
         body = self.eval(node.body, scope, ctx)
         orelse = self.eval(node.orelse, scope, ctx)
@@ -562,7 +558,7 @@ class Interpreter:
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope, ctx) -> Value:
         operand = self.eval(node.expression, scope, ctx)
-        if isinstance(node.operator, cst.Not) and _literal(operand):
+        if isinstance(node.operator, cst.Not) and literals.literal(operand):
             return Const(not operand.value, node, default=operand.default)
         if isinstance(node.operator, cst.Minus):
             if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
@@ -629,7 +625,7 @@ class Interpreter:
     def eval_Comparison(self, node: cst.Comparison, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         operands = [left] + [self.eval(c.comparator, scope, ctx) for c in node.comparisons]
-        decided = _compare_literals(operands, node.comparisons)
+        decided = literals.compare_literals(operands, node.comparisons)
         if decided is not None:
             return Const(decided, node)  # ``n_classes > 1`` with ``n_classes = 1``
         if any(isinstance(value, branches.Alt) for value in operands):
@@ -647,7 +643,7 @@ class Interpreter:
     def eval_BooleanOperation(self, node, scope, ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         right = self.eval(node.right, scope, ctx)
-        if _literal(left) and _literal(right):
+        if literals.literal(left) and literals.literal(right):
             if isinstance(node.operator, cst.And):
                 return left if not left.value else right
             return left if left.value else right
@@ -864,7 +860,7 @@ class Interpreter:
         """``@torch.no_grad()`` on a function: its body evaluates, it does not train."""
         for decorator in getattr(fn.node, "decorators", ()):
             expr = decorator.decorator
-            if _is_no_grad(expr, self.eval(expr.func if isinstance(expr, cst.Call) else expr, fn.scope, Ctx()), fn.scope):
+            if training_paths.is_no_grad(expr, self.eval(expr.func if isinstance(expr, cst.Call) else expr, fn.scope, Ctx()), fn.scope):
                 return True
         return False
 
@@ -875,7 +871,7 @@ class Interpreter:
         in sight (a ``forward(x, target=None)`` its callers give a target) the default
         decides no branch (_literal)."""
         params = fn.node.params
-        default = _as_default if unseen else (lambda value: value)
+        default = literals.as_default if unseen else (lambda value: value)
         positional = list(params.posonly_params) + list(params.params)
         for index, param in enumerate(positional):
             name = param.name.value
@@ -1001,32 +997,6 @@ def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:
     return None
 
 
-# A literal sequence of layers longer than this is walked as one joined element.
-_UNROLL = 32
-
-
-def _unrolled(iterable: Value) -> bool:
-    """A short literal sequence of layers (an ``nn.ModuleList``, a list of Keras layers,
-    ``enumerate`` of one): a loop over it applies them in order."""
-    return isinstance(iterable, Seq) and 0 < len(iterable.items) <= _UNROLL and any(
-        _layer_like(item) for item in iterable.items)
-
-
-def _target_names(target) -> set:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return set().union(*(_target_names(element.value) for element in target.elements))
-    return set()
-
-
-def _layer_like(value: Value) -> bool:
-    if isinstance(value, Seq):  # ``(i, layer)`` from enumerate
-        return any(_layer_like(item) for item in value.items)
-    return isinstance(value, (LayerObj, ActObj, PassObj, ShapeObj, ModelV)) or (
-        isinstance(value, Instance) and value.model is not None)
-
-
 def _root(scope: Scope) -> Scope:
     while scope.parent is not None:
         scope = scope.parent
@@ -1088,23 +1058,6 @@ def _join_returns(returns: list, joined: bool = False) -> Value:
     return branches.alternatives(chosen)
 
 
-def _literal_fact(items: list, node=None):
-    numbers: list = []
-
-    def collect(values) -> bool:
-        for item in values:
-            if isinstance(item, Const) and isinstance(item.value, (int, float)):
-                numbers.append(item.value)
-            elif isinstance(item, Seq):
-                if not collect(item.items):
-                    return False
-            else:
-                return False
-        return True
-
-    return targets.of_literals(numbers, node) if collect(items) else targets.UNKNOWN_FACT
-
-
 def _row_of(tensor: Tensor) -> Tensor:
     """One element of ``for row in probs``: a softmax over a later axis than the
     first is still a softmax over the same axis of each row (``dim=-1`` stays -1,
@@ -1124,46 +1077,6 @@ def _row_of(tensor: Tensor) -> Tensor:
     return tensor.derived(act=row_act, rank=rank, layer=tensor.layer if last else None)
 
 
-_LITERAL_TYPES = (bool, int, float, str, type(None))
-
-
-def _literal(value: Value) -> bool:
-    """A value the source spells out (a number, string, bool or None), so a test on
-    it is decided without running anything. Not a parameter's default: the model's
-    ``forward(x, target=None)`` is evaluated with its defaults when no call is seen,
-    and its callers pass the target."""
-    return isinstance(value, Const) and isinstance(value.value, _LITERAL_TYPES) and not value.default
-
-
-def _as_default(value: Value) -> Value:
-    return Const(value.value, value.node, default=True) if isinstance(value, Const) else value
-
-
-_COMPARE = {
-    "Equal": lambda a, b: a == b, "NotEqual": lambda a, b: a != b,
-    "LessThan": lambda a, b: a < b, "LessThanEqual": lambda a, b: a <= b,
-    "GreaterThan": lambda a, b: a > b, "GreaterThanEqual": lambda a, b: a >= b,
-    "Is": lambda a, b: a is b if a is None or b is None else a == b,
-    "IsNot": lambda a, b: a is not b if a is None or b is None else a != b,
-}
-
-
-def _compare_literals(operands: list, comparisons) -> Optional[bool]:
-    """The truth of ``a < b == c`` when every operand is a literal, else None."""
-    if not all(_literal(value) for value in operands):
-        return None
-    for (a, b), comparison in zip(zip(operands, operands[1:]), comparisons):
-        compare = _COMPARE.get(type(comparison.operator).__name__)
-        if compare is None:
-            return None
-        try:
-            if not compare(a.value, b.value):
-                return False
-        except TypeError:  # ``1 < "a"``: Python would raise; decide nothing
-            return None
-    return True
-
-
 def _epsilon(value: Value) -> bool:
     return isinstance(value, Const) and isinstance(value.value, float) and 0 < value.value <= 1e-3
 
@@ -1172,61 +1085,3 @@ def _is_min_of(value: Value) -> bool:
     return isinstance(value, Tensor) and value.fact.because == "a minimum"
 
 
-def _training_test(test) -> Optional[bool]:
-    """True when ``test`` is true exactly on the training path (``self.training``,
-    ``training``), False when exactly on the inference path (``not self.training``)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _training_test(test.expression)
-        return None if inner is None else not inner
-    if isinstance(test, cst.Name) and test.value == "training":
-        return True
-    if isinstance(test, cst.Attribute) and test.attr.value == "training":
-        return True
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        left = _training_test(test.left)
-        comparator = test.comparisons[0].comparator
-        op = test.comparisons[0].operator
-        if left is not None and isinstance(comparator, cst.Name) and comparator.value in ("True", "False"):
-            positive = isinstance(op, (cst.Equal, cst.Is))
-            negative = isinstance(op, (cst.NotEqual, cst.IsNot))
-            if positive or negative:
-                truth = (comparator.value == "True") == positive
-                return left if truth else not left
-    return None
-
-
-def _always_returns(body) -> bool:
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
-    return False
-
-
-def _training_guard_returns(stmt: cst.If) -> bool:
-    return _training_test(stmt.test) is True and _always_returns(stmt.body.body) and stmt.orelse is None
-
-
-def _is_no_grad(expr, value: Value, scope: Scope) -> bool:
-    target = expr.func if isinstance(expr, cst.Call) else expr
-    if isinstance(value, Qual) and value.name in V.NO_GRAD:
-        return True
-    if isinstance(target, (cst.Name, cst.Attribute)):
-        resolved = _resolve(target, scope)
-        if resolved in V.NO_GRAD:
-            if resolved == "torch.set_grad_enabled" and isinstance(expr, cst.Call):
-                arg = expr.args[0].value if expr.args else None
-                return isinstance(arg, cst.Name) and arg.value == "False"
-            return True
-    return False
-
-
-def _resolve(node, scope: Scope) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        found = scope.lookup(node.value)
-        return found.name if isinstance(found, Qual) else None
-    if isinstance(node, cst.Attribute):
-        base = _resolve(node.value, scope)
-        return canonical(f"{base}.{node.attr.value}") if base else None
-    return None
