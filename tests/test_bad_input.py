@@ -169,6 +169,7 @@ def test_long_and_or_chains_and_dotted_names_are_refused_not_a_segfault(project)
     assert "in 1 of 4 files. 3 files could not be checked." in summary(result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [
     " and ".join(["a"] * 2_000),  # long, but within what libcst parses: checked
     " or ".join("(" + " and ".join(["a"] * 30) + ")" for _ in range(60)),

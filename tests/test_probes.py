@@ -16,6 +16,9 @@ from headlint.confirm import confirm, imports
 from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Link, Loss, Sign, TargetFact
 
 torch = pytest.importorskip("torch")
+# One worker runs these (pyproject.toml: --dist loadgroup): it imports TensorFlow and
+# computes the module-scoped probes once.
+pytestmark = pytest.mark.xdist_group("framework-probes")
 
 T, K = Framework.TORCH, Framework.KERAS
 
