@@ -23,7 +23,6 @@ def run_lint():
 
 def pytest_collection_modifyitems(items):
     """The tests marked slow start first: over pytest-xdist's workers, a long one
-    picked up last would leave the other workers idle while it runs. (Groups of
-    tests that share an xdist_group, such as a probe matrix's run, are handed out
-    first anyway, the largest first.)"""
+    picked up last would leave the other workers idle while it runs (with
+    --dist loadfile, pyproject.toml, a file goes out where its first test is)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

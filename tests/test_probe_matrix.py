@@ -21,6 +21,7 @@ import probe_matrix
 from headlint.confirm import keras_probes, torch_probes
 
 pytest.importorskip("torch")
+pytestmark = pytest.mark.slow  # Keras in processes of its own, probes training models
 HERE = Path(__file__).resolve().parent
 OTHER = {"HEADLINT_MATRIX_SEED": "1", "HEADLINT_MATRIX_FLOAT64": "1"}  # another seed, float64
 
@@ -61,8 +62,8 @@ def computed(run):
 
 @pytest.fixture(scope="session")
 def matrices():
-    """Each run computed once, by the first of its tests (a run's tests share an
-    xdist group: one worker computes it)."""
+    """Each run computed once, by the first of its tests (pytest-xdist runs this
+    file on one worker: pyproject.toml, --dist loadfile)."""
     done = {}
 
     def of(run):
@@ -79,17 +80,13 @@ def matrices():
     return of
 
 
-def _in_group(run, *values):
-    return pytest.param(run, *values, marks=pytest.mark.xdist_group(f"probe-matrix-{run}"), id="-".join((run, *values)))
-
-
-@pytest.mark.parametrize("run", [_in_group(run) for run in RUNS])
+@pytest.mark.parametrize("run", list(RUNS))
 def test_every_rule_with_a_probe_is_in_the_matrix(run, matrices):
     probes = torch_probes.PROBES if RUNS[run][0] == "torch" else keras_probes.PROBES
     assert {case.split()[0] for case in matrices(run)} == set(probes)
 
 
-@pytest.mark.parametrize("run,case", [_in_group(run, case) for run in RUNS for case in CASES[RUNS[run][0]]])
+@pytest.mark.parametrize("run,case", [(run, case) for run in RUNS for case in CASES[RUNS[run][0]]])
 def test_a_mistake_is_confirmed_and_its_corrected_twin_refuted(run, case, matrices):
     bad, good, bad_summary, good_summary = matrices(run)[case]
     assert (bad, good) == ("confirmed", "refuted"), json.dumps({"mistake": (bad, bad_summary), "twin": (good, good_summary)}, indent=1)

@@ -16,9 +16,7 @@ from headlint.confirm import confirm, imports
 from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Link, Loss, Sign, TargetFact
 
 torch = pytest.importorskip("torch")
-# One worker runs these (pyproject.toml: --dist loadgroup): it imports TensorFlow and
-# computes the module-scoped probes once.
-pytestmark = pytest.mark.xdist_group("framework-probes")
+pytestmark = pytest.mark.slow  # the probes train small models on torch and TensorFlow
 
 T, K = Framework.TORCH, Framework.KERAS
 
