@@ -3,7 +3,9 @@ floor of starting Python and importing libcst. Prints figures; asserts nothing.
 
 Cold is ``--no-cache`` (a file just edited, as pre-commit sees it: read, parsed,
 analysed); warm is an unchanged file served from the cache (in a scratch cache
-directory, filled by one run first).
+directory, filled by one run first). Each figure is the median over the runs of the
+wall time and, in brackets, of the CPU time (user + system, from os.wait4): the
+steadier one when other work shares the machine.
 
     python benchmarks/check_latency.py [--repeat 10] [FILE]
 """
@@ -11,6 +13,7 @@ directory, filled by one run first).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -24,13 +27,27 @@ CLEAN = ROOT / "fixtures" / "torch" / "clean_log_softmax_crossentropy.py"  # the
 HEADLINT = Path(sys.executable).with_name("headlint")
 
 
-def timed(command: list, repeat: int) -> float:
-    runs = []
+class Timing:
+    def __init__(self, wall: list, cpu: list):
+        self.wall, self.cpu = statistics.median(wall), statistics.median(cpu)
+
+    def shown(self, floor: "Timing | None" = None) -> str:
+        text = f"{self.wall * 1000:7.0f} ms [cpu {self.cpu * 1000:4.0f} ms]"
+        if floor is not None:
+            text += f"  ({self.wall / floor.wall:.2f}x the floor [cpu {self.cpu / floor.cpu:.2f}x]"
+        return text
+
+
+def timed(command: list, repeat: int) -> Timing:
+    wall, cpu = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(process.pid, 0)
+        wall.append(time.perf_counter() - start)
+        cpu.append(usage.ru_utime + usage.ru_stime)
+        process.returncode = 0  # reaped here, not by Popen
+    return Timing(wall, cpu)
 
 
 def main() -> None:
@@ -48,12 +65,12 @@ def main() -> None:
         warm = timed(warm_command, args.repeat)
     confirm = timed([str(HEADLINT), "check", "--no-cache", "--confirm", args.file], max(1, args.repeat // 5))
     print(f"file: {args.file}")
-    print(f"python -c pass           {python * 1000:7.0f} ms")
-    print(f"python -c 'import libcst' {floor * 1000:6.0f} ms  (the floor)")
-    print(f"headlint check (cold)    {check * 1000:7.0f} ms  ({check / floor:.2f}x the floor)")
-    print(f"headlint check (clean)   {clean * 1000:7.0f} ms  ({clean / floor:.2f}x the floor; cold, {CLEAN.name})")
-    print(f"headlint check (warm)    {warm * 1000:7.0f} ms  ({warm / floor:.2f}x the floor; served from the cache)")
-    print(f"headlint check --confirm {confirm * 1000:7.0f} ms  (imports the finding's framework)")
+    print(f"python -c pass            {python.shown()}")
+    print(f"python -c 'import libcst' {floor.shown()}  (the floor)")
+    print(f"headlint check (cold)     {check.shown(floor)})")
+    print(f"headlint check (clean)    {clean.shown(floor)}; cold, {CLEAN.name})")
+    print(f"headlint check (warm)     {warm.shown(floor)}; served from the cache)")
+    print(f"headlint check --confirm  {confirm.shown()}  (imports the finding's framework)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ the fix only when the file still parses and the finding is gone
 
 from __future__ import annotations
 
-import difflib
 import io
 import tokenize
 from collections import Counter, defaultdict
@@ -271,6 +270,8 @@ def applicable(fix: Optional[dict], unsafe: bool) -> bool:
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """``diff -u`` of one file, as ruff's --diff prints it."""
+    import difflib  # (and heapq) only for --diff: a check with fixes to offer never prints one
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
     )

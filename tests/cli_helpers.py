@@ -1,8 +1,10 @@
-"""Running the installed ``headlint`` command, as users do."""
+"""Running the installed ``headlint`` command, as users do; and the same command
+in-process, for the many tests whose subject is what it prints, not the process."""
 
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 HEADLINT = Path(sys.executable).with_name("headlint")
@@ -15,6 +17,45 @@ def headlint(*args, cwd=None, env=None):
     return subprocess.run(
         [str(HEADLINT), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=run_env, timeout=120
     )
+
+
+def run_cli(*args, cwd=None, env=None):
+    """``headlint ARGS`` called in this process through click's CliRunner: the same
+    command, options and output, without starting Python and importing libcst again
+    (most tests run it on a few tiny files). The result has the fields of
+    ``headlint(...)``'s. What only a process shows (its exit path, the modules it
+    imports, signals, start-up, worker processes) is tested through ``headlint(...)``:
+    here the files are checked in this process, never in workers forked from the
+    test's (which may hold torch's threads): ``-j 1``, and ARGS naming ``-j`` run the
+    installed command."""
+    if any(str(a) == "--jobs" or str(a).startswith(("-j", "--jobs=")) for a in args):
+        return headlint(*args, cwd=cwd, env=env)
+    from click.testing import CliRunner
+
+    from headlint import cli, runner
+
+    runner._project = None  # each run reads the files afresh, as a new process does
+    extra = {"FORCE_COLOR": None, **(env or {})}
+    default_jobs, runner.default_jobs = runner.default_jobs, lambda: 1
+    try:
+        with _cwd(cwd):
+            result = CliRunner().invoke(cli.main, [str(a) for a in args], env=extra)
+    finally:
+        runner.default_jobs = default_jobs
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # the command itself would have said "internal error"
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+@contextmanager
+def _cwd(path):
+    before = os.getcwd()
+    if path is not None:
+        os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def frameworks_imported(*args):

@@ -19,3 +19,10 @@ def codes(code: str):
 @pytest.fixture
 def run_lint():
     return lint
+
+
+def pytest_collection_modifyitems(items):
+    """The tests marked slow start first: over pytest-xdist's workers, a long one
+    picked up last would leave the other workers idle while it runs (with
+    --dist loadfile, pyproject.toml, a file goes out where its first test is)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

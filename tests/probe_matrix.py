@@ -1,13 +1,14 @@
 """The probe matrix: for every rule and framework, a head with the mistake and its
-corrected twin, as the adapters record them. tests/test_probe_matrix.py runs one
-process per Keras backend (and one for torch) with ``python probe_matrix.py
-FRAMEWORK``, which confirms every case of that framework and prints one JSON line:
-{case: [mistake's status, twin's status, mistake's summary, twin's summary]}.
+corrected twin, as the adapters record them. ``matrix(FRAMEWORK)`` confirms every
+case of that framework: {case: [mistake's status, twin's status, mistake's summary,
+twin's summary]}. tests/test_probe_matrix.py calls it in its own process for torch,
+and runs one process per Keras backend with ``python probe_matrix.py keras`` (Keras
+picks its backend once per process), which prints that as one JSON line.
 
-The numerics vary with the environment, to show the verdicts do not depend on them:
-HEADLINT_MATRIX_SEED (another seed for the probes' data and weights) and
-HEADLINT_MATRIX_FLOAT64=1 (float64 where the framework allows it); the test also
-runs TensorFlow with its oneDNN kernels on and off (TF_ENABLE_ONEDNN_OPTS).
+The numerics vary, to show the verdicts do not depend on them: ``numerics(seed=,
+float64=)`` (in a process: HEADLINT_MATRIX_SEED, another seed for the probes' data
+and weights, and HEADLINT_MATRIX_FLOAT64=1, float64 where the framework allows it);
+the test also runs TensorFlow with its oneDNN kernels on and off (TF_ENABLE_ONEDNN_OPTS).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 
 from headlint.records import Activation, Framework, Head, Kind, Layer, Link, Loss, Penalty, Sign, TargetFact
 
@@ -118,36 +120,52 @@ def keras_cases(backend: str):
     }
 
 
-def _vary_numerics(framework: str) -> None:
-    seed = os.environ.get("HEADLINT_MATRIX_SEED")
-    float64 = os.environ.get("HEADLINT_MATRIX_FLOAT64") == "1"
-    if seed:
-        from headlint.confirm import keras_heads, keras_probes, torch_probes
+@contextmanager
+def numerics(framework: str, seed=None, float64: bool = False):
+    """Another seed for the probes and float64 where the framework allows it, while
+    the block runs; as they were afterwards (the test's process goes on)."""
+    from headlint.confirm import keras_heads, keras_probes, torch_probes
 
-        torch_probes.SEED = keras_heads.SEED = keras_probes.SEED = int(seed)
+    modules = (torch_probes, keras_heads, keras_probes)
+    seeds = [module.SEED for module in modules]
+    restore = []
+    if seed is not None:
+        for module in modules:
+            module.SEED = int(seed)
     if float64 and framework == "torch":
         import torch
 
+        restore.append(lambda dtype=torch.get_default_dtype(): torch.set_default_dtype(dtype))
         torch.set_default_dtype(torch.float64)
     if float64 and framework == "keras":
         import keras
 
+        restore.append(lambda floatx=keras.config.floatx(): keras.config.set_floatx(floatx))
         keras.config.set_floatx("float64")
+    try:
+        yield
+    finally:
+        for module, before in zip(modules, seeds):
+            module.SEED = before
+        for undo in restore:
+            undo()
 
 
-def main(framework: str) -> None:
+def matrix(framework: str) -> dict:
     from headlint.confirm import confirm, imports
 
-    _vary_numerics(framework)
-    if framework == "torch":
-        cases = torch_cases()
-    else:
-        cases = keras_cases(imports.keras().backend)
+    cases = torch_cases() if framework == "torch" else keras_cases(imports.keras().backend)
     out = {}
     for name, (code, mistake, twin) in cases.items():
         bad, good = confirm(code, mistake, "cpu"), confirm(code, twin, "cpu")
         out[name] = [bad.status, good.status, bad.summary, good.summary]
-    print("@matrix " + json.dumps(out))
+    return out
+
+
+def main(framework: str) -> None:
+    seed = os.environ.get("HEADLINT_MATRIX_SEED") or None
+    with numerics(framework, seed, os.environ.get("HEADLINT_MATRIX_FLOAT64") == "1"):
+        print("@matrix " + json.dumps(matrix(framework)))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cli_helpers import HEADLINT, headlint
+from cli_helpers import HEADLINT, headlint, run_cli
 from headlint.engine import check_text
 
 BUGGY = """import torch
@@ -45,7 +45,7 @@ def test_an_unreadable_file_is_an_error_and_the_rest_is_checked(project):
             pytest.skip("running as a user who can read a chmod 000 file (root)")
         # named on the command line (a usage error from click before) and found by walking
         for args in (["secret.py", "buggy.py"], ["."]):
-            result = headlint("check", *args, cwd=project)
+            result = run_cli("check", *args, cwd=project)
             assert result.returncode == 2, result.stderr
             assert "secret.py: Permission denied" in result.stderr
             assert "Traceback" not in result.stderr
@@ -65,7 +65,7 @@ def test_a_folder_that_cannot_be_entered_is_not_an_internal_error(project):
     try:
         if os.access(locked, os.X_OK):
             pytest.skip("running as a user who can enter a chmod 000 folder (root)")
-        result = headlint("check", "locked", "buggy.py", cwd=project)
+        result = run_cli("check", "locked", "buggy.py", cwd=project)
         assert "internal error" not in result.stderr
         assert result.returncode in (1, 2)  # 1 today: what the folder holds is not seen
         assert FINDING in result.stdout
@@ -77,7 +77,7 @@ def test_a_directory_named_like_a_python_file_inside_a_walked_directory(project)
     (project / "models.py").mkdir()
     (project / "models.py" / "net.py").write_text(BUGGY.replace("(20, 10)", "(20, 1)"))
     (project / "empty.py").mkdir()
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     assert result.returncode == 1
     assert result.stderr == ""
     assert FINDING in result.stdout
@@ -91,13 +91,13 @@ def test_a_symlink_loop_and_a_broken_symlink_in_a_walked_directory_are_skipped(p
     (project / "dangling.py").symlink_to("gone.py")
     (project / "sub").mkdir()
     (project / "sub" / "up").symlink_to("..", target_is_directory=True)  # a directory loop
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     assert result.returncode == 1
     assert result.stderr == ""  # links to nothing are not Python files: nothing to say
     assert FINDING in result.stdout
     assert summary(result).endswith("in 1 of 1 file. [*] 1 fixable with --fix --unsafe-fixes.")
     # named on the command line, they are files that could not be read
-    result = headlint("check", "loop_a.py", "dangling.py", "buggy.py", cwd=project)
+    result = run_cli("check", "loop_a.py", "dangling.py", "buggy.py", cwd=project)
     assert result.returncode == 2
     assert "loop_a.py: Too many levels of symbolic links" in result.stderr
     assert "dangling.py: No such file or directory" in result.stderr
@@ -107,7 +107,7 @@ def test_a_symlink_loop_and_a_broken_symlink_in_a_walked_directory_are_skipped(p
 
 def test_an_unknown_declared_encoding_is_an_error(project):
     (project / "klingon.py").write_bytes(b"# -*- coding: klingon -*-\n" + BUGGY.encode())
-    result = headlint("check", "klingon.py", "buggy.py", cwd=project)
+    result = run_cli("check", "klingon.py", "buggy.py", cwd=project)
     assert result.returncode == 2
     assert "klingon.py: cannot decode: unknown encoding: klingon" in result.stderr
     assert FINDING in result.stdout
@@ -116,7 +116,7 @@ def test_an_unknown_declared_encoding_is_an_error(project):
 def test_nul_bytes(project):
     (project / "nul.py").write_bytes(b"import torch\nx = 1\x00\n")
     (project / "nul_plain.py").write_bytes(b"import os\nx = 1\x00\n")  # not model code: not parsed
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["headlint: error: nul.py: contains NUL bytes; not a Python source file"]
     assert FINDING in result.stdout
@@ -136,7 +136,7 @@ def test_a_ten_megabyte_file(project):
     (project / "huge_data.py").write_text(_ten_megabytes("import numpy\n"))
     assert (project / "huge_model.py").stat().st_size > 10_000_000
     started = time.monotonic()
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     elapsed = time.monotonic() - started
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["headlint: error: huge_model.py: larger than 5 MB; skipped"]
@@ -145,7 +145,7 @@ def test_a_ten_megabyte_file(project):
     assert elapsed < 30  # about 0.3 s; the bound only says it is not parsed
     (project / "huge_model.py").unlink()
     (project / "buggy.py").write_text(BUGGY.replace("nn.Softmax(dim=1)", "nn.ReLU()"))
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "No findings in 2 files."
 
@@ -169,6 +169,7 @@ def test_long_and_or_chains_and_dotted_names_are_refused_not_a_segfault(project)
     assert "in 1 of 4 files. 3 files could not be checked." in summary(result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [
     " and ".join(["a"] * 2_000),  # long, but within what libcst parses: checked
     " or ".join("(" + " and ".join(["a"] * 30) + ")" for _ in range(60)),
@@ -191,14 +192,14 @@ def test_deep_expressions_that_python_accepts_are_checked(body):
 
 def test_python2_print_statements_are_read_as_python3(project):
     (project / "py2.py").write_text('import torch\nprint "x"\ntry:\n    pass\nexcept ValueError, e:\n    print e\n')
-    result = headlint("check", "py2.py", "buggy.py", cwd=project)
+    result = run_cli("check", "py2.py", "buggy.py", cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stderr == "" and FINDING in result.stdout
 
 
 def test_other_python2_syntax_in_a_file_importing_torch_is_a_parse_error(project):
     (project / "py2.py").write_text('import torch\nprint "x"\nmode = 0755\n')
-    result = headlint("check", "py2.py", "buggy.py", cwd=project)
+    result = run_cli("check", "py2.py", "buggy.py", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "headlint: error: py2.py: syntax error at line 3, column 8: "
@@ -210,7 +211,7 @@ def test_other_python2_syntax_in_a_file_importing_torch_is_a_parse_error(project
 def test_the_same_file_given_twice_is_checked_once(project):
     (project / "alias.py").symlink_to("buggy.py")
     for args in (["buggy.py", "buggy.py", "./buggy.py", "alias.py"], [".", "buggy.py"]):
-        result = headlint("check", *args, cwd=project)
+        result = run_cli("check", *args, cwd=project)
         assert result.returncode == 1
         assert result.stderr == ""
         assert result.stdout.count("HL001 [") == 1, result.stdout
@@ -221,13 +222,13 @@ def test_paths_with_spaces_and_non_ascii_names(project):
     folder = project / "my models" / "réseaux"
     folder.mkdir(parents=True)
     (folder / "modèle ñ 1.py").write_text(BUGGY)
-    result = headlint("check", "my models", "buggy.py", cwd=project)
+    result = run_cli("check", "my models", "buggy.py", cwd=project)
     assert result.returncode == 1
     assert "my models/réseaux/modèle ñ 1.py:4:42: HL001" in result.stdout
     assert FINDING in result.stdout
-    document = json.loads(headlint("check", "--output-format", "json", "my models", cwd=project).stdout)
+    document = json.loads(run_cli("check", "--output-format", "json", "my models", cwd=project).stdout)
     assert [f["path"] for f in document["findings"]] == ["my models/réseaux/modèle ñ 1.py"]
-    sarif = json.loads(headlint("check", "--output-format", "sarif", "my models", cwd=project).stdout)
+    sarif = json.loads(run_cli("check", "--output-format", "sarif", "my models", cwd=project).stdout)
     uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "my%20models/r%C3%A9seaux/mod%C3%A8le%20%C3%B1%201.py"
 
@@ -256,11 +257,11 @@ def test_a_file_name_that_is_not_utf8(project):
 def test_no_python_files_in_a_folder_of_other_files(tmp_path):
     (tmp_path / "README.md").write_text("# readme\n")
     (tmp_path / "data.csv").write_text("a,b\n1,2\n")
-    result = headlint("check", cwd=tmp_path)  # no path: the current directory
+    result = run_cli("check", cwd=tmp_path)  # no path: the current directory
     assert result.returncode == 0
     assert result.stderr == "headlint: no Python files found in .\n"
     assert result.stdout.strip() == "No findings in 0 files."
-    document = json.loads(headlint("check", "--output-format", "json", cwd=tmp_path).stdout)
+    document = json.loads(run_cli("check", "--output-format", "json", cwd=tmp_path).stdout)
     assert document["files_checked"] == 0 and document["findings"] == [] and document["errors"] == []
 
 
@@ -270,13 +271,13 @@ def test_every_file_excluded_by_the_configuration_says_so(project):
     (project / "generated" / "net.py").write_text(BUGGY)
     # a folder named on the command line is checked even when excluded, as in ruff,
     # unless --force-exclude (pre-commit's hook passes it)
-    assert headlint("check", "generated", cwd=project).returncode == 1
-    result = headlint("check", "--force-exclude", "generated", cwd=project)
+    assert run_cli("check", "generated", cwd=project).returncode == 1
+    result = run_cli("check", "--force-exclude", "generated", cwd=project)
     assert result.returncode == 0
     assert result.stderr == (
         "headlint: no Python files to check in generated: the configuration excludes every one found (1)\n"
     )
-    result = headlint("check", ".", cwd=project)  # the others are still checked
+    result = run_cli("check", ".", cwd=project)  # the others are still checked
     assert result.returncode == 1 and result.stderr == ""
     assert FINDING in result.stdout and "in 1 of 1 file." in summary(result)
 

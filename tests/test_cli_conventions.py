@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from cli_helpers import HEADLINT, headlint
+from cli_helpers import HEADLINT, headlint, run_cli
 from test_project import LOOP, MODELS, TRAIN, write
 
 BUGGY = """import torch
@@ -45,18 +45,18 @@ def project(tmp_path):
 
 def test_select_on_the_command_line_replaces_the_configured_ignore(project):
     config(project, 'ignore = ["HL001"]\n')
-    assert headlint("check", "buggy.py", cwd=project).returncode == 0
-    result = headlint("check", "--select", "HL001", "buggy.py", cwd=project)
+    assert run_cli("check", "buggy.py", cwd=project).returncode == 0
+    result = run_cli("check", "--select", "HL001", "buggy.py", cwd=project)
     assert result.returncode == 1 and "buggy.py" + FINDING in result.stdout
 
 
 def test_ignore_and_extend_select_add_to_the_configured_selection(project):
     config(project, 'ignore = ["HL001"]\n')
     # --ignore adds to the configuration's ignores (it does not replace them)
-    assert headlint("check", "--ignore", "HL004", "buggy.py", cwd=project).returncode == 0
-    assert headlint("check", "--extend-select", "HL001", "buggy.py", cwd=project).returncode == 1
+    assert run_cli("check", "--ignore", "HL004", "buggy.py", cwd=project).returncode == 0
+    assert run_cli("check", "--extend-select", "HL001", "buggy.py", cwd=project).returncode == 1
     config(project, 'select = ["HL004"]\n')
-    assert headlint("check", "--extend-select", "HL00", "buggy.py", cwd=project).returncode == 1
+    assert run_cli("check", "--extend-select", "HL00", "buggy.py", cwd=project).returncode == 1
 
 
 @pytest.mark.parametrize("args, exit_code", [
@@ -69,7 +69,7 @@ def test_ignore_and_extend_select_add_to_the_configured_selection(project):
     (["--select", "hl001,HL004"], 1),
 ])
 def test_prefixes_all_and_the_more_specific_selector(project, args, exit_code):
-    assert headlint("check", *args, "buggy.py", cwd=project).returncode == exit_code
+    assert run_cli("check", *args, "buggy.py", cwd=project).returncode == exit_code
 
 
 # -- file selection ---------------------------------------------------------------
@@ -77,53 +77,53 @@ def test_prefixes_all_and_the_more_specific_selector(project, args, exit_code):
 
 def test_an_excluded_file_named_on_the_command_line_is_checked_unless_force_exclude(project):
     config(project, 'exclude = ["generated/"]\n')
-    assert "generated/net.py" not in headlint("check", ".", cwd=project).stdout
-    named = headlint("check", "generated/net.py", cwd=project)
+    assert "generated/net.py" not in run_cli("check", ".", cwd=project).stdout
+    named = run_cli("check", "generated/net.py", cwd=project)
     assert named.returncode == 1 and "generated/net.py" + FINDING in named.stdout
-    assert headlint("check", "generated", cwd=project).returncode == 1  # a named folder too, as in ruff
-    forced = headlint("check", "--force-exclude", "generated/net.py", cwd=project)
+    assert run_cli("check", "generated", cwd=project).returncode == 1  # a named folder too, as in ruff
+    forced = run_cli("check", "--force-exclude", "generated/net.py", cwd=project)
     assert forced.returncode == 0 and "excludes every one found" in forced.stderr
     config(project, 'exclude = ["generated/"]\nforce-exclude = true\n')
-    assert headlint("check", "generated/net.py", cwd=project).returncode == 0
-    assert headlint("check", "--no-force-exclude", "generated/net.py", cwd=project).returncode == 1
+    assert run_cli("check", "generated/net.py", cwd=project).returncode == 0
+    assert run_cli("check", "--no-force-exclude", "generated/net.py", cwd=project).returncode == 1
 
 
 def test_a_pattern_below_a_named_folder_still_excludes(project):
     config(project, 'exclude = ["generated/net.py"]\n')
     write(project, {"generated/other.py": BUGGY})
-    result = headlint("check", "--show-files", "generated", cwd=project)
+    result = run_cli("check", "--show-files", "generated", cwd=project)
     assert result.stdout.splitlines() == ["generated/other.py"]
 
 
 def test_exclude_replaces_and_extend_exclude_adds(project):
     config(project, 'exclude = ["generated/"]\n')
-    files = headlint("check", "--show-files", ".", cwd=project)
+    files = run_cli("check", "--show-files", ".", cwd=project)
     assert files.returncode == 0 and files.stdout.splitlines() == ["buggy.py", "tests/test_net.py"]
-    replaced = headlint("check", "--show-files", "--exclude", "tests,buggy.py", ".", cwd=project)
+    replaced = run_cli("check", "--show-files", "--exclude", "tests,buggy.py", ".", cwd=project)
     assert replaced.stdout.splitlines() == ["generated/net.py"]
-    added = headlint("check", "--show-files", "--extend-exclude", "tests/", ".", cwd=project)
+    added = run_cli("check", "--show-files", "--extend-exclude", "tests/", ".", cwd=project)
     assert added.stdout.splitlines() == ["buggy.py"]
 
 
 def test_per_file_ignores_on_the_command_line_in_ruffs_form(project):
     config(project, 'per-file-ignores = { "buggy.py" = ["HL001"] }\n')
-    assert "buggy.py:" not in headlint("check", ".", cwd=project).stdout
+    assert "buggy.py:" not in run_cli("check", ".", cwd=project).stdout
     # --per-file-ignores replaces the configuration's mapping; comma-separated PATTERN:CODE pairs
-    result = headlint("check", "--per-file-ignores", "tests/*:HL001,generated/*:HL00", ".", cwd=project)
+    result = run_cli("check", "--per-file-ignores", "tests/*:HL001,generated/*:HL00", ".", cwd=project)
     assert [line.split(":")[0] for line in result.stdout.splitlines() if FINDING in line] == ["buggy.py"]
     # --extend-per-file-ignores adds to it; flake8's PATTERN:CODE,CODE is read as well
-    result = headlint("check", "--extend-per-file-ignores", "tests/*:HL004,HL001", ".", cwd=project)
+    result = run_cli("check", "--extend-per-file-ignores", "tests/*:HL004,HL001", ".", cwd=project)
     assert [line.split(":")[0] for line in result.stdout.splitlines() if FINDING in line] == ["generated/net.py"]
 
 
 def test_a_per_file_ignore_by_prefix_applies(project):
     config(project, 'per-file-ignores = { "tests/*" = ["HL0"] }\n')
-    assert headlint("check", "tests", cwd=project).returncode == 0
+    assert run_cli("check", "tests", cwd=project).returncode == 0
 
 
 @pytest.mark.parametrize("value", ["tests/*", "a:b:HL001", ":HL001"])
 def test_a_per_file_ignore_that_is_not_a_pair_is_a_usage_error(project, value):
-    result = headlint("check", "--per-file-ignores", value, ".", cwd=project)
+    result = run_cli("check", "--per-file-ignores", value, ".", cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith("headlint: error: --per-file-ignores: expected PATTERN:CODE")
 
@@ -204,23 +204,23 @@ def test_exit_zero_with_findings_but_errors_still_exit_2(project):
 
 
 def test_output_file_receives_the_report(project):
-    result = headlint("check", "--output-file", "reports/headlint.json", "--output-format", "json", "buggy.py",
+    result = run_cli("check", "--output-file", "reports/headlint.json", "--output-format", "json", "buggy.py",
                       cwd=project)
     assert result.returncode == 1 and result.stdout == ""
     document = json.loads((project / "reports" / "headlint.json").read_text())  # its folder made
     assert [f["code"] for f in document["findings"]] == ["HL001"]
-    result = headlint("check", "-o", "report.txt", "buggy.py", cwd=project)
+    result = run_cli("check", "-o", "report.txt", "buggy.py", cwd=project)
     assert result.stdout == "" and "buggy.py" + FINDING in (project / "report.txt").read_text()
-    result = headlint("check", "buggy.py", cwd=project, env={"HEADLINT_OUTPUT_FILE": "env.txt"})
+    result = run_cli("check", "buggy.py", cwd=project, env={"HEADLINT_OUTPUT_FILE": "env.txt"})
     assert result.stdout == "" and "\x1b[" not in (project / "env.txt").read_text()
-    unwritable = headlint("check", "-o", "buggy.py/report.txt", "buggy.py", cwd=project)  # under a file
+    unwritable = run_cli("check", "-o", "buggy.py/report.txt", "buggy.py", cwd=project)  # under a file
     assert unwritable.returncode == 2 and unwritable.stdout == ""
     assert unwritable.stderr.startswith("headlint: error: --output-file: cannot write buggy.py/report.txt: ")
 
 
 def test_show_settings_prints_what_was_resolved(project):
     config(project, 'ignore = ["HL00"]\nexclude = ["generated/"]\nper-file-ignores = { "tests/*" = ["HL010"] }\n')
-    result = headlint("check", "--show-settings", "--extend-exclude", "old", cwd=project)
+    result = run_cli("check", "--show-settings", "--extend-exclude", "old", cwd=project)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"Settings path: {project / 'pyproject.toml'}"
@@ -234,7 +234,7 @@ def test_show_settings_prints_what_was_resolved(project):
 
 def test_show_files_lists_what_would_be_checked(project):
     config(project, 'exclude = ["tests"]\n')
-    result = headlint("check", "--show-files", cwd=project)
+    result = run_cli("check", "--show-files", cwd=project)
     assert result.returncode == 0 and result.stdout.splitlines() == ["buggy.py", "generated/net.py"]
     assert piped("check", "--show-files", "-", text=BUGGY, cwd=project).returncode == 2
 
@@ -252,7 +252,7 @@ def test_show_files_lists_what_would_be_checked(project):
 ])
 def test_a_configuration_error_names_the_file_the_key_and_the_near_spelling(project, toml, message):
     config(project, toml)
-    result = headlint("check", "buggy.py", cwd=project)
+    result = run_cli("check", "buggy.py", cwd=project)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"headlint: error: {project / 'pyproject.toml'}: ")
     assert message in result.stderr
@@ -265,5 +265,5 @@ def test_a_configuration_error_names_the_file_the_key_and_the_near_spelling(proj
     (["--per-file-ignores", "tests/*:HL0003"], "--per-file-ignores: unknown rule code HL0003 (did you mean HL003?)"),
 ])
 def test_an_unknown_code_on_the_command_line_suggests_the_near_code(project, args, message):
-    result = headlint("check", *args, "buggy.py", cwd=project)
+    result = run_cli("check", *args, "buggy.py", cwd=project)
     assert result.returncode == 2 and result.stderr.startswith("headlint: error: " + message), result.stderr

@@ -8,6 +8,8 @@ import pytest
 
 from cli_helpers import frameworks_imported, headlint
 
+pytestmark = pytest.mark.slow  # each imports torch or TensorFlow in processes of its own
+
 TORCH_BUG = """import torch
 from torch import nn
 

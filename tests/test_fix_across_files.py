@@ -4,7 +4,7 @@ in a file nobody named."""
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, run_cli
 
 MODEL = """\
 import torch.nn as nn
@@ -42,7 +42,7 @@ def test_fix_edits_the_head_file_when_only_it_is_checked(project):
 
 
 def test_diff_of_the_whole_project_shows_the_head_file(project):
-    run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
+    run = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith("--- model.py\n+++ model.py\n")
     assert "-model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 5), nn.Softmax(dim=1))" in run.stdout
@@ -50,13 +50,13 @@ def test_diff_of_the_whole_project_shows_the_head_file(project):
 
 
 def test_the_text_output_offers_it(project):
-    run = headlint("check", "--no-cache", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "model.py", cwd=project)
     assert "HL001 [*unsafe]" in run.stdout
     assert "fix (unsafe): remove nn.Softmax(dim=1) from the nn.Sequential" in run.stdout
 
 
 def test_no_fix_in_a_file_that_is_not_checked(project):
-    run = headlint("check", "--no-cache", "--fix", "--unsafe-fixes", "train.py", cwd=project)
+    run = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "train.py", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "model.py:3:71: HL001 softmax output" in run.stdout  # reported, without [*unsafe]
     assert (project / "model.py").read_text() == MODEL
@@ -64,7 +64,7 @@ def test_no_fix_in_a_file_that_is_not_checked(project):
 
 def test_no_fix_when_another_file_uses_the_model_by_position(project):
     (project / "train.py").write_text(TRAIN + "features = model[:-1]\n")
-    run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
+    run = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
     assert run.stdout == "", run.stdout  # no diff: the finding stays, unfixed
     assert run.returncode == 1 and "HL001" in run.stderr
 
@@ -72,7 +72,7 @@ def test_no_fix_when_another_file_uses_the_model_by_position(project):
 def test_no_fix_when_the_head_file_itself_uses_the_model_by_position(project):
     # train.py's analysis proposes the fix; the use that forbids it is in model.py
     (project / "model.py").write_text(MODEL + "features = model[:-1]\n")
-    run = headlint("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
+    run = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", ".", cwd=project)
     assert run.stdout == "", run.stdout  # no diff: the finding stays, unfixed
     assert run.returncode == 1 and "HL001" in run.stderr
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, run_cli
 from headlint.engine import check_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def test_diff_prints_a_unified_diff_writes_nothing_and_exits_1(tmp_path):
 
 def test_diff_of_clean_files_is_empty_and_exits_0(tmp_path):
     write(tmp_path, "clean.py", CLEAN)
-    result = headlint("check", "--diff", ".", cwd=tmp_path)
+    result = run_cli("check", "--diff", ".", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout == ""
     assert result.stderr == "No findings would be fixed.\n"
@@ -157,7 +157,7 @@ def test_diff_reports_the_findings_it_cannot_fix_on_stderr_and_exits_1(tmp_path)
     write(tmp_path, "clean.py", CLEAN)
     write(tmp_path, "mse.py", SIGMOID_MSE)
     write(tmp_path, "train.py", KERAS_FROM_LOGITS)
-    result = headlint("check", "--diff", ".", cwd=tmp_path)
+    result = run_cli("check", "--diff", ".", cwd=tmp_path)
     assert result.returncode == 1  # a finding left fails the run, as without --diff
     assert result.stdout.startswith("--- train.py\n") and "HL002" not in result.stdout  # stdout: a patch only
     left, summary = result.stderr.splitlines()
@@ -167,12 +167,12 @@ def test_diff_reports_the_findings_it_cannot_fix_on_stderr_and_exits_1(tmp_path)
 
 def test_diff_shows_unsafe_fixes_only_with_unsafe_fixes(tmp_path):
     path = write(tmp_path, "model.py", TORCH_SEQUENTIAL)
-    safe_only = headlint("check", "--diff", "model.py", cwd=tmp_path)
+    safe_only = run_cli("check", "--diff", "model.py", cwd=tmp_path)
     assert safe_only.returncode == 1  # the finding is left
     assert safe_only.stdout == ""
     assert "model.py:9:5: HL001 [*unsafe] " in safe_only.stderr
     assert "1 unsafe fix available with --unsafe-fixes" in safe_only.stderr
-    unsafe = headlint("check", "--diff", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    unsafe = run_cli("check", "--diff", "--unsafe-fixes", "model.py", cwd=tmp_path)
     assert unsafe.returncode == 1
     assert "-    nn.Softmax(dim=1),  # the softmax" in unsafe.stdout.splitlines()
     assert path.read_text() == TORCH_SEQUENTIAL
@@ -180,7 +180,7 @@ def test_diff_shows_unsafe_fixes_only_with_unsafe_fixes(tmp_path):
 
 def test_diff_wins_over_fix(tmp_path):
     path = write(tmp_path, "train.py", KERAS_FROM_LOGITS)
-    result = headlint("check", "--fix", "--diff", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--diff", "train.py", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("--- train.py")
     assert path.read_text() == KERAS_FROM_LOGITS
@@ -200,7 +200,7 @@ def test_fix_applies_a_safe_fix_keeping_comments_and_layout(tmp_path):
 
 def test_unsafe_fix_waits_for_unsafe_fixes(tmp_path):
     path = write(tmp_path, "model.py", TORCH_SEQUENTIAL)
-    result = headlint("check", "--fix", "model.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "model.py", cwd=tmp_path)
     assert result.returncode == 1
     assert path.read_text() == TORCH_SEQUENTIAL
     assert "model.py:9:5: HL001" in result.stdout
@@ -209,7 +209,7 @@ def test_unsafe_fix_waits_for_unsafe_fixes(tmp_path):
 
 def test_unsafe_fixes_removes_the_last_softmax_of_a_sequential(tmp_path):
     path = write(tmp_path, "model.py", TORCH_SEQUENTIAL)
-    result = headlint("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
     # the item and the comment on its own line go; every other comment stays
     assert path.read_text() == one_change(TORCH_SEQUENTIAL, "    nn.Softmax(dim=1),  # the softmax\n", "")
     assert result.returncode == 0, result.stdout
@@ -244,16 +244,16 @@ def test_sequential_layouts(tmp_path, before, after):
     head = "import torch\nfrom torch import nn\n\n"
     tail = "\ncriterion = nn.CrossEntropyLoss()\nloss = criterion(model(x), y)\n"
     path = write(tmp_path, "m.py", head + before + tail)
-    result = headlint("check", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path)
     assert path.read_text() == head + after + tail
     assert result.returncode == 0, result.stdout
 
 
 def test_unsafe_fixes_returns_the_logits_from_forward(tmp_path):
     path = write(tmp_path, "net.py", TORCH_FORWARD)
-    assert headlint("check", "--fix", "net.py", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--fix", "net.py", cwd=tmp_path).returncode == 1
     assert path.read_text() == TORCH_FORWARD
-    result = headlint("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
     expected = one_change(TORCH_FORWARD, "return F.softmax(self.fc2(x), dim=1)", "return self.fc2(x)")
     assert path.read_text() == expected
     assert result.returncode == 0, result.stdout
@@ -272,16 +272,16 @@ def test_unsafe_fixes_returns_the_logits_from_forward(tmp_path):
 def test_forward_spellings(tmp_path, before, after):
     text = one_change(TORCH_FORWARD, "return F.softmax(self.fc2(x), dim=1)", before)
     path = write(tmp_path, "net.py", text)
-    result = headlint("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
     assert path.read_text() == one_change(text, before, after)
     assert result.returncode == 0, result.stdout
 
 
 def test_keras_one_unit_softmax_becomes_sigmoid_with_the_same_quotes(tmp_path):
     path = write(tmp_path, "spam.py", KERAS_ONE_UNIT)
-    assert headlint("check", "--fix", "spam.py", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "--fix", "spam.py", cwd=tmp_path).returncode == 1
     assert path.read_text() == KERAS_ONE_UNIT
-    result = headlint("check", "--fix", "--unsafe-fixes", "spam.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "spam.py", cwd=tmp_path)
     assert path.read_text() == one_change(KERAS_ONE_UNIT, "activation='softmax'", "activation='sigmoid'")
     assert result.returncode == 0, result.stdout
     assert "Fixed 1 finding (HL004: 1)." in result.stdout
@@ -289,7 +289,7 @@ def test_keras_one_unit_softmax_becomes_sigmoid_with_the_same_quotes(tmp_path):
 
 def test_torch_one_unit_softmax_item_becomes_sigmoid(tmp_path):
     path = write(tmp_path, "m.py", TORCH_ONE_UNIT)
-    result = headlint("check", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path)
     assert path.read_text() == one_change(TORCH_ONE_UNIT, "nn.Softmax(dim=1)", "nn.Sigmoid()")
     assert result.returncode == 0, result.stdout
 
@@ -297,7 +297,7 @@ def test_torch_one_unit_softmax_item_becomes_sigmoid(tmp_path):
 def test_crlf_line_endings_are_kept(tmp_path):
     text = KERAS_FROM_LOGITS.replace("\n", "\r\n")
     path = write(tmp_path, "train.py", text)
-    assert headlint("check", "--fix", "train.py", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--fix", "train.py", cwd=tmp_path).returncode == 0
     assert path.read_bytes() == one_change(text, "from_logits=True", "from_logits=False").encode()
 
 
@@ -314,9 +314,9 @@ def test_the_file_encoding_and_byte_order_mark_are_kept(tmp_path):
 
 def test_a_second_fix_run_changes_nothing(tmp_path):
     path = write(tmp_path, "model.py", TORCH_SEQUENTIAL)
-    headlint("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    run_cli("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
     fixed = path.read_bytes()
-    again = headlint("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    again = run_cli("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
     assert again.returncode == 0
     assert path.read_bytes() == fixed
     assert "Fixed" not in again.stdout
@@ -328,7 +328,7 @@ def test_a_second_fix_run_changes_nothing(tmp_path):
 def test_findings_that_remain_are_reported_after_fixing(tmp_path):
     two_bugs = TORCH_SEQUENTIAL + "\n" + SIGMOID_MSE.split("\n", 3)[3].replace("model", "scorer").replace("criterion", "mse")
     path = write(tmp_path, "both.py", two_bugs)
-    result = headlint("check", "--fix", "--unsafe-fixes", "both.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "both.py", cwd=tmp_path)
     assert result.returncode == 1
     assert "nn.Softmax" not in path.read_text()
     reported = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("both.py:")]
@@ -343,7 +343,7 @@ def test_fix_on_a_directory_fixes_each_file_and_leaves_the_others(tmp_path):
     fixable = write(tmp_path, "train.py", KERAS_FROM_LOGITS)
     mse = write(tmp_path, "mse.py", SIGMOID_MSE)
     clean = write(tmp_path, "clean.py", CLEAN)
-    result = headlint("check", "--fix", ".", cwd=tmp_path)
+    result = run_cli("check", "--fix", ".", cwd=tmp_path)
     assert result.returncode == 1  # the HL002 has no fix
     assert "from_logits=False" in fixable.read_text()
     assert mse.read_text() == SIGMOID_MSE
@@ -355,7 +355,7 @@ def test_fix_on_a_directory_fixes_each_file_and_leaves_the_others(tmp_path):
 def test_hl002_and_hl003_offer_no_fix(tmp_path, fixture):
     text = (ROOT / "fixtures" / "torch" / fixture).read_text()
     path = write(tmp_path, fixture, text)
-    result = headlint("check", "--fix", "--unsafe-fixes", fixture, cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", fixture, cwd=tmp_path)
     assert result.returncode == 1
     assert path.read_text() == text
     assert all(f.fix is None for f in check_text(text, fixture).findings)
@@ -364,14 +364,14 @@ def test_hl002_and_hl003_offer_no_fix(tmp_path, fixture):
 def test_noqa_finding_is_not_fixed(tmp_path):
     text = one_change(KERAS_FROM_LOGITS, 'layers.Dense(10, activation="softmax"),', 'layers.Dense(10, activation="softmax"),  # noqa: HL001')
     path = write(tmp_path, "train.py", text)
-    result = headlint("check", "--fix", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "train.py", cwd=tmp_path)
     assert result.returncode == 0
     assert path.read_text() == text
 
 
 def test_select_limits_the_fixes(tmp_path):
     path = write(tmp_path, "train.py", KERAS_FROM_LOGITS)
-    result = headlint("check", "--fix", "--select", "HL004", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--select", "HL004", "train.py", cwd=tmp_path)
     assert result.returncode == 0
     assert path.read_text() == KERAS_FROM_LOGITS
 
@@ -379,7 +379,7 @@ def test_select_limits_the_fixes(tmp_path):
 def test_a_file_that_cannot_be_parsed_is_not_touched(tmp_path):
     text = KERAS_FROM_LOGITS + "def broken(:\n"
     path = write(tmp_path, "train.py", text)
-    result = headlint("check", "--fix", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "train.py", cwd=tmp_path)
     assert result.returncode == 2
     assert path.read_text() == text
 
@@ -440,7 +440,7 @@ def test_no_fix_when_the_syntax_is_unusual(tmp_path, name):
     assert findings, "the case must be a finding"
     assert all(f.fix is None for f in findings)
     path = write(tmp_path, "u.py", text)
-    result = headlint("check", "--fix", "--unsafe-fixes", "u.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "u.py", cwd=tmp_path)
     assert result.returncode == 1
     assert path.read_text() == text
 
@@ -556,7 +556,7 @@ model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=False), optimizer
 )
 def test_safe_loss_side_fixes(tmp_path, text, old, new, code):
     path = write(tmp_path, "train.py", text)
-    result = headlint("check", "--fix", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "train.py", cwd=tmp_path)
     assert path.read_text() == one_change(text, old, new)
     assert result.returncode == 0, result.stdout
     assert f"Fixed 1 finding ({code}: 1)." in result.stdout
@@ -575,10 +575,10 @@ def test_nll_on_the_models_softmax_becomes_log_softmax_as_an_unsafe_fix(tmp_path
         "nn.CrossEntropyLoss()", "nn.NLLLoss()"
     )
     path = write(tmp_path, "net.py", text)
-    safe = headlint("check", "--fix", "net.py", cwd=tmp_path)
+    safe = run_cli("check", "--fix", "net.py", cwd=tmp_path)
     assert safe.returncode == 1 and path.read_text() == text
     assert "1 unsafe fix available with --unsafe-fixes." in safe.stdout
-    result = headlint("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "net.py", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert path.read_text() == one_change(text, before, after)
 
@@ -586,7 +586,7 @@ def test_nll_on_the_models_softmax_becomes_log_softmax_as_an_unsafe_fix(tmp_path
 def test_nll_on_a_sequential_softmax_becomes_log_softmax(tmp_path):
     text = TORCH_SEQUENTIAL.replace("nn.CrossEntropyLoss()", "nn.NLLLoss()")
     path = write(tmp_path, "model.py", text)
-    result = headlint("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert path.read_text() == one_change(text, "nn.Softmax(dim=1),  # the softmax", "nn.LogSoftmax(dim=1),  # the softmax")
 
@@ -625,7 +625,7 @@ def test_no_new_fix_when_the_syntax_is_unusual(tmp_path, name):
     assert findings, "the case must be a finding"
     assert all(f.fix is None for f in findings), [(f.code, f.fix) for f in findings]
     path = write(tmp_path, "u.py", text)
-    headlint("check", "--fix", "--unsafe-fixes", "u.py", cwd=tmp_path)
+    run_cli("check", "--fix", "--unsafe-fixes", "u.py", cwd=tmp_path)
     assert path.read_text() == text
 
 

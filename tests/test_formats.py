@@ -12,7 +12,7 @@ from importlib import resources
 
 import pytest
 
-from cli_helpers import HEADLINT, headlint
+from cli_helpers import HEADLINT, headlint, run_cli
 from headlint.rules import DEFAULT, RULES
 
 BUGGY = """import torch
@@ -154,7 +154,7 @@ def test_sarif_with_findings_related_locations_and_a_file_that_could_not_be_pars
 def test_sarif_rule_help_is_the_rule_page(project, sarif_validator):
     from headlint.pages import page
 
-    run = valid_sarif(headlint("check", "--output-format", "sarif", "clean.py", cwd=project), sarif_validator)
+    run = valid_sarif(run_cli("check", "--output-format", "sarif", "clean.py", cwd=project), sarif_validator)
     for rule in run["tool"]["driver"]["rules"]:
         text = page(rule["id"])
         assert text is not None
@@ -164,7 +164,7 @@ def test_sarif_rule_help_is_the_rule_page(project, sarif_validator):
 
 
 def test_a_clean_sarif_run_is_successful_with_no_results(project, sarif_validator):
-    result = headlint("check", "--output-format", "sarif", "clean.py", cwd=project)
+    result = run_cli("check", "--output-format", "sarif", "clean.py", cwd=project)
     assert result.returncode == 0
     run = valid_sarif(result, sarif_validator)
     assert run["results"] == []
@@ -174,7 +174,7 @@ def test_a_clean_sarif_run_is_successful_with_no_results(project, sarif_validato
 
 
 def test_sarif_lists_the_rules_that_ran_and_a_missing_path(project, sarif_validator):
-    result = headlint("check", "--output-format", "sarif", "--select", "HL001", "models", "nope.py", cwd=project)
+    result = run_cli("check", "--output-format", "sarif", "--select", "HL001", "models", "nope.py", cwd=project)
     assert result.returncode == 2
     run = valid_sarif(result, sarif_validator)
     assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["HL001"]
@@ -186,7 +186,7 @@ def test_sarif_uris_are_percent_encoded_and_files_outside_are_absolute(project, 
     (project / "my models").mkdir()
     (project / "my models" / "net.py").write_text(BUGGY)
     (project / "sub").mkdir()
-    result = headlint("check", "--output-format", "sarif", "../my models", "../models/net.py", cwd=project / "sub")
+    result = run_cli("check", "--output-format", "sarif", "../my models", "../models/net.py", cwd=project / "sub")
     run = valid_sarif(result, sarif_validator)
     locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
     assert locations == [
@@ -194,7 +194,7 @@ def test_sarif_uris_are_percent_encoded_and_files_outside_are_absolute(project, 
         {"uri": (project / "models" / "net.py").resolve().as_uri()},
     ]
     assert "%20" in locations[0]["uri"]
-    inside = headlint("check", "--output-format", "sarif", "my models", cwd=project)
+    inside = run_cli("check", "--output-format", "sarif", "my models", cwd=project)
     (finding,) = valid_sarif(inside, sarif_validator)["results"]
     assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "my%20models/net.py"
 
@@ -202,7 +202,7 @@ def test_sarif_uris_are_percent_encoded_and_files_outside_are_absolute(project, 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="--confirm on a torch file needs torch")
 def test_sarif_carries_the_confirm_evidence(tmp_path, sarif_validator):
     (tmp_path / "train.py").write_text(BUGGY)
-    result = headlint("check", "--confirm", "--device", "cpu", "--output-format", "sarif", "train.py", cwd=tmp_path)
+    result = run_cli("check", "--confirm", "--device", "cpu", "--output-format", "sarif", "train.py", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     run = valid_sarif(result, sarif_validator)
     (finding,) = run["results"]
@@ -283,7 +283,7 @@ def test_github_format_is_one_error_command_per_finding(project):
 
 def test_json_errors_carry_the_line_and_column_of_a_syntax_error(project):
     (project / "unreadable.py").write_bytes(b"import torch\n\xff\xfe = 1\n")
-    result = headlint("check", "--output-format", "json", ".", cwd=project)
+    result = run_cli("check", "--output-format", "json", ".", cwd=project)
     errors = {error["path"]: error for error in json.loads(result.stdout)["errors"]}
     assert errors["broken.py"] == {"path": "broken.py", "stage": "parse", "cell": None, "line": 2, "column": 7,
                                    "message": "syntax error at line 2, column 7: invalid syntax"}
@@ -295,7 +295,7 @@ def test_github_properties_escape_colon_and_comma_and_multiline_spans_drop_colum
     folder = tmp_path / "a,b"
     folder.mkdir()
     (folder / "net:1.py").write_text(TWO_RULES)
-    result = headlint("check", "--output-format", "github", ".", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "github", ".", cwd=tmp_path)
     assert result.returncode == 1
     two_lines, one_unit = result.stdout.splitlines()
     # GitHub takes columns only on a single line
@@ -356,35 +356,35 @@ def test_gitlab_code_quality_report_with_a_finding_and_a_file_that_could_not_be_
 
 def test_gitlab_fingerprints_are_stable_across_runs_and_line_shifts(tmp_path):
     (tmp_path / "net.py").write_text(TWO_RULES)
-    first = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
-    assert first == gitlab_issues(headlint("check", "--output-format", "gitlab", "--no-cache", "net.py", cwd=tmp_path))
+    first = gitlab_issues(run_cli("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    assert first == gitlab_issues(run_cli("check", "--output-format", "gitlab", "--no-cache", "net.py", cwd=tmp_path))
     shifted = TWO_RULES.replace("from torch import nn\n", "from torch import nn\n\n# a comment\nSEED = 0\n")
     (tmp_path / "net.py").write_text(shifted)
-    moved = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    moved = gitlab_issues(run_cli("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
     assert [i["location"]["positions"]["begin"]["line"] for i in moved] == [7, 11]
     assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in first]
     # the same mistake written twice is two issues
     (tmp_path / "net.py").write_text(TWO_RULES + TWO_RULES.splitlines()[-1] + "\n")
-    twice = gitlab_issues(headlint("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
+    twice = gitlab_issues(run_cli("check", "--output-format", "gitlab", "net.py", cwd=tmp_path))
     assert [i["check_name"] for i in twice] == ["HL001", "HL004", "HL004"]
 
 
 def test_gitlab_paths_are_relative_to_ci_project_dir(project):
     (project / "sub").mkdir()
-    result = headlint("check", "--output-format", "gitlab", "../models", cwd=project / "sub",
+    result = run_cli("check", "--output-format", "gitlab", "../models", cwd=project / "sub",
                       env={"CI_PROJECT_DIR": str(project)})
     (issue,) = gitlab_issues(result)
     assert issue["location"]["path"] == "models/net.py"
 
 
 def test_a_clean_gitlab_report_is_an_empty_array(project):
-    result = headlint("check", "--output-format", "gitlab", "clean.py", cwd=project)
+    result = run_cli("check", "--output-format", "gitlab", "clean.py", cwd=project)
     assert result.returncode == 0 and result.stdout.strip() == "[]"
 
 
 def test_statistics_add_nothing_to_a_gitlab_report(counted):
-    plain = headlint("check", "--output-format", "gitlab", ".", cwd=counted)
-    counts = headlint("check", "--output-format", "gitlab", "--statistics", ".", cwd=counted)
+    plain = run_cli("check", "--output-format", "gitlab", ".", cwd=counted)
+    counts = run_cli("check", "--output-format", "gitlab", "--statistics", ".", cwd=counted)
     assert counts.stdout == plain.stdout and counts.returncode == plain.returncode == 1
 
 
@@ -416,7 +416,7 @@ def test_junit_xml_one_testcase_per_finding_and_an_error_per_file_not_checked(pr
 
 def test_junit_reads_with_junitparser(counted):
     junitparser = pytest.importorskip("junitparser")
-    result = headlint("check", "--output-format", "junit", "--statistics", ".", cwd=counted)
+    result = run_cli("check", "--output-format", "junit", "--statistics", ".", cwd=counted)
     assert result.returncode == 1
     xml = junitparser.JUnitXml.fromstring(result.stdout)
     suites = {suite.name: suite for suite in xml}
@@ -427,13 +427,13 @@ def test_junit_reads_with_junitparser(counted):
     (failure,) = list(suites["a.py"])[1].result
     assert isinstance(failure, junitparser.Failure) and failure.type == "HL004"
     # --statistics adds nothing: the suites' counts are already there
-    assert result.stdout == headlint("check", "--output-format", "junit", ".", cwd=counted).stdout
+    assert result.stdout == run_cli("check", "--output-format", "junit", ".", cwd=counted).stdout
 
 
 def test_a_clean_junit_run_is_one_passing_testcase(project):
     from xml.etree import ElementTree as ET
 
-    result = headlint("check", "--output-format", "junit", "clean.py", "models", "--ignore", "HL001", cwd=project)
+    result = run_cli("check", "--output-format", "junit", "clean.py", "models", "--ignore", "HL001", cwd=project)
     assert result.returncode == 0
     root = ET.fromstring(result.stdout.encode())
     assert (root.attrib["tests"], root.attrib["failures"], root.attrib["errors"]) == ("1", "0", "0")
@@ -481,7 +481,7 @@ def counted(tmp_path):
 
 
 def test_statistics_table_after_the_findings(counted):
-    result = headlint("check", "--statistics", ".", cwd=counted)
+    result = run_cli("check", "--statistics", ".", cwd=counted)
     assert result.returncode == 1
     tail = result.stdout.rstrip().splitlines()[-5:]
     assert tail == [
@@ -491,18 +491,18 @@ def test_statistics_table_after_the_findings(counted):
         "",
         "Found 3 findings (HL001: 2, HL004: 1) in 2 of 2 files. [*] 3 fixable with --fix --unsafe-fixes.",
     ]
-    concise = headlint("check", "--statistics", "-q", "--output-format", "concise", ".", cwd=counted)
+    concise = run_cli("check", "--statistics", "-q", "--output-format", "concise", ".", cwd=counted)
     assert concise.stdout.splitlines()[-2:] == ["  2  HL001  double-softmax", "  1  HL004  one-unit-softmax"]
-    github = headlint("check", "--statistics", "--output-format", "github", ".", cwd=counted)
+    github = run_cli("check", "--statistics", "--output-format", "github", ".", cwd=counted)
     assert github.stdout.splitlines()[-2:] == ["  2  HL001  double-softmax", "  1  HL004  one-unit-softmax"]
-    clean = headlint("check", "--statistics", "b.py", "--ignore", "HL001", cwd=counted)
+    clean = run_cli("check", "--statistics", "b.py", "--ignore", "HL001", cwd=counted)
     assert clean.stdout.strip() == "No findings in 1 file."
 
 
 def test_statistics_in_json_is_an_added_field(counted):
-    plain = json.loads(headlint("check", "--output-format", "json", ".", cwd=counted).stdout)
+    plain = json.loads(run_cli("check", "--output-format", "json", ".", cwd=counted).stdout)
     assert "statistics" not in plain
-    result = headlint("check", "--statistics", "--output-format", "json", ".", cwd=counted)
+    result = run_cli("check", "--statistics", "--output-format", "json", ".", cwd=counted)
     document = json.loads(result.stdout)
     assert document["statistics"] == [
         {"code": "HL001", "name": "double-softmax", "count": 2},
@@ -513,7 +513,7 @@ def test_statistics_in_json_is_an_added_field(counted):
 
 
 def test_statistics_in_sarif_go_into_the_run_properties(counted, sarif_validator):
-    result = headlint("check", "--statistics", "--output-format", "sarif", ".", cwd=counted)
+    result = run_cli("check", "--statistics", "--output-format", "sarif", ".", cwd=counted)
     run = valid_sarif(result, sarif_validator)
     assert run["properties"]["statistics"][0] == {"code": "HL001", "name": "double-softmax", "count": 2}
 
@@ -554,7 +554,7 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path):
     empty, _, _ = on_terminal("check", "buggy.py", cwd=tmp_path, stream="stdout", env={"NO_COLOR": ""})
     assert b"\x1b[" in empty
     # never in a pipe, and never in the machine-readable formats
-    assert "\x1b[" not in headlint("check", "buggy.py", cwd=tmp_path).stdout
+    assert "\x1b[" not in run_cli("check", "buggy.py", cwd=tmp_path).stdout
     for output_format in ("json", "sarif", "github", "gitlab", "junit"):
         out, _, _ = on_terminal("check", "--output-format", output_format, "buggy.py", cwd=tmp_path, stream="stdout")
         assert b"\x1b[" not in out
@@ -570,7 +570,7 @@ def test_progress_on_a_terminal_for_long_runs_only(tmp_path):
     assert b"62/62" in progress
     assert b"broken.py: syntax error at line 2" in progress
     assert json.loads(stdout)["files_checked"] == 62  # stdout stays the document alone
-    piped = headlint("check", "--output-format", "json", ".", cwd=tmp_path)
+    piped = run_cli("check", "--output-format", "json", ".", cwd=tmp_path)
     assert "/62" not in piped.stderr and piped.stderr.startswith("headlint: error: broken.py")
     few, _, _ = on_terminal("check", "buggy.py", "broken.py", cwd=tmp_path, stream="stderr")
     assert b"/2" not in few

@@ -93,6 +93,7 @@ def fixture_calls(path):
 PREFIXES = st.one_of(st.just(""), st.just(HEADER), st.sampled_from(FIXTURES).map(lambda p: fixture_text(p) + "\n"))
 
 
+@pytest.mark.slow
 @fuzz_settings(400)
 @given(code=hypothesmith.from_grammar(), prefix=PREFIXES)
 def test_programs_from_the_grammar(code, prefix):
@@ -100,6 +101,7 @@ def test_programs_from_the_grammar(code, prefix):
     assert_no_internal_error(check_text(text, "generated.py"), text)
 
 
+@pytest.mark.slow
 @fuzz_settings(100)
 @given(code=hypothesmith.from_node(), prefix=PREFIXES)
 def test_programs_from_libcst_nodes(code, prefix):

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from cli_helpers import headlint, write_tree as write
+from cli_helpers import headlint, run_cli, write_tree as write
 from headlint import importers
 from headlint.importers import importers_of
 
@@ -49,19 +49,19 @@ def test_checking_only_the_head_file_finds_the_loss_that_trains_it(project):
 
 
 def test_no_importers_checks_the_file_alone(project):
-    run = headlint("check", "--no-cache", "--no-importers", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "--no-importers", "model.py", cwd=project)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "No findings in 1 file." in run.stdout
 
 
 def test_the_cache_serves_the_same_answer(project):
-    first = headlint("check", "--output-format", "json", "model.py", cwd=project)
-    second = headlint("check", "--output-format", "json", "model.py", cwd=project)
+    first = run_cli("check", "--output-format", "json", "model.py", cwd=project)
+    second = run_cli("check", "--output-format", "json", "model.py", cwd=project)
     assert first.returncode == second.returncode == 1
     assert json.loads(first.stdout)["findings"] == json.loads(second.stdout)["findings"]
     # and a change to the importer is seen: train.py now applies softmax's twin loss
     (project / "train.py").write_text(TRAIN.format(module="model").replace("nn.CrossEntropyLoss()", "nn.NLLLoss()"))
-    third = headlint("check", "--output-format", "json", "model.py", cwd=project)
+    third = run_cli("check", "--output-format", "json", "model.py", cwd=project)
     assert [f["code"] for f in json.loads(third.stdout)["findings"]] == ["HL006"]
 
 
@@ -71,28 +71,28 @@ def test_what_an_importer_reports_about_itself_is_not_reported(project):
         TRAIN.format(module="model")
         + "other = nn.Sequential(nn.Linear(3, 4), nn.Softmax(dim=1))\nnn.CrossEntropyLoss()(other(x), y).backward()\n"
     )
-    run = headlint("check", "--no-cache", "--output-format", "json", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "--output-format", "json", "model.py", cwd=project)
     assert [(f["path"], f["line"]) for f in json.loads(run.stdout)["findings"]] == [("model.py", 5)]
 
 
 def test_an_importer_that_does_not_parse_is_not_an_error_of_the_run(project):
     write(project, {"broken.py": "import torch\nfrom model import build\ndef (:\n"})
-    run = headlint("check", "--no-cache", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "model.py", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "broken.py" not in run.stdout + run.stderr
 
 
 def test_noqa_and_per_file_ignores_of_the_head_file_apply(project):
     (project / "model.py").write_text(MODEL.replace("nn.Softmax(dim=1))", "nn.Softmax(dim=1))  # noqa: HL001"))
-    assert headlint("check", "--no-cache", "model.py", cwd=project).returncode == 0
+    assert run_cli("check", "--no-cache", "model.py", cwd=project).returncode == 0
     (project / "model.py").write_text(MODEL)
     (project / "pyproject.toml").write_text('[tool.headlint]\nper-file-ignores = { "model.py" = ["HL001"] }\n')
-    assert headlint("check", "--no-cache", "model.py", cwd=project).returncode == 0
+    assert run_cli("check", "--no-cache", "model.py", cwd=project).returncode == 0
 
 
 def test_an_excluded_importer_is_not_context(project):
     (project / "pyproject.toml").write_text('[tool.headlint]\nexclude = ["train.py"]\n')
-    run = headlint("check", "--no-cache", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "model.py", cwd=project)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -108,7 +108,7 @@ def test_through_a_package_and_a_factory_module(tmp_path):
             "train.py": TRAIN.format(module="models"),
         },
     )
-    run = headlint("check", "--no-cache", "--output-format", "concise", os.path.join("models", "net.py"), cwd=tmp_path)
+    run = run_cli("check", "--no-cache", "--output-format", "concise", os.path.join("models", "net.py"), cwd=tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith(os.path.join("models", "net.py") + ":5:84: HL001")
 
@@ -119,7 +119,7 @@ def test_a_notebook_is_an_importer_too(project):
             "source": TRAIN.format(module="model").splitlines(keepends=True)}
     document = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (project / "train.ipynb").write_text(json.dumps(document, indent=1))
-    run = headlint("check", "--no-cache", "--output-format", "concise", "model.py", cwd=project)
+    run = run_cli("check", "--no-cache", "--output-format", "concise", "model.py", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "train.ipynb, cell 1, line 9" in run.stdout
 

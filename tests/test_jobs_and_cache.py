@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cli_helpers import HEADLINT, headlint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,7 @@ def run_json(*args, cwd=ROOT, env=None):
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_the_output_is_the_same_whatever_the_number_of_workers(tmp_path):
     one = run_json("-j", "1", "--no-cache", "fixtures")
     two = run_json("-j", "2", "--no-cache", "fixtures")
@@ -97,6 +100,7 @@ def test_settings_are_part_of_the_key(tmp_path):
     assert run_json("--cache-dir", cache, "fixtures/torch") == everything
 
 
+@pytest.mark.slow
 def test_runs_sharing_one_cache_at_the_same_time_agree(tmp_path):
     cache = str(tmp_path / "cache")
     command = [str(HEADLINT), "check", "--output-format", "json", "-j", "2", "--cache-dir", cache, "fixtures"]

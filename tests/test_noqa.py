@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, run_cli
 from test_notebooks import code, notebook, write
 from test_project import LOOP, MODELS, TRAIN
 
@@ -21,7 +21,7 @@ ONE_UNIT = "one = nn.Sequential(nn.Linear(8, 1), nn.Softmax(dim=1))\n"
 
 
 def concise(*args, cwd):
-    result = headlint("check", "--output-format", "concise", "-q", "--no-cache", *args, cwd=cwd)
+    result = run_cli("check", "--output-format", "concise", "-q", "--no-cache", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr
     return result.stdout.splitlines()
 
@@ -120,17 +120,17 @@ def test_an_unused_directive_in_a_notebook_cell(tmp_path):
 
 
 def test_hl100_is_a_rule_like_the_others(tmp_path):
-    listing = headlint("rules").stdout
+    listing = run_cli("rules").stdout
     assert any(line.startswith("HL100  unused-noqa") for line in listing.splitlines())
-    page = headlint("explain", "HL100")
+    page = run_cli("explain", "HL100")
     assert page.returncode == 0 and page.stdout.startswith("# HL100 unused-noqa")
     (tmp_path / "net.py").write_text(with_comment(BUGGY, 5, "# noqa: HL004"))
-    result = headlint("check", "--select", "HL", "--output-format", "sarif", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--select", "HL", "--output-format", "sarif", "net.py", cwd=tmp_path)
     run = json.loads(result.stdout)["runs"][0]
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert "HL100" in rules
     assert [(r["ruleId"], rules[r["ruleIndex"]]) for r in run["results"]] == [("HL001", "HL001"), ("HL100", "HL100")]
-    statistics = json.loads(headlint("check", "--select", "HL", "--output-format", "json", "--statistics", "net.py", cwd=tmp_path).stdout)
+    statistics = json.loads(run_cli("check", "--select", "HL", "--output-format", "json", "--statistics", "net.py", cwd=tmp_path).stdout)
     assert {"code": "HL100", "name": "unused-noqa", "count": 1} in statistics["statistics"]
 
 
@@ -141,7 +141,7 @@ def test_add_noqa_writes_a_directive_on_every_line_with_a_finding(tmp_path):
     text = BUGGY.replace("nn.Softmax(dim=1))\n", "nn.Softmax(\n    dim=1))  # keep me\n") + ONE_UNIT
     text += with_comment(ONE_UNIT.replace("one", "two"), 1, "# noqa: E501 long line")
     (tmp_path / "net.py").write_text(text)
-    result = headlint("check", "--add-noqa", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--add-noqa", "net.py", cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "Added 3 noqa directives.\n")
     assert (tmp_path / "net.py").read_text().splitlines()[3:] == [
         "model = nn.Sequential(nn.Linear(20, 10), nn.Softmax(  # noqa: HL001",
@@ -151,16 +151,16 @@ def test_add_noqa_writes_a_directive_on_every_line_with_a_finding(tmp_path):
         "one = nn.Sequential(nn.Linear(8, 1), nn.Softmax(dim=1))  # noqa: HL004",
         "two = nn.Sequential(nn.Linear(8, 1), nn.Softmax(dim=1))  # noqa: E501, HL004 long line",
     ]
-    again = headlint("check", "--select", "HL", "net.py", cwd=tmp_path)
+    again = run_cli("check", "--select", "HL", "net.py", cwd=tmp_path)
     assert (again.returncode, again.stdout.strip()) == (0, "No findings in 1 file.")
-    nothing = headlint("check", "--add-noqa", "net.py", cwd=tmp_path)
+    nothing = run_cli("check", "--add-noqa", "net.py", cwd=tmp_path)
     assert (nothing.returncode, nothing.stderr) == (0, "")
 
 
 def test_add_noqa_silences_an_unused_directive_but_leaves_a_file_level_one(tmp_path):
     text = "# headlint: noqa: HL003\n" + with_comment(BUGGY, 5, "# noqa: HL004")
     (tmp_path / "net.py").write_text(text)
-    result = headlint("check", "--select", "HL", "--add-noqa", "net.py", cwd=tmp_path)
+    result = run_cli("check", "--select", "HL", "--add-noqa", "net.py", cwd=tmp_path)
     assert result.stderr == "Added 2 noqa directives.\n"
     lines = (tmp_path / "net.py").read_text().splitlines()
     assert lines[0] == "# headlint: noqa: HL003"  # to be removed by hand, not silenced
@@ -181,18 +181,18 @@ def test_add_noqa_merges_codes_into_one_directive(tmp_path):
     (tmp_path / "net.py").write_text("import torch\nfrom torch import nn\n"
                                      "m = nn.Sequential(nn.Linear(8, 9), nn.Softmax(dim=1)); o = nn.Sequential(nn.Linear(8, 1), "
                                      "nn.Softmax(dim=1)); loss = nn.CrossEntropyLoss()(m(x), y)  # noqa: E501\n")
-    assert headlint("check", "--add-noqa", "net.py", cwd=tmp_path).stderr == "Added 1 noqa directive.\n"
+    assert run_cli("check", "--add-noqa", "net.py", cwd=tmp_path).stderr == "Added 1 noqa directive.\n"
     assert (tmp_path / "net.py").read_text().splitlines()[2].endswith("(m(x), y)  # noqa: E501, HL001, HL004")
 
 
 def test_add_noqa_in_a_notebook_rewrites_only_the_cell(tmp_path):
     document = notebook("import torch\nfrom torch import nn\n", code(ONE_UNIT, [{"output_type": "stream", "name": "stdout", "text": ["ok\n"]}]))
     before = write(tmp_path / "nb.ipynb", document)
-    result = headlint("check", "--add-noqa", "nb.ipynb", cwd=tmp_path)
+    result = run_cli("check", "--add-noqa", "nb.ipynb", cwd=tmp_path)
     assert result.stderr == "Added 1 noqa directive.\n"
     after = (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
     assert after == before.replace('nn.Softmax(dim=1))\\n"', 'nn.Softmax(dim=1))  # noqa: HL004\\n"')
-    assert headlint("check", "nb.ipynb", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "nb.ipynb", cwd=tmp_path).returncode == 0
 
 
 def test_add_noqa_writes_in_the_file_the_finding_is_reported_in(tmp_path):
@@ -200,17 +200,17 @@ def test_add_noqa_writes_in_the_file_the_finding_is_reported_in(tmp_path):
                        "pkg/train.py": TRAIN["relative"] + LOOP}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(textwrap.dedent(text))
-    result = headlint("check", "--add-noqa", "pkg/train.py", cwd=tmp_path)
+    result = run_cli("check", "--add-noqa", "pkg/train.py", cwd=tmp_path)
     assert result.stderr == "Added 1 noqa directive.\n"
     assert "dim=1)  # noqa: HL001" in (tmp_path / "pkg" / "models.py").read_text()
-    assert headlint("check", "--select", "HL", ".", cwd=tmp_path).stdout.strip() == "No findings in 3 files."
+    assert run_cli("check", "--select", "HL", ".", cwd=tmp_path).stdout.strip() == "No findings in 3 files."
 
 
 def test_add_noqa_leaves_a_line_that_ends_inside_a_string_and_fails_on_a_broken_file(tmp_path):
     text = BUGGY.replace("nn.Softmax(dim=1))", 'nn.Softmax(dim=1)); doc = """\nnotes\n"""')
     (tmp_path / "net.py").write_text(text)
     (tmp_path / "broken.py").write_text("import torch\ndef f(:\n")
-    result = headlint("check", "--add-noqa", ".", cwd=tmp_path)
+    result = run_cli("check", "--add-noqa", ".", cwd=tmp_path)
     assert result.returncode == 2 and "broken.py: syntax error" in result.stderr
     assert "Added" not in result.stderr
     assert (tmp_path / "net.py").read_text() == text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import headlint
+from cli_helpers import headlint, run_cli
 from test_formats import sarif_validator, valid_sarif  # noqa: F401 - the fixture is used by name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_problem_matchers_read_the_notebook_and_the_line_of_its_file(project, ma
     (greedy) or matches nothing ([^:]); the .ipynb file's own line reads right."""
     import re
 
-    (line,) = headlint("check", "--output-format", "concise", "-q", "train.ipynb", cwd=project).stdout.splitlines()
+    (line,) = run_cli("check", "--output-format", "concise", "-q", "train.ipynb", cwd=project).stdout.splitlines()
     match = re.match(PROBLEM_MATCHERS[matcher], line)
     assert match is not None, line
     assert match.group(1) == "train.ipynb"
@@ -140,7 +140,7 @@ def test_problem_matchers_read_the_notebook_and_the_line_of_its_file(project, ma
 
 
 def test_a_keras_notebook_with_magics_and_shell_lines(project):
-    result = headlint("check", "--output-format", "concise", "-q", "keras_nb.ipynb", cwd=project)
+    result = run_cli("check", "--output-format", "concise", "-q", "keras_nb.ipynb", cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
         "keras_nb.ipynb:30:27: HL001 [*] cell 3, line 3, col 22: softmax output is fed to "
@@ -151,7 +151,7 @@ def test_a_keras_notebook_with_magics_and_shell_lines(project):
 
 
 def test_json_gives_the_cell_and_the_line_in_the_cell(project):
-    result = headlint("check", "--output-format", "json", ".", cwd=project)
+    result = run_cli("check", "--output-format", "json", ".", cwd=project)
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["files_checked"] == 2 and document["errors"] == []
@@ -168,7 +168,7 @@ def test_json_gives_the_cell_and_the_line_in_the_cell(project):
 
 def test_a_python_file_has_cell_null_in_json(tmp_path):
     (tmp_path / "net.py").write_text("import torch\nfrom torch import nn\n" + MODEL.replace("model?\n", "") + TRAIN.replace("%%time\n", "").replace("    %time out = model(xb)\n", ""))
-    (finding,) = json.loads(headlint("check", "--output-format", "json", "net.py", cwd=tmp_path).stdout)["findings"]
+    (finding,) = json.loads(run_cli("check", "--output-format", "json", "net.py", cwd=tmp_path).stdout)["findings"]
     assert finding["cell"] is None and finding["line"] == 5
     assert all(related["cell"] is None for related in finding["related"])
 
@@ -178,7 +178,7 @@ def json_position(text: str, line: int, column: int, end_column: int) -> str:
 
 
 def test_sarif_points_at_the_line_of_the_ipynb_file_and_names_the_cell(project, sarif_validator):  # noqa: F811
-    result = headlint("check", "--output-format", "sarif", "train.ipynb", cwd=project)
+    result = run_cli("check", "--output-format", "sarif", "train.ipynb", cwd=project)
     assert result.returncode == 1
     run = valid_sarif(result, sarif_validator)
     (finding,) = run["results"]
@@ -198,7 +198,7 @@ def test_sarif_points_at_the_line_of_the_ipynb_file_and_names_the_cell(project, 
 
 
 def test_github_annotates_the_line_of_the_ipynb_file(project):
-    result = headlint("check", "--output-format", "github", "keras_nb.ipynb", cwd=project)
+    result = run_cli("check", "--output-format", "github", "keras_nb.ipynb", cwd=project)
     assert result.returncode == 1
     (command,) = result.stdout.splitlines()
     properties, message = command[len("::error ") :].split("::", 1)
@@ -216,13 +216,13 @@ def test_gitlab_and_junit_point_at_the_line_of_the_ipynb_file_and_name_the_cell(
     from xml.etree import ElementTree as ET
 
     raw = (project / "train.ipynb").read_text(encoding="utf-8")
-    result = headlint("check", "--output-format", "gitlab", "train.ipynb", cwd=project)
+    result = run_cli("check", "--output-format", "gitlab", "train.ipynb", cwd=project)
     assert result.returncode == 1
     (issue,) = json.loads(result.stdout)
     begin, end = issue["location"]["positions"]["begin"], issue["location"]["positions"]["end"]
     assert json_position(raw, begin["line"], begin["column"], end["column"]) == "nn.Softmax(dim=1)"
     assert issue["description"].startswith("HL001: cell 3, line 3, col 5: softmax output is fed to")
-    result = headlint("check", "--output-format", "junit", "train.ipynb", cwd=project)
+    result = run_cli("check", "--output-format", "junit", "train.ipynb", cwd=project)
     assert result.returncode == 1
     case = ET.fromstring(result.stdout.encode()).find("testsuite/testcase")
     assert (case.attrib["file"], int(case.attrib["line"])) == ("train.ipynb", begin["line"])
@@ -241,7 +241,7 @@ def test_ipython_syntax_is_skipped_and_lines_keep_mapping(tmp_path):
         "loss = nn.CrossEntropyLoss()(model(x), y)\n",
     ]
     write(tmp_path / "magics.ipynb", notebook(*cells))
-    result = headlint("check", "--output-format", "concise", "-q", "magics.ipynb", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "concise", "-q", "magics.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.startswith("magics.ipynb:53:50: HL001 [*unsafe] cell 4, line 5, col 45: ")
     assert "(cell 5, line 1)" in result.stdout
@@ -257,7 +257,7 @@ def test_markdown_and_raw_cells_are_not_code_but_are_counted(tmp_path):
         "one = nn.Sequential(nn.Linear(8, 1), nn.Softmax(dim=1))\n",
     )
     write(tmp_path / "nb.ipynb", document)
-    result = headlint("check", "--output-format", "concise", "-q", "nb.ipynb", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "concise", "-q", "nb.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert [line.split(" softmax")[0] for line in result.stdout.splitlines()] == ["nb.ipynb:44:43: HL004 [*unsafe] cell 5, line 1, col 38:"]
 
@@ -267,7 +267,7 @@ def test_noqa_on_the_line_in_a_cell(tmp_path, comment):
     document = buggy_torch()
     document["cells"][2] = code(MODEL.replace("nn.Softmax(dim=1),", f"nn.Softmax(dim=1),  {comment}"))
     write(tmp_path / "nb.ipynb", document)
-    result = headlint("check", "nb.ipynb", cwd=tmp_path)
+    result = run_cli("check", "nb.ipynb", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip() == "No findings in 1 file."
 
@@ -277,7 +277,7 @@ def test_noqa_for_another_code_or_in_another_cell_does_not_suppress(tmp_path):
     document["cells"][2] = code(MODEL.replace("nn.Softmax(dim=1),", "nn.Softmax(dim=1),  # noqa: HL004"))
     document["cells"][4] = code(TRAIN.replace("yb)\n", "yb)  # noqa\n"))
     write(tmp_path / "nb.ipynb", document)
-    assert headlint("check", "nb.ipynb", cwd=tmp_path).returncode == 1
+    assert run_cli("check", "nb.ipynb", cwd=tmp_path).returncode == 1
 
 
 def test_a_clean_notebook_exits_0(tmp_path):
@@ -293,7 +293,7 @@ def test_notebooks_without_a_framework_or_not_in_python_are_not_parsed(tmp_path)
     write(tmp_path / "pandas.ipynb", notebook("import pandas as pd\n", "def f(:\n"))
     write(tmp_path / "r.ipynb", notebook("library(keras)\nimport torch\n", "model <- keras_model_sequential()\n", language="R"))
     write(tmp_path / "prose.ipynb", notebook(markdown("import torch\n"), "def f(:\n"))
-    result = headlint("check", ".", cwd=tmp_path)
+    result = run_cli("check", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "No findings in 3 files."
 
@@ -307,7 +307,7 @@ def test_directories_are_walked_for_notebooks_and_checkpoints_skipped(project):
     write(checkpoints / "train-checkpoint.ipynb", buggy_torch())
     write(project / "sub" / "again.ipynb", buggy_torch())
     (project / "notes.txt").write_text("import torch\n")
-    result = headlint("check", "--output-format", "concise", "-q", ".", cwd=project)
+    result = run_cli("check", "--output-format", "concise", "-q", ".", cwd=project)
     assert result.returncode == 1
     paths = sorted(line.split(":")[0] for line in result.stdout.splitlines())
     assert paths == ["keras_nb.ipynb", "sub/again.ipynb", "train.ipynb"]
@@ -315,7 +315,7 @@ def test_directories_are_walked_for_notebooks_and_checkpoints_skipped(project):
 
 def test_a_notebook_named_explicitly_is_read_as_one_whatever_its_case(tmp_path):
     write(tmp_path / "Train.IPYNB", buggy_torch())
-    result = headlint("check", "--output-format", "concise", "-q", "Train.IPYNB", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "concise", "-q", "Train.IPYNB", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout.startswith("Train.IPYNB:32:10: HL001 [*unsafe] cell 3, line 3, col 5: ")
 
 
@@ -328,7 +328,7 @@ def test_nbformat_3_worksheets_are_read(tmp_path):
     ]
     document = {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": cells, "metadata": {}}]}
     write(tmp_path / "old.ipynb", document)
-    result = headlint("check", "--output-format", "concise", "-q", "old.ipynb", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "concise", "-q", "old.ipynb", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("old.ipynb:37:12: HL001 [*unsafe] cell 3, line 3, col 5: ")
     assert "(cell 4, line 5)" in result.stdout
@@ -351,13 +351,13 @@ BAD = {
 def test_bad_notebooks_are_reported_each_with_its_reason_and_the_run_goes_on(project):
     for name, (data, _) in BAD.items():
         (project / name).write_bytes(data)
-    result = headlint("check", ".", cwd=project)
+    result = run_cli("check", ".", cwd=project)
     assert result.returncode == 2
     for name, (_, reason) in BAD.items():
         assert f"headlint: error: {name}: {reason}" in result.stderr, name
     assert "Traceback" not in result.stderr
     assert "train.ipynb:32:10: HL001 [*unsafe] cell 3, line 3, col 5: " in result.stdout
-    document = json.loads(headlint("check", "--output-format", "json", ".", cwd=project).stdout)
+    document = json.loads(run_cli("check", "--output-format", "json", ".", cwd=project).stdout)
     assert sorted(error["path"] for error in document["errors"]) == sorted(BAD)
     assert {error["stage"] for error in document["errors"]} == {"read"}
     assert len(document["findings"]) == 2
@@ -367,7 +367,7 @@ def test_a_cell_that_is_not_python_is_a_parse_error_naming_the_cell(tmp_path):
     write(tmp_path / "broken.ipynb", notebook("import torch\n", markdown("x"), "x = 1\ndef f(:\n    pass\n"))
     # each cell must parse on its own: a bracket left open in one cell is an error there
     write(tmp_path / "split.ipynb", notebook("import torch\nmodel = torch.nn.Sequential(\n", "torch.nn.Linear(2, 2))\n"))
-    result = headlint("check", "--output-format", "json", ".", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "json", ".", cwd=tmp_path)
     assert result.returncode == 2
     errors = {error["path"]: error for error in json.loads(result.stdout)["errors"]}
     assert errors["broken.ipynb"]["stage"] == "parse"
@@ -380,9 +380,9 @@ def test_a_parse_error_in_a_notebook_is_annotated_on_the_line_of_the_file(tmp_pa
     lines = write(tmp_path / "broken.ipynb", notebook("import torch\n", markdown("x"), "x = 1\ndef f(:\n    pass\n")).splitlines()
     line = next(n for n, text in enumerate(lines, 1) if "def f(:" in text)
     column = lines[line - 1].index("def f(:") + 7  # the ':' the parser stopped at, 1-based
-    github = headlint("check", "--output-format", "github", "broken.ipynb", cwd=tmp_path)
+    github = run_cli("check", "--output-format", "github", "broken.ipynb", cwd=tmp_path)
     assert github.stdout.startswith(f"::error file=broken.ipynb,line={line},col={column},title=headlint parse error::")
-    sarif = json.loads(headlint("check", "--output-format", "sarif", "broken.ipynb", cwd=tmp_path).stdout)
+    sarif = json.loads(run_cli("check", "--output-format", "sarif", "broken.ipynb", cwd=tmp_path).stdout)
     (notification,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     at = notification["locations"][0]["physicalLocation"]
     assert (at["region"]["startLine"], at["region"]["startColumn"]) == (line, column)
@@ -408,27 +408,27 @@ def test_fix_keeps_the_layout_of_the_file(tmp_path, indent):
     document = buggy_torch()
     document["cells"][2]["source"] = MODEL  # one string instead of a list of lines
     before = write(tmp_path / "nb.ipynb", document, indent=indent)
-    assert headlint("check", "--fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path).returncode == 0
+    assert run_cli("check", "--fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path).returncode == 0
     after = (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
     expected = json.dumps(MODEL.replace("    nn.Softmax(dim=1),\n", ""), ensure_ascii=False)
     assert after == before.replace(json.dumps(MODEL, ensure_ascii=False), expected)
 
 
 def test_safe_fix_in_a_keras_notebook_and_diff_shows_the_cell(project):
-    diff = headlint("check", "--diff", "keras_nb.ipynb", cwd=project)
+    diff = run_cli("check", "--diff", "keras_nb.ipynb", cwd=project)
     assert diff.returncode == 1
     assert diff.stdout.startswith("--- keras_nb.ipynb:cell 5\n+++ keras_nb.ipynb:cell 5\n")
     assert "+model.compile(optimizer=\"adam\", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False))" in diff.stdout
     assert "Would fix 1 finding (HL001: 1)." in diff.stderr
     before = (project / "keras_nb.ipynb").read_text(encoding="utf-8")
-    assert headlint("check", "--fix", "keras_nb.ipynb", cwd=project).returncode == 0
+    assert run_cli("check", "--fix", "keras_nb.ipynb", cwd=project).returncode == 0
     after = (project / "keras_nb.ipynb").read_text(encoding="utf-8")
     assert after == before.replace("from_logits=True", "from_logits=False")
 
 
 def test_unsafe_fix_waits_for_unsafe_fixes(project):
     before = (project / "train.ipynb").read_bytes()
-    result = headlint("check", "--fix", "train.ipynb", cwd=project)
+    result = run_cli("check", "--fix", "train.ipynb", cwd=project)
     assert result.returncode == 1
     assert "1 unsafe fix available with --unsafe-fixes" in result.stdout
     assert (project / "train.ipynb").read_bytes() == before
@@ -439,7 +439,7 @@ def test_every_fix_on_the_notebook_fixtures_leaves_a_notebook_with_the_finding_g
     copy = tmp_path / fixture.name
     shutil.copy(fixture, copy)
     before = json.loads(copy.read_text(encoding="utf-8"))
-    result = headlint("check", "--fix", "--unsafe-fixes", copy.name, cwd=tmp_path)
+    result = run_cli("check", "--fix", "--unsafe-fixes", copy.name, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     after = json.loads(copy.read_text(encoding="utf-8"))
     # only code cells' sources change

@@ -16,6 +16,7 @@ from headlint.confirm import confirm, imports
 from headlint.records import Activation, Evidence, Framework, Head, Kind, Layer, Link, Loss, Sign, TargetFact
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.slow  # the probes train small models on torch and TensorFlow
 
 T, K = Framework.TORCH, Framework.KERAS
 

@@ -10,6 +10,7 @@ from headlint.engine import check_text
 from headlint.records import Activation, Framework, Head, Kind, Layer, Link, Loss, Penalty, Sign, TargetFact
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.slow  # the probes train small models on torch and TensorFlow
 
 T, K = Framework.TORCH, Framework.KERAS
 LINEAR = Layer("linear", 10, "nn.Linear(64, 10)", args=(("in_features", 64), ("out_features", 10)))

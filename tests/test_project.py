@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import headlint, write_tree
+from cli_helpers import headlint, run_cli, write_tree
 
 MODELS = """\
 import torch.nn as nn
@@ -69,17 +69,17 @@ def test_model_and_loss_in_two_files_are_linked(tmp_path, spelling):
 def test_a_finding_reached_from_several_files_is_reported_once(tmp_path):
     write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/models.py": MODELS,
                      "pkg/train.py": TRAIN["relative"] + LOOP, "pkg/finetune.py": TRAIN["absolute"] + LOOP})
-    found = findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path))
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path))
     assert [(f["code"], f["path"]) for f in found] == [("HL001", "pkg/models.py")]
 
 
 def test_noqa_and_per_file_ignores_apply_in_the_file_of_the_finding(tmp_path):
     write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/train.py": TRAIN["relative"] + LOOP,
                      "pkg/models.py": MODELS.replace("dim=1)", "dim=1)  # noqa: HL001")})
-    assert findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
+    assert findings(run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
     write(tmp_path, {"pkg/models.py": MODELS,
                      "pyproject.toml": '[tool.headlint]\nper-file-ignores = { "pkg/models.py" = ["HL001"] }\n'})
-    assert findings(headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
+    assert findings(run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
 
 
 def test_keras_model_built_in_one_file_compiled_in_another(tmp_path):
@@ -104,7 +104,7 @@ def test_keras_model_built_in_one_file_compiled_in_another(tmp_path):
             shared.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
             """,
     })
-    found = findings(headlint("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
     assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "models.py", 6)]
     assert {r["line"] for r in found[0]["related"] if r["path"] == "train.py"} >= {5}
 
@@ -130,7 +130,7 @@ def test_targets_prepared_in_a_data_module(tmp_path):
             loss = nn.MSELoss()(model(torch.tensor(X)), torch.tensor(y))
             """,
     })
-    found = findings(headlint("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
     assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL003", "train.py", 6)]
 
 
@@ -150,7 +150,7 @@ def test_imports_that_lead_nowhere_stay_silent(tmp_path):
         "broken.py": "def (:\n",
         "uses_broken.py": "import torch\nfrom broken import model\n\nloss = torch.nn.CrossEntropyLoss()(model(x), y)\n",
     })
-    result = headlint("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)
+    result = run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)
     document = json.loads(result.stdout)
     assert document["findings"] == []
     assert [e["path"] for e in document["errors"]] == []  # broken.py: no framework import, not checked
@@ -171,5 +171,5 @@ def test_checking_only_the_training_file_still_finds_the_head_in_the_model_file(
     root = PROJECTS / project
     marked = {(str(p.relative_to(root)), n) for p in root.rglob("*.py")
               for n, line in enumerate(p.read_text().splitlines(), 1) if "# expect:" in line}
-    found = findings(headlint("check", "--output-format", "json", "--no-cache", TRAINING_FILES[project], cwd=root))
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", TRAINING_FILES[project], cwd=root))
     assert {(f["path"], f["line"]) for f in found} == marked

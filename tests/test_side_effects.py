@@ -129,7 +129,7 @@ def trapped(tmp_path):
 @pytest.mark.parametrize("args", [
     [],
     ["-j", "2", "--no-cache"],
-    ["--confirm", "--device", "cpu"],
+    pytest.param(["--confirm", "--device", "cpu"], marks=pytest.mark.slow),  # imports torch
     ["--output-format", "sarif", "--statistics", "-j", "2"],
     ["--diff", "--unsafe-fixes"],  # says what --fix would change, writes nothing
 ], ids=["check", "jobs-no-cache", "confirm", "sarif-jobs", "diff"])
