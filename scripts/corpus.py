@@ -115,6 +115,15 @@ EXPECTED: tuple = (
         "the TensorBoard callback, not the fit), but the loss squeezes every prediction into (0.5, 0.73)",
     ),
     Expected(
+        "tf-keras",
+        "tf_keras/src/tests/model_subclassing_test_util.py",
+        "HL004",
+        'self.dense2 = keras.layers.Dense(1, activation="softmax")',
+        "a real one-unit softmax in a test model: CustomCallModel adds self.dense2(second), a "
+        "Dense(1, activation='softmax') (line 133), to its output, and that term is the constant 1.0 "
+        "whatever `second` is (harmless there: the test exercises call() with extra arguments)",
+    ),
+    Expected(
         "skorch",
         "skorch/tests/test_doctor.py",
         "HL006",
