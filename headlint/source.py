@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import tokenize
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -145,6 +144,8 @@ def split_codes(codes: str) -> tuple:
 def _comment_lines(text: str) -> Optional[dict]:
     """line -> start columns (0-based) of the comments on it; None when the text does
     not tokenize (then every match counts)."""
+    import tokenize  # only for a file with a ``noqa`` in it: a check of most files never needs it
+
     comments: dict = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -223,13 +224,28 @@ def unfiltered(path: str, data: bytes) -> Union[Source, FileError, None]:
     return read_notebook(path, data, prefilter=False) if is_notebook(path) else decode(path, data)
 
 
+# PEP 263: an encoding declaration is a comment matching this on line 1 or 2.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
+
+
+def _encoding(data: bytes) -> str:
+    """The encoding PEP 263 gives the file: UTF-8 unless one of its first two lines
+    declares another, read then by tokenize's own rules (a BOM that contradicts the
+    declaration is a SyntaxError). Most files declare none, and skip importing tokenize."""
+    head = data[3 if data.startswith(b"\xef\xbb\xbf") else 0:].split(b"\n", 2)[:2]
+    if not any(_CODING.match(line) for line in head):
+        return "utf-8"  # a BOM stays in the text and is dropped below
+    import tokenize
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
 def decode(path: str, data: bytes) -> Union[Source, FileError]:
     """A Python file's bytes as text (PEP 263, BOM), or why they are not."""
     if len(data) > MAX_BYTES:
         return FileError(path, f"larger than {MAX_BYTES // 1_000_000} MB; skipped")
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
+        text = data.decode(_encoding(data))
     except (SyntaxError, LookupError) as error:
         return FileError(path, f"cannot decode: {error}")
     except UnicodeDecodeError as error:

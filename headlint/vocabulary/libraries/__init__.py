@@ -17,5 +17,5 @@ HEADS: dict = {}  # canonical name -> rows.LibraryHead
 for _module in TABLES:
     HEADS.update(getattr(_module, "HEADS", {}))
 LOSSES: dict = {**smp.LOSSES}  # canonical name -> rows.LibraryLoss
-NETS: dict = {**skorch.NETS, **trainers.NETS}
-MODULE_BASES: dict = {**torchvision.MODULE_BASES}  # canonical name -> framework: library module classes  # canonical name -> rows.LibraryNet
+NETS: dict = {**skorch.NETS, **trainers.NETS}  # canonical name -> rows.LibraryNet
+MODULE_BASES: dict = {**torchvision.MODULE_BASES}  # canonical name -> framework: their module classes

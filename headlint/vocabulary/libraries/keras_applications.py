@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..rows import KERAS, LibraryHead
+from .rows import KERAS, LibraryHead
 
 READ_FROM = "keras 3.15.1 and tf_keras 2.21.0: keras/src/applications/, tf_keras/src/applications/"
 

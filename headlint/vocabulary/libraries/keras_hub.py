@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from ..rows import KERAS, LibraryHead
+from .rows import KERAS, LibraryHead
 
 READ_FROM = "keras_hub 0.32.0: keras_hub/src/models/"
 

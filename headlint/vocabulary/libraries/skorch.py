@@ -6,7 +6,7 @@ before its default NLLLoss, so the module must return probabilities there.
 
 from __future__ import annotations
 
-from ..rows import TORCH, LibraryNet
+from .rows import TORCH, LibraryNet
 
 READ_FROM = "skorch 1.4.0: skorch/classifier.py, skorch/regressor.py, skorch/net.py; ray_skorch 0.0.3: ray_skorch/base.py"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..rows import TORCH, LibraryHead, LibraryLoss
+from .rows import TORCH, LibraryHead, LibraryLoss
 
 READ_FROM = "segmentation_models_pytorch 0.6.0: segmentation_models_pytorch/decoders/, base/, losses/, utils/losses.py"
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ..rows import TORCH, LibraryHead
+from .rows import TORCH, LibraryHead
 
 READ_FROM = "timm 1.0.31: timm/models/_factory.py, timm/models/_builder.py, timm/layers/classifier.py"
 

@@ -6,7 +6,7 @@ weights, num_classes must equal the weights' class count (1000, 400 or 21) or th
 
 from __future__ import annotations
 
-from ..rows import TORCH, LibraryHead
+from .rows import TORCH, LibraryHead
 
 READ_FROM = "torchvision 0.29.1: torchvision/models/"
 

@@ -9,7 +9,7 @@ takes it by name.
 
 from __future__ import annotations
 
-from ..rows import TORCH, LibraryNet
+from .rows import TORCH, LibraryNet
 
 READ_FROM = "pytorch-ignite 0.5.5: ignite/engine/__init__.py; poutyne 1.19.0: poutyne/framework/model.py; torchbearer 0.5.5: torchbearer/trial.py"
 

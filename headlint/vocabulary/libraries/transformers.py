@@ -7,7 +7,7 @@ num_labels is a keyword (``from_pretrained(name, *model_args, **kwargs)``), so n
 
 from __future__ import annotations
 
-from ..rows import KERAS, TORCH, LibraryHead
+from .rows import KERAS, TORCH, LibraryHead
 
 READ_FROM = (
     "transformers 5.25.0: transformers/models/, transformers/loss/loss_utils.py; "
