@@ -494,6 +494,9 @@ class Interpreter:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, scope, ctx)
+            axis = _class_column(node.slice)
+            if axis is not None:
+                frameworks.data.read_by_index(base, axis, node, f"...[{_shown_index(node.slice)}]")
         if isinstance(base, branches.Alt):
             return branches.alternatives((guard, self.subscript(option, index)) for guard, option in base.options)
         return self.subscript(base, index)
@@ -995,6 +998,24 @@ def _unresolved_import(small, scope: Scope) -> Optional[Lazy]:
             return found if isinstance(found, Lazy) else None
         scope = scope.parent
     return None
+
+
+def _class_column(elements) -> Optional[int]:
+    """The axis ``x[:, 1]`` / ``x[:, :, 2]`` / ``x[..., 0]`` takes one column of: full
+    slices, then one integer literal, and nothing after it; None for any other index."""
+    *before, last = elements
+    if not (isinstance(last.slice, cst.Index) and isinstance(last.slice.value, cst.Integer)):
+        return None
+    if len(before) == 1 and isinstance(before[0].slice, cst.Index) and isinstance(before[0].slice.value, cst.Ellipsis):
+        return -1
+    full = all(isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
+               for e in before)
+    return len(before) if before and full else None
+
+
+def _shown_index(elements) -> str:
+    return ", ".join(":" if isinstance(e.slice, cst.Slice) else ("..." if isinstance(e.slice.value, cst.Ellipsis) else
+                     getattr(e.slice.value, "value", "?")) for e in elements)
 
 
 def _root(scope: Scope) -> Scope:

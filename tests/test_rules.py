@@ -126,7 +126,8 @@ def test_hl006_one_rule_two_messages():
 def test_hl006_quiet_on_log_probabilities_and_unknown_outputs():
     assert fired("HL006", head("log_softmax", NLL)) == []
     assert fired("HL006", head("softmax", CE)) == []  # HL001's
-    assert fired("HL006", head("sigmoid", NLL)) == []
+    # a sigmoid output is probabilities, not log-probabilities: reported (tests/test_torch.py)
+    assert fired("HL006", head("sigmoid", NLL)) != []
     assert fired("HL006", Head(Framework.TORCH, "Net", None, None, NLL)) == []  # nothing known
     # identity with no layer behind it is not a known raw output
     assert fired("HL006", Head(Framework.TORCH, "Net", None, Activation("identity"), NLL)) == []
@@ -210,3 +211,4 @@ def test_new_messages_name_the_fix_and_the_loss():
     for code, h, fix in cases:
         (finding,) = RULES[code].check(h)
         assert fix in finding.message and h.loss.name in finding.message and "{loss_at}" in finding.message
+

@@ -270,3 +270,24 @@ logits = model(x_test)
     assert codes(text.format(line="pred = tf.argmax(tf.nn.softmax(logits, axis=0), axis=1)")) == ["HL008"]
     assert codes(text.format(line="pred = tf.argmax(tf.nn.softmax(logits, axis=-1), axis=1)")) == []
     assert codes(text.format(line="pred = tf.argmax(tf.nn.softmax(logits), axis=1)")) == []
+
+
+def test_a_column_taken_by_index_reads_the_classes_on_that_axis():
+    source = """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        model = nn.Sequential(nn.Linear(200, 2))
+        criterion = nn.CrossEntropyLoss()
+        for x, y in loader:
+            criterion(model(x), y).backward()
+
+        with torch.no_grad():
+            scores = F.softmax(model(x_test), DIM)
+            positive = scores[INDEX]
+        """
+    assert lint(source.replace("DIM", "0").replace("INDEX", ":, 1")) == [("HL008", 12)]
+    assert lint(source.replace("DIM", "1").replace("INDEX", ":, 1")) == []
+    assert lint(source.replace("DIM", "0").replace("INDEX", "0")) == []  # one example's row: no class axis read
+    assert lint(source.replace("DIM", "0").replace("INDEX", "..., 1")) == []  # the last axis, rank unknown

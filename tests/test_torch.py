@@ -516,3 +516,49 @@ def test_a_validation_step_loss_on_a_sigmoid_with_a_logits_loss_is_reported_as_a
         """), "snippet.py").findings
     assert [(f.code, f.span.line) for f in findings] == [("HL005", 18)]
     assert "on this evaluation path" in findings[0].message and "gradients" not in findings[0].message
+
+
+def test_resampling_keeps_a_sigmoid_map_what_it_is():
+    # F.interpolate / nn.Upsample average neighbouring values: the map stays in (0, 1)
+    source = """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Seg(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(16, 1, 1)
+                self.up = nn.Upsample(scale_factor=4, mode="bilinear")
+
+            def forward(self, x):
+                score = self.conv(x).sigmoid()
+                return RESAMPLE
+
+        model, criterion = Seg(), nn.BCEWithLogitsLoss()
+        for x, mask in loader:
+            criterion(model(x), mask).backward()
+        """
+    assert codes(source.replace("RESAMPLE", 'F.interpolate(score, scale_factor=4, mode="bilinear")')) == ["HL005"]
+    assert codes(source.replace("RESAMPLE", "self.up(score)")) == ["HL005"]
+    assert codes(source.replace(".sigmoid()", "").replace("RESAMPLE", "F.interpolate(score, size=(64, 64))")) == []
+
+
+def test_hl006_a_sigmoid_output_into_nll_is_probabilities_not_log_probabilities():
+    assert lint(
+        """
+        import torch
+        import torch.nn as nn
+
+        class Recommender(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(64, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.fc(x))
+
+        model, criterion = Recommender(), nn.NLLLoss()
+        for x, label in loader:
+            criterion(model(x), label).backward()
+        """
+    ) == [("HL006", 11)]

@@ -391,6 +391,14 @@ def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) 
     value.model.class_reads.append(ClassRead(name, literal, value.rank, value.layer, value.act, shown.format(where), site.node))
 
 
+def read_by_index(value, axis: int, node, shown: str) -> None:
+    """``probs[:, 1]`` of a model's output (or of a softmax applied to it) takes one
+    class's column: it reads the classes along ``axis`` (the position of the one integer
+    after full slices; -1 after ``...``), as a ClassRead of kind "index"."""
+    if isinstance(value, Tensor) and value.model is not None:
+        value.model.class_reads.append(ClassRead("index", axis, value.rank, value.layer, value.act, shown, node))
+
+
 def _small(value) -> bool:
     number = _number(value)
     return number is not None and 0 <= number <= 1e-3

@@ -38,6 +38,14 @@ def check(head: Head):
             "it then minimises -p[target], whose gradient vanishes when the model is confidently wrong; "
             "use log_softmax instead of softmax (or return logits and use nn.CrossEntropyLoss)"
         )
+    elif act.kind == "sigmoid":
+        message = (
+            f"sigmoid output is fed to {loss_phrase(head)}, which expects log-probabilities over classes: it "
+            "then minimises -p[target] of independent probabilities that are no distribution over the classes, "
+            "and its gradient vanishes when the model is confidently wrong; for one yes/no output use "
+            "nn.BCEWithLogitsLoss on the logits (or nn.BCELoss on the sigmoid), for classes return logits "
+            "and use nn.CrossEntropyLoss"
+        )
     elif raw_output(head):
         message = (
             f"raw output of {head.output_layer.name} is fed to {loss_phrase(head)}, which expects "

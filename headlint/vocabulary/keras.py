@@ -31,7 +31,11 @@ LAYERS = {
     "keras.layers.Conv3D": LayerSpec("conv", KERAS, ("filters", "kernel_size"), "filters", "activation", "Conv3D"),
 }
 
-PASS_THROUGH = frozenset({"keras.layers.Dropout", "keras.layers.Flatten", "keras.layers.Reshape", "keras.layers.InputLayer"})
+PASS_THROUGH = frozenset({
+    "keras.layers.Dropout", "keras.layers.Flatten", "keras.layers.Reshape", "keras.layers.InputLayer",
+    # resampling over the spatial axes keeps a sigmoid map in (0, 1), a per-pixel softmax summing to 1
+    "keras.layers.UpSampling1D", "keras.layers.UpSampling2D", "keras.layers.UpSampling3D",
+})
 SEQUENTIALS = {"keras.Sequential": KERAS}
 FUNCTIONAL_MODELS = frozenset({"keras.Model"})
 INPUTS = frozenset({"keras.Input", "keras.layers.Input"})

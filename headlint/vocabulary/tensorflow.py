@@ -136,7 +136,12 @@ BIAS_ADDS = {"tensorflow.add": ("x", 0), "tensorflow.nn.bias_add": ("value", 0),
 
 # Functions that return the tensor they are given as the same kind of output
 # (see torch.PASS_FUNCTIONS); TF 1's ``tf.compat.v1.nn.dropout(x, keep_prob)`` is the same name.
-PASS_FUNCTIONS = {"tensorflow.nn.dropout": ("x", 0)}
+PASS_FUNCTIONS = {
+    "tensorflow.nn.dropout": ("x", 0),
+    # resampling over the spatial axes (bilinear, nearest, ...): see torch.PASS_THROUGH
+    "tensorflow.image.resize": ("images", 0), "tensorflow.image.resize_bilinear": ("images", 0),
+    "tensorflow.image.resize_nearest_neighbor": ("images", 0), "tensorflow.image.resize_images": ("images", 0),
+}
 
 # Functions that keep what a tensor is: ``tf.squeeze(out)``, ``tf.reshape(out, ...)``.
 SHAPE_FUNCTIONS = {

@@ -49,7 +49,13 @@ LAYERS = {
     "torch.nn.Conv3d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv3d"),
 }
 
-PASS_THROUGH = frozenset({"torch.nn.Dropout", "torch.nn.Flatten", "torch.nn.Identity", "torch.nn.Unflatten"})
+# Resampling (torch/nn/modules/upsampling.py) is among them: each output value is a
+# weighted mean of neighbouring inputs over the spatial axes, so a sigmoid map stays
+# in (0, 1) and a per-pixel softmax over the channels still sums to 1.
+PASS_THROUGH = frozenset({
+    "torch.nn.Dropout", "torch.nn.Flatten", "torch.nn.Identity", "torch.nn.Unflatten",
+    "torch.nn.Upsample", "torch.nn.UpsamplingBilinear2d", "torch.nn.UpsamplingNearest2d",
+})
 
 # Functions that return the tensor they are given (this parameter, this position)
 # as the same kind of output: dropout zeroes and rescales entries, and the
@@ -58,6 +64,9 @@ PASS_FUNCTIONS = {
     **{f"torch.nn.functional.{name}": ("input", 0)
        for name in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")},
     "torch.dropout": ("input", 0),
+    # torch/nn/functional.py: interpolate and its deprecated spellings
+    **{f"torch.nn.functional.{name}": ("input", 0)
+       for name in ("interpolate", "upsample", "upsample_bilinear", "upsample_nearest")},
 }
 SEQUENTIALS = {"torch.nn.Sequential": TORCH}
 
