@@ -291,3 +291,23 @@ def test_a_column_taken_by_index_reads_the_classes_on_that_axis():
     assert lint(source.replace("DIM", "1").replace("INDEX", ":, 1")) == []
     assert lint(source.replace("DIM", "0").replace("INDEX", "0")) == []  # one example's row: no class axis read
     assert lint(source.replace("DIM", "0").replace("INDEX", "..., 1")) == []  # the last axis, rank unknown
+
+
+def test_detach_and_numpy_keep_a_prediction_what_it_is():
+    # accuracy code moves the probabilities off the graph and into numpy before reading them
+    assert lint(
+        """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        model = nn.Sequential(nn.Linear(200, 2))
+        criterion = nn.CrossEntropyLoss()
+        for x, y in loader:
+            criterion(model(x), y).backward()
+
+        scores = F.softmax(model(x_test), 0).cpu().detach().numpy()
+        recall = np.mean(scores[:, 1] > 0.5)
+        """
+    ) == [("HL008", 12)]

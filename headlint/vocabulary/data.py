@@ -130,6 +130,7 @@ SHAPE_METHODS = frozenset(
         "view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze",
         "contiguous", "float", "double", "to", "cuda", "cpu", "permute", "transpose",
         "type_as", "resize",  # Variable.resize: torch < 0.4's spelling of view
+        "detach", "clone", "numpy",  # the same values, off the graph or as an array (accuracy code)
     }
 )
 # ``out.type(torch.cuda.FloatTensor)``: a cast to one of these floating types keeps
