@@ -287,14 +287,17 @@ class Interpreter:
         elif isinstance(stmt, (cst.For,)):
             iterable = self.eval(stmt.iter, scope, ctx)
             if layer_loops.unrolled(iterable):
-                # ``for layer in self.layers: x = layer(x)``: each layer in turn, so the
-                # output is what the last one makes of what the others made
+                # ``for layer in self.layers: x = layer(x)``: the body once for the layers
+                # before the last (joined, as any loop), then once for the last one, so the
+                # output is what the last layer makes of the others' (two passes, not one
+                # per layer: deep stacks stay cheap)
+                self.bind(stmt.target, self.element_of(Seq(iterable.items[:-1])), scope, ctx)
+                returns += self.exec_block(stmt.body.body, scope, ctx)
                 names = layer_loops.target_names(stmt.target) - self.unrolled
                 self.unrolled |= names
                 try:
-                    for item in iterable.items:
-                        self.bind(stmt.target, item, scope, ctx)
-                        returns += self.exec_block(stmt.body.body, scope, ctx)
+                    self.bind(stmt.target, iterable.items[-1], scope, ctx)
+                    returns += self.exec_block(stmt.body.body, scope, ctx)
                 finally:
                     self.unrolled -= names
             else:

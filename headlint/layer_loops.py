@@ -1,7 +1,7 @@
 """Loops over a literal list of layers (``for layer in self.layers: x = layer(x)`` over an
 ``nn.ModuleList``, a list of Keras layers, ``enumerate`` of one): the interpreter runs
-the body once per layer, in order, so the output is what the last layer makes of what
-the others made."""
+the body for the layers before the last (joined), then for the last one, so the output
+is what the last layer makes of what the others made."""
 
 from __future__ import annotations
 
