@@ -331,8 +331,9 @@ class Interpreter:
         bases = [self.eval(arg.value, scope, ctx) for arg in node.bases if arg.keyword is None]
         cls = ClassV(node, scope, node.name.value, bases)
         for base in bases:
-            if isinstance(base, Qual) and frameworks.module_base(base.name) is not None:
-                cls.framework = frameworks.module_base(base.name)
+            framework = frameworks.module_base(base.name) if isinstance(base, Qual) else None
+            if framework is not None:
+                cls.framework = framework
             elif isinstance(base, Qual) and base.name in V.SEQUENTIALS:
                 cls.framework = V.SEQUENTIALS[base.name]  # ``class Head(nn.Sequential)``
             elif isinstance(base, ClassV) and base.framework is not None:
