@@ -5,48 +5,34 @@ makes of what the others made."""
 from conftest import lint
 
 
+MODULE_LIST = """
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList(LAYERS)
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    model, criterion = Net(), nn.CrossEntropyLoss()
+    for xb, yb in loader:
+        criterion(model(xb), yb).backward()
+    """
+
+
 def test_forward_looping_over_a_module_list_ending_in_softmax_meets_cross_entropy():
-    assert lint(
-        """
-        import torch.nn as nn
-
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.layers = nn.ModuleList([nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5), nn.Softmax(dim=1)])
-
-            def forward(self, x):
-                for layer in self.layers:
-                    x = layer(x)
-                return x
-
-        model, criterion = Net(), nn.CrossEntropyLoss()
-        for xb, yb in loader:
-            criterion(model(xb), yb).backward()
-        """
-    ) == [("HL001", 7)]  # at the softmax in the list, not at ``layer(x)``
+    layers = "[nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5), nn.Softmax(dim=1)]"
+    # at the softmax in the list, not at ``layer(x)``
+    assert lint(MODULE_LIST.replace("LAYERS", layers)) == [("HL001", 7)]
 
 
 def test_a_module_list_ending_in_a_linear_layer_is_silent():
-    assert lint(
-        """
-        import torch.nn as nn
-
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.layers = nn.ModuleList([nn.Linear(10, 20), nn.Softmax(dim=1), nn.Linear(20, 5)])
-
-            def forward(self, x):
-                for layer in self.layers:
-                    x = layer(x)
-                return x
-
-        model, criterion = Net(), nn.CrossEntropyLoss()
-        for xb, yb in loader:
-            criterion(model(xb), yb).backward()
-        """
-    ) == []
+    layers = "[nn.Linear(10, 20), nn.Softmax(dim=1), nn.Linear(20, 5)]"
+    assert lint(MODULE_LIST.replace("LAYERS", layers)) == []
 
 
 def test_enumerate_keeps_the_order_and_reversed_turns_it():
