@@ -38,17 +38,36 @@ def test_tanh_into_bce_on_probabilities():
     assert fired("sigmoid", BCE_K, 1) == []
 
 
-def test_softmax_with_binary_crossentropy_needs_one_hot_targets_over_three_classes():
+def test_softmax_with_binary_crossentropy_over_three_classes_or_more():
     assert fired("softmax", BCE_K, 10, ONEHOT) == ["HL011"]
     assert fired("softmax", BCE_K, None, ONEHOT) == ["HL011"]  # the class count from the targets
+    assert fired("softmax", BCE_K, 10) == ["HL011"]  # multi-label targets: a softmax cannot say yes twice
+    assert fired("softmax", BCE_K, 10, LABELS) == ["HL011"]
+    assert fired("softmax", BCE_T, 10, ONEHOT, framework=T) == ["HL011"]  # SGD: a fraction of CE's gradient
+    assert fired("softmax", BCE_T, 10, framework=T) == ["HL011"]
     assert fired("softmax", BCE_K, None, ONEHOT_UNKNOWN_CLASSES) == []  # may be 2
+    assert fired("softmax", BCE_K, None) == []
     assert fired("softmax", BCE_K, 2, ONEHOT) == []  # exactly categorical crossentropy
     assert fired("softmax", BCE_K, 1, ONEHOT) == []  # HL004's
-    assert fired("softmax", BCE_K, 10) == []  # unknown targets may be multi-label
-    assert fired("softmax", BCE_K, 10, LABELS) == []  # labels, not known to be one-hot
     assert fired("softmax", BCE_K_LOGITS, 10, ONEHOT) == []
-    assert fired("softmax", BCE_T, 10, ONEHOT, framework=T) == []  # torch trains it like cross-entropy
     assert fired("softmax", CCE, 10, ONEHOT) == []
+
+
+def softmax_head(axis, rank=None, framework=T, layer="linear", spelling="torch.nn.functional.softmax"):
+    act = Activation("softmax", axis, axis is not None, "softmax", spelling=spelling, rank=rank)
+    return Head(framework, "M", Layer(layer, 10), act, BCE_T if framework is T else BCE_K)
+
+
+def test_softmax_with_binary_crossentropy_only_over_the_units_axis():
+    over = lambda *a, **k: [f.code for f in RULES["HL011"].check(softmax_head(*a, **k))]
+    assert over(1) == over(-1) == over(1, 2) == over(-1, 3) == ["HL011"]
+    assert over(1, 4, layer="conv") == ["HL011"]  # a convolution's channels
+    assert over(None, 2) == ["HL011"]  # torch's implicit dim is 1 for 2-D input
+    assert over(0, 2) == over(1, 3) == over(-1, 4, layer="conv") == []  # another axis: HL008's
+    assert over(None, 3) == over(None) == []  # implicit dim 0, or a rank not known
+    keras = dict(framework=K, layer="dense", spelling="keras.activations.softmax")
+    assert over(None, **keras) == over(-1, 3, **keras) == ["HL011"]
+    assert over(1, 3, **keras) == []
 
 
 def test_sigmoid_with_categorical_crossentropy_over_several_units():
@@ -77,26 +96,29 @@ KERAS = "import numpy as np\nfrom tensorflow import keras\nfrom tensorflow.keras
 
 
 @pytest.mark.parametrize(
-    "targets, expected",
+    "targets, onehot",
     [
-        ("keras.utils.to_categorical(labels, 10)", ["HL011"]),
-        ("keras.utils.to_categorical(labels)", ["HL011"]),  # the 10 units say how many classes
-        ("keras.utils.to_categorical(labels, 10).astype('float32')", ["HL011"]),
-        ("keras.utils.to_categorical(labels, 10).astype('int32')", ["HL011"]),  # a cast keeps it one-hot
-        ("keras.utils.to_categorical(labels, 10).argmax(axis=1)", []),  # class indices again
-        ("np.load('targets.npy')", []),
-        ("(scores > 0.5).astype('float32')", []),  # multi-label 0/1 rows
+        ("keras.utils.to_categorical(labels, 10)", True),
+        ("keras.utils.to_categorical(labels)", True),  # the 10 units say how many classes
+        ("keras.utils.to_categorical(labels, 10).astype('float32')", True),
+        ("keras.utils.to_categorical(labels, 10).astype('int32')", True),  # a cast keeps it one-hot
+        ("keras.utils.to_categorical(labels, 10).argmax(axis=1)", False),  # class indices again
+        ("np.load('targets.npy')", False),
+        ("(scores > 0.5).astype('float32')", False),  # multi-label 0/1 rows: a softmax cannot fit them either
     ],
 )
-def test_one_hot_target_facts(targets, expected):
-    assert codes(
+def test_one_hot_target_facts_choose_the_fix(targets, onehot):
+    (finding,) = check_text(
         KERAS + f"""
 y = {targets}
 model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10, activation="softmax")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x, y)
-"""
-    ) == expected
+""", "m.py").findings
+    assert finding.code == "HL011"
+    assert ("on one-hot targets" in finding.message) is onehot
+    assert "categorical_crossentropy" in finding.message
+    assert ("activation='sigmoid'" in finding.message) is not onehot  # several labels per example
 
 
 def test_torch_one_hot_facts_follow_float_and_train_test_split():

@@ -558,12 +558,14 @@ def _adam(torch, layer, loss_of, steps: int, lr: float = CLASSIFIER_LR) -> None:
 
 
 def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
-    from ..rules.hl011_range_mismatch import tanh_into_bce
+    from ..rules.hl011_range_mismatch import softmax_into_binary, tanh_into_bce
 
+    if softmax_into_binary(head) is not None:
+        return _softmax_into_binary(torch, head, device, choices)
     kind = _activation_kind(head, "tanh")
     if tanh_into_bce(head) is None and not (kind == "sigmoid" and head.loss is not None and head.loss.kind == "bce"):
         # (sigmoid into BCE is the corrected head, measured to be refuted)
-        raise ProbeUnavailable("torch has no probe for this pair (only tanh into binary cross-entropy)")
+        raise ProbeUnavailable("torch has no probe for this pair (tanh or softmax into binary cross-entropy)")
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(torch, head, choices)
@@ -584,6 +586,52 @@ def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts
     except RuntimeError as exc:
         error = f"RuntimeError: {str(exc).strip().splitlines()[0]}"
     return verdicts.tanh_into_bce(negative, out.numel(), error)
+
+
+# Plain SGD, as in most tutorials: binary cross-entropy's mean over the units divides
+# the gradient by the class count, which Adam's normalisation would hide.
+SGD_STEPS = 300
+SGD_LR = 0.1
+
+
+def _sgd(torch, layer, loss_of, steps: int = SGD_STEPS, lr: float = SGD_LR) -> None:
+    params = list(layer.parameters())
+    for _ in range(steps):
+        grads = torch.autograd.grad(loss_of(layer), params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.sub_(g, alpha=lr)
+
+
+def _softmax_into_binary(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    """The softmax with the source's binary cross-entropy on one-hot rows vs the logits
+    with cross-entropy, from the same start, under plain SGD; the labels of a noisy
+    linear map (separable labels hide a slower start behind enough steps)."""
+    F = torch.nn.functional
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=3)
+    crit = criterion(torch, head, choices)
+    x = torch.randn(SAMPLES, d, device=device)
+    labels = (x @ torch.randn(d, classes, device=device) + torch.randn(SAMPLES, classes, device=device)).argmax(dim=1)
+    onehot = F.one_hot(labels, classes).to(torch.get_default_dtype())
+    source = linear(torch, d, classes, device)
+    reference = _clone(torch, source)
+    z = source(x)
+    (g_source,) = torch.autograd.grad(crit.mean(F.softmax(z, dim=1), onehot), z)
+    (g_reference,) = torch.autograd.grad(F.cross_entropy(z, labels), z)
+    _sgd(torch, source, lambda layer: crit.mean(F.softmax(layer(x), dim=1), onehot))
+    _sgd(torch, reference, lambda layer: F.cross_entropy(layer(x), labels))
+    with torch.no_grad():
+        p = F.softmax(source(x), dim=1)
+        accuracy, ce = _accuracy(p, labels), F.nll_loss(p.clamp_min(1e-7).log(), labels).item()
+        ref_accuracy, ref_ce = _accuracy(reference(x), labels), F.cross_entropy(reference(x), labels).item()
+    ratio = (g_source.norm() / g_reference.norm()).item()
+    extra = (("gradient_norm_ratio_at_start", ratio), ("learning_rate", SGD_LR))
+    note = f"at the start its gradient is {ratio:.2f}x cross-entropy's (SGD, lr {SGD_LR})"
+    return verdicts.wrong_loss_for_activation(
+        f"softmax with {crit.name}", accuracy, ref_accuracy, ce, ref_ce, "the logits and nn.CrossEntropyLoss",
+        SGD_STEPS, 1.0, "", extra, note,
+    )
 
 
 # --- HL012: argmax over a single unit -----------------------------------------------------

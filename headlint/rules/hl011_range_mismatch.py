@@ -6,10 +6,13 @@ Three shapes, each reported at the activation (see rules/HL011.md):
   ``F.binary_cross_entropy``, Keras ``binary_crossentropy`` with from_logits=False):
   PyTorch raises on the first negative output, Keras clips it to 1e-7 where the
   gradient is 0;
-- a softmax over three or more units with Keras ``binary_crossentropy`` when the targets
-  are one-hot rows (``to_categorical``, ``one_hot``): one class per example, scored as
-  independent yes/no units (two units are exactly categorical crossentropy, so they
-  are not reported; targets that are not known to be one-hot may be multi-label);
+- a softmax over three or more units (a literal count, or one-hot targets of that many
+  classes) with binary cross-entropy on probabilities (Keras ``binary_crossentropy``,
+  ``nn.BCELoss``, ``F.binary_cross_entropy``): the units compete, the loss scores them
+  as independent yes/no units. One-hot targets (``to_categorical``, ``one_hot``) say
+  categorical crossentropy was meant; other targets may be multi-label, and the
+  message names both fixes. Two units are exactly categorical crossentropy, so they
+  are not reported;
 - a sigmoid over several units with a Keras categorical crossentropy on
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
   the model trains one thing and outputs another.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .. import vocabulary as V
 from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head
 from .base import Rule, loss_phrase, related_loss
 
@@ -50,21 +54,54 @@ def tanh_into_bce(head: Head) -> Optional[str]:
     )
 
 
+def _over_units(head: Head) -> bool:
+    """The softmax normalises over the output layer's units: Keras' last axis (its
+    default), PyTorch's dim 1 of a convolution or the last dim of a linear layer. A
+    softmax over another axis is HL008's."""
+    act, rank = head.activation, head.activation.rank
+    torch = head.loss.framework is Framework.TORCH
+    axis = act.axis
+    if axis is None and not act.axis_given:
+        if torch and rank is None:
+            return False  # torch's implicit dim depends on the rank
+        axis = (0 if rank in V.TORCH_IMPLICIT_DIM_0 else 1) if torch else -1
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        return False
+    position = axis + rank if rank is not None and axis < 0 else axis
+    if not torch:
+        return axis == -1 or (rank is not None and position == rank - 1)
+    conv = head.output_layer is not None and head.output_layer.kind == "conv"
+    if rank is None:
+        return axis == 1 or (axis == -1 and not conv)
+    return position == (1 if conv else rank - 1)
+
+
 def softmax_into_binary(head: Head) -> Optional[str]:
     act, loss = head.activation, head.loss
-    if act.kind != "softmax" or loss.framework is not Framework.KERAS:
-        return None
-    if loss.kind not in _BINARY or loss.expects != "probabilities" or not head.targets.onehot:
+    if act.kind != "softmax" or loss.kind not in _BINARY or loss.expects != "probabilities":
         return None
     classes = _units(head) or (head.targets.onehot if head.targets.onehot > 0 else None)
-    if classes is None or classes < 3:
+    if classes is None or classes < 3 or not _over_units(head):
         return None  # two units: binary crossentropy on a 2-way softmax is categorical crossentropy
-    because = f" ({head.targets.because})" if head.targets.because else ""
+    keras = loss.framework is Framework.KERAS
+    if loss.kind == "binary_crossentropy":
+        # measured: the tensorflow backend's softmax caches its logits, and the loss reads them back
+        how = f"independent yes/no (Keras on TensorFlow even reads the logits behind the softmax as {classes} sigmoids)"
+    else:
+        how = f"independent yes/no and averages over the {classes} units (a fraction of crossentropy's gradient)"
+    categorical = "loss='categorical_crossentropy'" if keras else "nn.CrossEntropyLoss on the logits"
+    if head.targets.onehot:
+        because = f" ({head.targets.because})" if head.targets.because else ""
+        return (
+            f"softmax over {classes} units is trained with {loss_phrase(head)} on one-hot targets{because}: "
+            f"one class per example, but the loss scores each unit as an {how}, not the {classes}-way choice the "
+            f"softmax makes; use {categorical}"
+        )
+    sigmoid = "activation='sigmoid'" if keras else "a sigmoid (or the logits with nn.BCEWithLogitsLoss)"
     return (
-        f"softmax over {classes} units is trained with {loss_phrase(head)} on one-hot targets{because}: "
-        f"one class per example, but the loss scores each unit as an independent yes/no (Keras on TensorFlow even "
-        f"reads the logits behind the softmax as {classes} sigmoids), not the {classes}-way choice the softmax makes; "
-        f"use loss='categorical_crossentropy'"
+        f"softmax over {classes} units makes them compete (they sum to 1), but {loss_phrase(head)} scores each "
+        f"unit as an {how}: with one class per example use {categorical}; with several labels per example, "
+        f"or a value in [0, 1] per unit, end with {sigmoid}"
     )
 
 
