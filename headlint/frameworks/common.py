@@ -60,18 +60,23 @@ def activation_kind(value: Optional[Value]) -> Optional[str]:
     return None
 
 
+_WIDTH_KEEPING = frozenset({"identity", "relu", "relu6", "sigmoid", "tanh", "softplus", "exp", "softmax", "log_softmax"})
+
+
 def apply_activation(value: Value, act: Activation) -> Tensor:
     base = value if isinstance(value, Tensor) else Tensor()
     if act.kind == "exp" and base.act is not None and base.act.kind == "log_softmax":
         # exp(log_softmax(z)) is softmax(z): the same output, over the same axis
         return base.derived(act=replace(base.act, kind="softmax", name=f"exp({base.act.name})"),
                             fact=targets.with_sign(base.fact, Sign.NONNEG))
-    linear_before = base.act is not None and base.act.kind == "identity"
+    # The layer stays the output's through activations that keep its width (a softmax
+    # over ``F.relu(self.fc(x))`` has fc's units), not through unknown ones (GLU halves it).
+    width_kept = base.act is not None and base.act.kind in _WIDTH_KEEPING
     sign = _OUTPUT_SIGN.get(act.kind)
     fact = targets.with_sign(base.fact, sign) if sign else base.fact
     if base.rank is not None:
         act = replace(act, rank=base.rank)
-    return Tensor(act=act, layer=base.layer if linear_before else None, model=base.model, fact=fact, rank=base.rank)
+    return Tensor(act=act, layer=base.layer if width_kept else None, model=base.model, fact=fact, rank=base.rank)
 
 
 def axis_of(site, param: Optional[str], pos: Optional[int], default=None):
