@@ -163,3 +163,26 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 """
     (finding,) = check_text(text, "m.py").findings
     assert finding.code == "HL011" and finding.fix is None
+
+
+def test_the_unit_count_survives_an_activation_that_keeps_the_width():
+    """A softmax over ``F.relu(self.fc(x))`` has fc's units; over a GLU, half of them
+    (an activation of unknown width loses the count)."""
+    base = """import torch
+import torch.nn.functional as F
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self, classes=8):
+        super().__init__()
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        return F.softmax({inner}, dim=1)
+
+net = Net()
+loss = nn.BCELoss()(net(x), y)
+"""
+    assert codes(base.format(inner="F.relu(self.fc(x))")) == ["HL011"]
+    assert codes(base.format(inner="torch.tanh(self.fc(x))")) == ["HL011"]
+    assert codes(base.format(inner="F.glu(self.fc(x))")) == []
