@@ -65,6 +65,17 @@ class Events:
     # (framework, output) of each layer built with a softmax over its single unit
     # (``Dense(1, activation="softmax")``): constant 1.0 wherever it is used, in a model or not
     constant_layers: list = field(default_factory=list)
+    # Classifier evidence (a threshold, an argmax, a round) on an output that belongs to
+    # no model object (a TF1 graph, a plain function): by the node of its activation
+    loose_evidence: dict = field(default_factory=dict)
+
+    def used_as_classes(self, value, node) -> None:
+        """``value`` (a Tensor) is read as class scores at ``node``: evidence on its
+        model, or on its activation when it has no model."""
+        if getattr(value, "model", None) is not None:
+            value.model.classifier_evidence.append(node)
+        elif getattr(value, "act", None) is not None and value.act.node is not None:
+            self.loose_evidence.setdefault(id(value.act.node), []).append(node)
 
 
 # --- where code runs, and the call being evaluated -------------------------------

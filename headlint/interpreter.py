@@ -640,10 +640,10 @@ class Interpreter:
         if any(isinstance(v, Tensor) for v in operands):
             # ``model(x) > 0.5``: the output is used as a class score
             for value in operands:
-                if isinstance(value, Tensor) and value.model is not None:
+                if isinstance(value, Tensor) and (value.model is not None or value.act is not None):
                     thresholds = [v for v in operands if isinstance(v, Const)]
                     if any(isinstance(t.value, float) and 0 < t.value < 1 for t in thresholds):
-                        value.model.classifier_evidence.append(node)
+                        self.events.used_as_classes(value, node)
             return Tensor(fact=targets.comparison(node))
         return UNKNOWN
 

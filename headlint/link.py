@@ -40,7 +40,7 @@ def heads(interp: Interpreter) -> list:
             _link_compile(interp, model, compile_event)
     for event in events.losses:
         fact = event.target.fact if event.target else UNKNOWN_FACT
-        head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at)
+        head = _head(event.pred, event.loss, fact, event.node, event.kind, event.compiled_at, events.loose_evidence)
         if head is not None and head.link is not None and (event.through or event.passed):
             through = event.through[:2] if event.through else None
             head = replace(head, link=replace(head.link, through=through, passed=event.passed))
@@ -67,11 +67,15 @@ def heads(interp: Interpreter) -> list:
     return found
 
 
-def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call", compiled_at=None):
+def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call", compiled_at=None, loose=None):
+    """``loose``: the classifier evidence on outputs of no model (Events.loose_evidence)."""
     if not isinstance(pred, Tensor):
         return None
     model = pred.model
-    evidence = tuple(model.classifier_evidence) if model is not None else ()
+    if model is not None:
+        evidence = tuple(model.classifier_evidence)
+    else:
+        evidence = tuple((loose or {}).get(id(pred.act.node), ())) if pred.act is not None else ()
     return Head(
         framework=model.framework if model is not None else (loss.framework if loss else None),
         model=model.name if model is not None else "",

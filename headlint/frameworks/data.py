@@ -363,10 +363,10 @@ def _float_type(value) -> bool:
 
 
 def _used_as_classes(value, name: str, site) -> None:
-    """``argmax`` or ``round`` of a model's output treats it as class scores (classifier
+    """``argmax`` or ``round`` of an output treats it as class scores (classifier
     evidence)."""
-    if isinstance(value, Tensor) and value.model is not None and name in ("argmax", "round"):
-        value.model.classifier_evidence.append(site.node)
+    if isinstance(value, Tensor) and name in ("argmax", "round"):
+        site.interp.events.used_as_classes(value, site.node)
 
 
 def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) -> None:
