@@ -360,7 +360,8 @@ def check(
                 edited.add(os.path.realpath(path))
             if result.error is not None:
                 errors.append(result.error)
-                _error_line(f"headlint: error: {result.error.path}: {result.error.reason}", checking is not tasks)
+                rest = "; the rest of the file was checked" if result.error.partial else ""
+                _error_line(f"headlint: error: {result.error.path}: {result.error.reason}{rest}", checking is not tasks)
                 if verbose and result.error.detail:
                     click.echo(result.error.detail.rstrip(), err=True)
             # A finding in an imported module may be reached from several files: once.

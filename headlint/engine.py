@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional
 
-from . import noqa
+from . import noqa, syntax
 from .discover import shown_path
 from .records import WRAPPER_CALLED, FileError, Finding, Located, Span, internal_error
 from .source import Source, read, read_bytes, unfiltered
@@ -210,6 +210,26 @@ def _deep_recursion():
         sys.setrecursionlimit(old_limit)
 
 
+def _recovered(source: Source, cst) -> tuple:
+    """(text, module) of a file that does not parse, with the lines that do not
+    blanked in place (in a notebook, within each broken cell; the whole cell when
+    that fails); (None, None) when the rest cannot be read either."""
+    if source.notebook is not None:
+        shown = {}
+        for cell in source.notebook.broken_cells():
+            kept = syntax.without_broken_lines("\n".join(cell.shown))
+            shown[cell.number] = kept.split("\n") if kept is not None else [""] * len(cell.shown)
+        text = source.notebook.program_with(shown)
+    else:
+        text = syntax.without_broken_lines(source.text)
+    if text is None or syntax.python_syntax_error(text) is not None:
+        return None, None
+    try:
+        return text, cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None, None
+
+
 def _place(at: Located) -> tuple:
     return (at.code, at.span.cell, at.span.line, at.span.col, at.source_line)
 
@@ -227,6 +247,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
     text = source.text
     if problem is None:
         text, problem = readable_text(source.text, source)
+    module = None
     if problem is None:
         try:
             module = cst.parse_module(text)
@@ -235,7 +256,11 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
             problem = source.parse_error(f"syntax error at {source.position(line, column)}: {error.message}", line, column)
         except RecursionError:  # libcst's Python side (e.g. a dotted name of ~1000 parts)
             problem = source.parse_error("nested too deeply to parse")
-    if problem is not None:
+    elif problem.reason.startswith("syntax error"):
+        # the error is reported, and the statements that parse are checked all the same
+        text, module = _recovered(source, cst)
+        problem = replace(problem, partial=module is not None)
+    if module is None:
         return _Checked(FileResult(path, error=problem, parsed=True))
     check = project.begin(path) if project is not None else None
     try:
@@ -250,7 +275,10 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
             editable.add(os.path.realpath(path))
         uses: list = []
         pairs = _locate(module, source, findings, select, confirm, others, editable, uses)
-        pairs, used_elsewhere = _with_unused_noqa(pairs, source, uses, select)
+        if problem is None:  # in a file read in part, a directive on a blanked line is not unused
+            pairs, used_elsewhere = _with_unused_noqa(pairs, source, uses, select)
+        else:
+            used_elsewhere = set()
     except RecursionError:
         return _Checked(FileResult(path, error=FileError(path, "too deeply nested to analyse", "analyse"), parsed=True))
     except Exception as error:  # noqa: BLE001 - one file's internal error never stops the run
@@ -259,7 +287,7 @@ def _check(source: Source, select, confirm, project=None) -> _Checked:
         if project is not None:
             project.end()
     deps = dict(check.deps) if check is not None else {}
-    result = FileResult(path, [at for _, at in pairs], parsed=True, deps=deps, noqa_used=used_elsewhere)
+    result = FileResult(path, [at for _, at in pairs], problem, parsed=True, deps=deps, noqa_used=used_elsewhere)
     shown = {shown_path(other.path): other for other in others if other.as_written}
     return _Checked(result, module, pairs, shown)
 

@@ -140,6 +140,27 @@ class Notebook:
                 return self.parse_error(f"cannot parse cell {cell.number}: {error}")
         return None
 
+    def broken_cells(self) -> list:
+        """The cells that are not Python on their own (after IPython syntax is masked)."""
+        import ast
+        import warnings
+
+        broken = []
+        for cell in self.cells:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ast.parse("\n".join(cell.shown) + "\n")
+            except (SyntaxError, RecursionError, MemoryError, ValueError):
+                broken.append(cell)
+        return broken
+
+    def program_with(self, shown: dict) -> str:
+        """The program with the lines of some cells replaced, line for line: cell
+        number -> its new lines (as many as ``cell.shown``), so every line keeps its place."""
+        lines = [shown[cell][line - 1] if cell in shown else text for text, (cell, line) in zip(self.lines, self.where)]
+        return "\n".join(lines) + "\n" if lines else ""
+
     # --- fixes: the program back into the cells -------------------------------------
 
     def with_program(self, text: str) -> Optional["Notebook"]:
@@ -342,8 +363,9 @@ def language(document: dict) -> Optional[str]:
 def mask(lines: list) -> list:
     """The cell's lines with IPython syntax replaced: ``pass`` (indented as the line
     was) for a magic, shell or help line at the start of a statement, blank lines
-    for a cell magic whose body is not Python. Lines inside brackets, strings and
-    backslash continuations are never touched: ``% b`` there is Python's modulo."""
+    for a cell magic whose body is not Python, and for the lines a magic or shell
+    line continues onto with a backslash. Lines inside brackets, strings and
+    backslash continuations of Python are never touched: ``% b`` there is Python's modulo."""
     shown = list(lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -357,13 +379,18 @@ def mask(lines: list) -> list:
         start = first + 1
     else:
         start = 0
-    depth, quote, continued = 0, None, False
+    depth, quote, continued, escaped = 0, None, False, False
     for i in range(start, len(lines)):
         line = lines[i]
+        if escaped:  # ``!wget URL \`` goes on here: IPython joins the lines, so they are masked too
+            shown[i] = ""
+            escaped = line.rstrip().endswith("\\")
+            continue
         at_start = depth == 0 and quote is None and not continued
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if at_start and (line.lstrip(" \t").startswith(_ESCAPES) or _ASSIGNED_MAGIC.match(line)):
             shown[i] = indent + "pass"
+            escaped = line.rstrip().endswith("\\")
             continue
         depth, quote, code_end = _scan(line, depth, quote)
         code = line[:code_end].rstrip()

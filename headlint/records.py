@@ -298,6 +298,9 @@ class FileError:
     # Where the problem is, when it has a place (a syntax error): the character at
     # its line and column; in a notebook, its cell as a finding's Span has it.
     at: Optional[Span] = None
+    # A syntax error with the rest of the file checked all the same (the lines, or
+    # a notebook's cells, that do not parse left out): its findings are reported too.
+    partial: bool = False
 
 
 def internal_error(path: str, stage: str, error: BaseException) -> "FileError":

@@ -157,8 +157,12 @@ def summary(results, errors, checked: int) -> str:
         verdicts = Counter(f.evidence["status"] for f in results if f.evidence)
         shown = [(verdicts[status], words) for status, words in _VERDICTS if verdicts[status]]
         line += ("; " + ", ".join(f"{n} {words}" for n, words in shown) + ".") if shown else "."
-    if errors:
-        line += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
+    unchecked = [error for error in errors if not error.partial]
+    if unchecked:
+        line += f" {len(unchecked)} file{'s' if len(unchecked) != 1 else ''} could not be checked."
+    if len(unchecked) < len(errors):
+        n = len(errors) - len(unchecked)
+        line += f" {n} file{'s' if n != 1 else ''} with a syntax error checked in the lines that parse."
     safe = sum(1 for f in results if f.fix and f.fix["safe"])
     unsafe = sum(1 for f in results if f.fix and not f.fix["safe"])
     if safe and unsafe:

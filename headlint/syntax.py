@@ -56,6 +56,37 @@ def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[
     return None
 
 
+# A file that does not parse is still checked in the statements that do (as ruff's
+# error-resilient parser does): the line CPython names is blanked, as many times as
+# it takes up to this many lines; a broken block header would blank its whole body,
+# and such a file is left as its error.
+MAX_BLANKED_LINES = 20
+
+
+def without_broken_lines(text: str) -> Optional[str]:
+    """``text`` with the lines CPython cannot parse blanked (each keeps its place, so
+    every other line keeps its number), or None when that takes more than
+    MAX_BLANKED_LINES lines or the error names no line."""
+    import ast
+    import warnings
+
+    lines = text.split("\n")
+    for _ in range(MAX_BLANKED_LINES):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse("\n".join(lines))
+            return "\n".join(lines)
+        except SyntaxError as error:
+            line = error.lineno
+            if line is None or not 0 < line <= len(lines) or not lines[line - 1].strip():
+                return None
+            lines[line - 1] = ""
+        except (RecursionError, MemoryError, ValueError):
+            return None
+    return None
+
+
 # libcst nests what CPython keeps flat (``a and b and c``, the parts of ``import
 # a.b.c``), and its native parser overflows the C stack (a segfault, not an
 # exception) around 7,000 levels; CPython itself refuses ~3,000 levels of anything

@@ -204,6 +204,7 @@ def test_other_python2_syntax_in_a_file_importing_torch_is_a_parse_error(project
     assert result.stderr.splitlines() == [
         "headlint: error: py2.py: syntax error at line 3, column 8: "
         "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+        "; the rest of the file was checked"
     ]
     assert FINDING in result.stdout
 
@@ -309,3 +310,34 @@ def test_an_internal_error_is_one_line_for_its_file_and_the_rest_is_checked(proj
     assert "report it" in line and "--verbose" in line
     verbose = headlint("check", "--no-cache", "-j", jobs, "--verbose", ".", cwd=project, env=env)
     assert "Traceback (most recent call last)" in verbose.stderr and "RuntimeError: injected" in verbose.stderr
+
+
+BROKEN_LINE = BUGGY.replace("criterion = nn.CrossEntropyLoss()\n", "print(len(index[]))\ncriterion = nn.CrossEntropyLoss()\n")
+
+
+def test_a_syntax_error_is_reported_and_the_lines_that_parse_are_checked(project):
+    """As ruff's error-resilient parser does: the broken line is left out, every other
+    line keeps its number, and the run still exits 2 for the error."""
+    (project / "buggy.py").write_text(BROKEN_LINE)
+    result = run_cli("check", "buggy.py", cwd=project)
+    assert result.returncode == 2
+    (error,) = result.stderr.splitlines()  # CPython's wording differs between versions
+    assert error.startswith("headlint: error: buggy.py: syntax error at line 5, column ")
+    assert error.endswith("; the rest of the file was checked")
+    assert FINDING in result.stdout
+    assert summary(result).endswith("1 file with a syntax error checked in the lines that parse.")
+
+
+def test_a_file_read_in_part_is_never_fixed_and_its_noqa_is_not_judged(project):
+    (project / "buggy.py").write_text(BROKEN_LINE.replace("y)\n", "y)  # noqa: HL002\n"))
+    result = run_cli("check", "--fix", "--extend-select", "HL100", "buggy.py", cwd=project)
+    assert result.returncode == 2 and FINDING in result.stdout and "HL100" not in result.stdout
+    assert (project / "buggy.py").read_text() == BROKEN_LINE.replace("y)\n", "y)  # noqa: HL002\n")
+
+
+def test_a_broken_block_is_left_as_its_error(project):
+    body = "".join(f"    x{i} = {i}\n" for i in range(30))
+    (project / "buggy.py").write_text(BUGGY + "def broken(:\n" + body)
+    result = run_cli("check", "buggy.py", cwd=project)
+    assert result.returncode == 2 and "the rest of the file was checked" not in result.stderr
+    assert "HL001" not in result.stdout and summary(result).endswith("1 file could not be checked.")

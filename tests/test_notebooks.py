@@ -511,3 +511,23 @@ def test_a_python_fixture_cut_into_cells_gives_the_same_findings_and_fixes(tmp_p
             if cell["cell_type"] == "code"
         ]
         assert "".join(sources) == fixed_file.text
+
+
+def test_a_broken_cell_leaves_out_its_bad_lines_and_the_other_cells_are_checked(tmp_path):
+    """An exercise cell left unfinished: the error names it, and the model and the
+    training in the other cells (and in the good lines of that cell) are still judged."""
+    write(tmp_path / "exercise.ipynb", notebook(IMPORTS, MODEL, "n_epochs = # YOUR CODE HERE\nlr = 0.1\n", TRAIN))
+    result = run_cli("check", "--output-format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    (error,) = document["errors"]
+    assert error["message"].startswith("syntax error at cell 3, line 1")
+    assert [finding["code"] for finding in document["findings"]] == ["HL001"]
+
+
+def test_a_shell_line_continued_with_a_backslash_is_masked_whole(tmp_path):
+    download = "import torch\nfrom torch import nn\n!wget --no-check-certificate \\\n    https://example.org/data.csv \\\n    -O /tmp/data.csv\n"
+    write(tmp_path / "download.ipynb", notebook(download, MODEL, TRAIN))
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
+    assert "HL001" in result.stdout
