@@ -562,3 +562,40 @@ def test_hl006_a_sigmoid_output_into_nll_is_probabilities_not_log_probabilities(
             criterion(model(x), label).backward()
         """
     ) == [("HL006", 11)]
+
+
+NLL_EVALUATED = """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(784, 10)
+
+    def forward(self, x):
+        return F.softmax(self.fc(x.view(x.size(0), -1)), dim=1)
+
+def train(model, loader, optimizer):
+    for data, target in loader:
+        loss = F.nll_loss(torch.log(model(data)), target)
+        loss.backward()
+
+def test(model, loader):
+    with torch.no_grad():
+        for data, target in loader:
+            total = F.nll_loss(EVALUATED, target, reduction="sum").item()
+
+model = Net()
+train(model, train_loader, optimizer)
+test(model, test_loader)
+"""
+
+
+def test_a_test_loop_that_forgets_the_log_reports_no_log_loss():
+    (finding,) = check_text(textwrap.dedent(NLL_EVALUATED.replace("EVALUATED", "model(data)")), "m.py").findings
+    assert (finding.code, finding.span.line) == ("HL006", 12)
+    assert "on this evaluation path the loss it reports is -p[target]" in finding.message
+    assert finding.fix is None  # log_softmax in the model would break the training path's torch.log
+    assert lint(NLL_EVALUATED.replace("EVALUATED", "torch.log(model(data))")) == []

@@ -33,12 +33,16 @@ def check(head: Head):
     if act is None or loss is None or loss.kind != "nll" or one_unit_softmax(head):
         return
     if act.kind == "softmax":
+        harm = (
+            "on this evaluation path the loss it reports is -p[target], between -1 and 0, not the log-loss "
+            "the training reports, and misleads model selection" if head.evaluation else
+            "it then minimises -p[target], whose gradient vanishes when the model is confidently wrong"
+        )
         message = (
-            f"softmax output is fed to {loss_phrase(head)}, which expects log-probabilities: "
-            "it then minimises -p[target], whose gradient vanishes when the model is confidently wrong; "
+            f"softmax output is fed to {loss_phrase(head)}, which expects log-probabilities: {harm}; "
             "use log_softmax instead of softmax (or return logits and use nn.CrossEntropyLoss)"
         )
-    elif act.kind == "sigmoid":
+    elif act.kind == "sigmoid" and not head.evaluation:
         message = (
             f"sigmoid output is fed to {loss_phrase(head)}, which expects log-probabilities over classes: it "
             "then minimises -p[target] of independent probabilities that are no distribution over the classes, "
@@ -47,10 +51,14 @@ def check(head: Head):
             "and use nn.CrossEntropyLoss"
         )
     elif raw_output(head):
+        harm = (
+            "on this evaluation path the loss it reports is -z[target], a raw score with no lower bound, not a "
+            "log-loss" if head.evaluation else
+            "-z[target] has no lower bound, so training grows that score instead of making it right"
+        )
         message = (
             f"raw output of {head.output_layer.name} is fed to {loss_phrase(head)}, which expects "
-            "log-probabilities: -z[target] has no lower bound, so training grows that score instead of "
-            "making it right; use nn.CrossEntropyLoss (log_softmax and NLL in one) or apply log_softmax"
+            f"log-probabilities: {harm}; use nn.CrossEntropyLoss (log_softmax and NLL in one) or apply log_softmax"
         )
     else:
         return
@@ -152,4 +160,5 @@ def _inside_the_loss_call(call, head: Head, syntax) -> bool:
     return link is not None and isinstance(arg, cst.Arg) and arg.value is call and syntax.parent(arg) is link
 
 
-RULE = Rule("HL006", "nll-on-probabilities", "NLL loss on softmax probabilities or raw scores instead of log-probabilities", check, fix)
+RULE = Rule("HL006", "nll-on-probabilities", "NLL loss on softmax probabilities or raw scores instead of log-probabilities", check, fix,
+            on_evaluation=True)  # the number an evaluation reports is no log-loss either
