@@ -78,14 +78,22 @@ def _sizes(site) -> tuple | None:
     if isinstance(first, Seq):
         sizes = tuple(_number(item) if isinstance(_number(item), int) else None for item in first.items)
         return sizes or None
-    if site.args and all(isinstance(_number(a), int) for a in site.args) and not site.kwargs:
+    if site.args and all(isinstance(_number(a), int) for a in site.args) and set(site.kwargs) <= _DRAW_OPTIONS:
         return tuple(_number(a) for a in site.args)
     return None
+
+
+# keywords of torch's factories that say nothing about the shape (``torch.randn(784, 10, requires_grad=True)``)
+_DRAW_OPTIONS = frozenset({"requires_grad", "device", "dtype", "layout", "pin_memory", "generator"})
 
 
 def source(qual: str, site) -> Value:
     kind, sign = V.DATA_SOURCES[qual]
     drawn = draw(kind, sign, qual, site).derived(shape=_sizes(site))
+    if site.literal("requires_grad") is True and drawn.shape is not None and len(drawn.shape) == 2:
+        # ``W = torch.randn(784, 10, requires_grad=True)``: a weight matrix written by hand
+        # (frameworks/tensorflow.py), of units not known, as an ``nn.Parameter``'s
+        return Tensor(shape=(None, None), weights=True)
     if qual in V.ONE_HOT:
         classes = _number(site.arg(*V.ONE_HOT[qual]))
         count = classes if isinstance(classes, int) and classes > 0 else -1

@@ -1,7 +1,8 @@
 """The TensorFlow adapter: what TensorFlow's own API (graph code, ``tf.compat.v1``)
 builds by hand that Keras and PyTorch build as layers. A weight variable of
 literal shape, multiplied in (``tf.matmul(h, W) + b``, ``h @ W + b``), is a
-linear layer with as many units as the matrix has columns."""
+linear layer with as many units as the matrix has columns. A PyTorch
+``nn.Parameter`` multiplied in (``torch.mm(h, self.W)``) is one too, of units not known."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ def literal_shape(value) -> tuple | None:
 
 
 def variable(qual: str, site) -> Value:
-    """``tf.Variable(tf.random_normal([64, 10]))``, ``tf.get_variable("W", [64, 10])``."""
+    """``tf.Variable(tf.random_normal([64, 10]))``, ``tf.get_variable("W", [64, 10])``;
+    torch's ``nn.Parameter(torch.randn(d, k))``, whose units stay unknown (torch code
+    multiplies by ``W`` and by ``W.t()`` alike)."""
     param, pos = V.VARIABLES[qual]
     given = site.arg(param, pos)
+    if qual.startswith("torch."):
+        return Tensor(shape=(None, None), weights=True)
     if isinstance(given, Tensor):
         return Tensor(shape=given.shape, weights=True)
     return Tensor(shape=literal_shape(given), weights=True)
@@ -77,7 +82,7 @@ def call(qual: str, site) -> Value | None:
 def arith(op: str, left: Value, right: Value, node) -> Value | None:
     """``h @ W`` is a linear layer; ``h @ W + b`` (a bias added to it) still is."""
     if op == "@":
-        linear_out = linear(left, right, node, "@")
+        linear_out = linear(left, right, node, "a matrix product (@)")
         return linear_out if linear_out.layer is not None else None
     if op == "+":
         for value, other in ((left, right), (right, left)):

@@ -100,6 +100,13 @@ MODEL_WRAPPERS = {
 PASS_ARGUMENT_METHODS = frozenset({"prepare", "setup"})
 # Methods of a module (or a loss, a layer) that return the module itself: ``.to(device)``.
 SELF_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "requires_grad_", "share_memory"})
+# A weight matrix written by hand (``self.W = nn.Parameter(torch.randn(d, k))``) and the
+# products that make it a linear layer (``torch.mm(h, self.W)``, ``h @ self.W``), as
+# TensorFlow's (vocabulary/tensorflow.py): (the parameter holding the initial value).
+# Its units are not read from the shape: torch code multiplies by ``W``, ``W.t()`` or
+# from the left alike.
+VARIABLES = {"torch.nn.Parameter": ("data", 0), "torch.nn.parameter.Parameter": ("data", 0)}
+MATMULS = {"torch.mm": (("input", 0), ("mat2", 1)), "torch.matmul": (("input", 0), ("other", 1))}
 
 _LOSSES = {
     "CrossEntropyLoss": ("cross_entropy", "softmax", "logits", "cross_entropy"),
