@@ -64,6 +64,11 @@ def _known(qual: str) -> bool:
 # --- the interpreter ------------------------------------------------------------
 
 
+# ``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")``: the project's later
+# imports are also looked for there (project.Project.add_search_path)
+_SYS_PATH_ADDITIONS = frozenset({"sys.path.append", "sys.path.insert"})
+
+
 class Interpreter:
     """``project`` and ``path``: where the module lives, so that imports of the
     project's own modules are followed (project.py); without them, such imports
@@ -763,6 +768,11 @@ class Interpreter:
     # ---- calls -------------------------------------------------------------------
 
     def call_value(self, callee: Value, site: CallSite) -> Value:
+        if isinstance(callee, Qual) and callee.name in _SYS_PATH_ADDITIONS:
+            entry = site.args[-1] if site.args else None
+            if self.project is not None and isinstance(entry, Const) and isinstance(entry.value, str):
+                self.project.add_search_path(self.path, entry.value)
+            return UNKNOWN
         if isinstance(callee, Qual):
             if callee.node is not None and callee.node is not site.node.func:
                 site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere

@@ -106,6 +106,8 @@ class Project:
         self.current: Optional[Check] = None
         # real path -> a text that stands for the file's (a fix being tried on it)
         self._overlays: dict = {}
+        # real path of a file -> the folders its own ``sys.path.append(...)`` added
+        self._added: dict = {}
 
     def overlay(self, path: str, text: Optional[str]) -> None:
         """Read ``text`` instead of the file at ``path`` from now on (None: the file again)."""
@@ -132,6 +134,17 @@ class Project:
 
     # --- resolution ----------------------------------------------------------
 
+    def add_search_path(self, importer: str, entry: str) -> None:
+        """``sys.path.append("../modules")`` in ``importer``: its later imports are also
+        looked for there, relative to the importer's folder (where a script is run from)."""
+        folder = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(importer)), entry))
+        added = self._added.setdefault(os.path.realpath(importer), [])
+        if os.path.isdir(folder) and folder not in added:
+            added.append(folder)
+
+    def _roots_of(self, importer: str) -> list:
+        return self._search_roots(importer) + self._added.get(os.path.realpath(importer), [])
+
     def resolve(self, importer: str, module: str, level: int) -> Optional[str]:
         """The file behind ``from <level dots><module> import ...`` in ``importer``;
         for a package, its ``__init__.py``."""
@@ -143,7 +156,7 @@ class Project:
             return self._find(base, parts) if parts else self._existing(os.path.join(base, "__init__.py"))
         if not parts or _library(parts[0]):
             return None
-        for root in self._search_roots(importer):
+        for root in self._roots_of(importer):
             found = self._find(root, parts)
             if found is not None:
                 return found
@@ -162,7 +175,7 @@ class Project:
             return os.path.isdir(os.path.join(base, *parts))
         if _library(parts[0]):
             return False
-        return any(os.path.isdir(os.path.join(root, *parts)) for root in self._search_roots(importer))
+        return any(os.path.isdir(os.path.join(root, *parts)) for root in self._roots_of(importer))
 
     def _find(self, base: str, parts: list) -> Optional[str]:
         stem = os.path.join(base, *parts)

@@ -69,8 +69,8 @@ class ModuleScope(Scope):
             receiver = _called_on(stmt)
             if receiver is not None and receiver in self._pending:
                 self._pending[receiver].append(stmt)
-            if _star_import(stmt):
-                self._run(stmt)
+            if _star_import(stmt) or _extends_sys_path(stmt):
+                self._run(stmt)  # in order: a ``sys.path.append`` decides where later imports are found
 
     def defines(self, name: str) -> bool:
         return name in self.vars or name in self._pending
@@ -153,6 +153,15 @@ def _called_on(stmt) -> Optional[str]:
 def _star_import(stmt) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and any(
         isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) for small in stmt.body
+    )
+
+
+def _extends_sys_path(stmt) -> bool:
+    """``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")`` at the top level."""
+    return isinstance(stmt, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
+        and dotted_name(small.value.func).endswith(("path.append", "path.insert"))
+        for small in stmt.body
     )
 
 

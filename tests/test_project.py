@@ -173,3 +173,26 @@ def test_checking_only_the_training_file_still_finds_the_head_in_the_model_file(
               for n, line in enumerate(p.read_text().splitlines(), 1) if "# expect:" in line}
     found = findings(run_cli("check", "--output-format", "json", "--no-cache", TRAINING_FILES[project], cwd=root))
     assert {(f["path"], f["line"]) for f in found} == marked
+
+
+SYS_PATH_SCRIPT = """\
+import sys
+sys.path.append("../common")
+from models import *
+
+model = build_model()
+criterion = get_criterion()
+for x, y in loader:
+    criterion(model(x), y).backward()
+"""
+
+
+def test_a_folder_added_to_sys_path_is_searched_by_later_imports(tmp_path):
+    """Course and student repositories share helpers by ``sys.path.append("../common")``,
+    through star imports too; the folder is taken relative to the script's own."""
+    write(tmp_path, {"pyproject.toml": "", "common/models.py": MODELS, "lessons/train.py": SYS_PATH_SCRIPT})
+    found = findings(headlint("check", "--output-format", "json", "--no-cache", "lessons/train.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "common/models.py", 10)]
+    # the same import without the line that adds the folder finds nothing to link
+    (tmp_path / "lessons/train.py").write_text(SYS_PATH_SCRIPT.replace('sys.path.append("../common")\n', ""))
+    assert findings(run_cli("check", "--output-format", "json", "--no-cache", "lessons/train.py", cwd=tmp_path)) == []
