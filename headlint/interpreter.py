@@ -924,9 +924,28 @@ class Interpreter:
         if isinstance(fn.node, cst.FunctionDef):
             for param in list(fn.node.params.params)[len(args):]:
                 found = self.globals.vars.get(param.name.value)
-                if param.default is None and _model_or_loss(found):
+                annotated = self._annotated_model(param.annotation)
+                if annotated is not None:
+                    kwargs[param.name.value] = annotated
+                elif param.default is None and _model_or_loss(found):
                     kwargs[param.name.value] = found
         self.call_function(fn, args, kwargs, Ctx(), unseen=True)
+
+    def _annotated_model(self, annotation) -> Optional[Value]:
+        """``model: CNN`` / ``model: "CNN"`` naming a module class of the checked code:
+        an instance of it stands for the parameter of a function nobody called."""
+        if annotation is None:
+            return None
+        expr = annotation.annotation
+        if isinstance(expr, cst.SimpleString) and expr.evaluated_value.isidentifier():
+            cls = self.globals.lookup(expr.evaluated_value)
+        elif isinstance(expr, (cst.Name, cst.Attribute)):
+            cls = self.eval(expr, self.globals, Ctx())
+        else:
+            return None
+        if isinstance(cls, ClassV) and cls.framework is not None:
+            return self.canonical_instance(cls)
+        return None
 
     def run_built_methods(self) -> None:
         """Evaluate each method nobody called on the objects built in sight with a

@@ -4,6 +4,8 @@ that chose the wrong pair and the user's loss the output went through."""
 
 import textwrap
 
+import pytest
+
 from headlint.engine import check_text
 
 from conftest import lint
@@ -331,3 +333,32 @@ def test_no_fix_edits_the_users_own_loss():
             dice_bce(seg(x), y).backward()
     """)
     assert [(f.code, f.fix) for f in findings] == [("HL005", None)]
+
+
+ANNOTATED = """
+    import torch.nn as nn
+
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.head = nn.Sequential(nn.Linear(120, 10), nn.Softmax(dim=1))
+            self.criterion = nn.CrossEntropyLoss()
+
+        def forward(self, x):
+            return self.head(x)
+
+    def training_loop(model: ANNOTATION, loader, epochs: int = 10):
+        for epoch in range(epochs):
+            for x, y in loader:
+                model.criterion(model(x), y).backward()
+"""
+
+
+@pytest.mark.parametrize("annotation", ["CNN", "'CNN'"])
+def test_a_parameter_annotated_with_a_model_class_stands_for_one_when_nobody_calls_the_function(annotation):
+    assert lint(ANNOTATED.replace("ANNOTATION", annotation)) == [("HL001", 7)]
+
+
+@pytest.mark.parametrize("annotation", ["nn.Module", "'Model'", "int"])
+def test_other_annotations_say_nothing(annotation):
+    assert lint(ANNOTATED.replace("ANNOTATION", annotation)) == []
