@@ -20,7 +20,7 @@ import libcst as cst
 
 from . import branches, frameworks, layer_loops, literals, provenance, targets, training_paths
 from .events import CallSite, Ctx, Events
-from .names import canonical
+from .names import CONVENTIONAL, canonical
 from .scopes import ModuleScope, Scope, dotted_name
 from .values import (
     UNKNOWN,
@@ -427,6 +427,8 @@ class Interpreter:
             return Const({"True": True, "False": False, "None": None}[node.value], node)
         if node.value in _BUILTINS:
             return Qual("builtins." + node.value)
+        if node.value in CONVENTIONAL:  # ``nn.Linear`` in a file that never binds ``nn`` (names.py)
+            return Qual(CONVENTIONAL[node.value])
         return UNKNOWN
 
     # int() and float() read Python's numeric literals (libcst's evaluated_value

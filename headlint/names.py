@@ -3,7 +3,10 @@
 ``import tensorflow as tf`` binds ``tf`` to ``tensorflow``; ``tf.keras.layers.Dense``
 is then ``tensorflow.keras.layers.Dense``, which ``canonical`` spells
 ``keras.layers.Dense`` (the vocabulary's key). A bare identifier never matches
-unless an import (or a star import) bound it.
+unless an import (or a star import) bound it, with one exception: the conventional
+module aliases (``CONVENTIONAL``) used where nothing binds them, in a fragment without
+its imports or after a star import of a module not read (``from fastai.vision.all
+import *`` brings ``nn`` and ``F``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import re
 from functools import lru_cache
 
 from .vocabulary.tensorflow import V1_ONLY_LOSSES
+
+# The names every tutorial and library binds these modules to: what ``nn.Linear`` means
+# where no statement binds ``nn``.
+CONVENTIONAL = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional", "tf": "tensorflow", "keras": "keras"}
 
 # (prefix, replacement), first match wins.
 _PREFIXES = (

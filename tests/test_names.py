@@ -3,7 +3,7 @@
 import pytest
 
 from headlint.names import canonical
-from conftest import codes
+from conftest import codes, lint
 
 TORCH_MODEL = """
 {imports}
@@ -114,3 +114,30 @@ import tensorflow
 model = {seq}([{dense}(32, activation="relu"), {dense}(1, activation="softmax")])
 """
     assert codes(source) == ["HL004"]
+
+
+FRAGMENT = """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        return F.softmax(self.fc(x), dim=1)
+
+model = Net()
+criterion = nn.NLLLoss()
+for x, y in loader:
+    criterion(model(x), y).backward()
+"""
+
+
+@pytest.mark.parametrize("preamble", ["", "from fastai.vision.all import *\n"])
+def test_conventional_aliases_that_nothing_binds_are_the_modules_they_name(preamble):
+    """A fragment without its imports, or a star import of a module not read, still
+    means torch.nn by ``nn`` and torch.nn.functional by ``F``."""
+    assert lint(preamble + FRAGMENT) == [("HL006", 8 + preamble.count("\n"))]
+
+
+def test_a_conventional_alias_bound_to_something_else_is_that():
+    assert lint("import flax.linen as nn\nimport jax.nn as F\n" + FRAGMENT) == []
