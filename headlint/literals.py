@@ -5,10 +5,11 @@ parameter's default bound because no argument was seen (which decides no branch)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from . import targets
-from .values import Const, Seq, Value
+from .values import ActObj, Const, Seq, Value
 
 
 def literal_fact(items: list, node=None):
@@ -40,6 +41,8 @@ def literal(value: Value) -> bool:
 
 
 def as_default(value: Value) -> Value:
+    if isinstance(value, ActObj):
+        return replace(value, default=True)
     return Const(value.value, value.node, default=True) if isinstance(value, Const) else value
 
 

@@ -77,6 +77,9 @@ class Activation:
     # A module built in one place and applied in another (``self.softmax =
     # nn.Softmax(dim=0)``, applied in ``forward``): where it was built, its axis written
     built: Any = field(default=None, compare=False, repr=False)
+    # A module that is a parameter's default (``activation_fn=nn.Sigmoid()``) where no
+    # caller is in sight: which activation runs is the caller's choice
+    configurable: bool = field(default=False, compare=False)
 
     def same(self, other: Optional["Activation"]) -> bool:
         """The same activation, applied at the same place, seen through two values

@@ -132,6 +132,9 @@ class ActObj(Value):
     node: Any = None
     spelling: str = ""  # canonical name of the constructor
     penalty: Any = None  # Keras ``activity_regularizer=``: a records.Penalty
+    # A parameter's default (``activation_fn=nn.Sigmoid()``) in a function evaluated with
+    # no call in sight (literals.as_default): what runs is the caller's choice
+    default: bool = False
 
 
 @dataclass(eq=False)

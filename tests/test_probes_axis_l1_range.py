@@ -103,6 +103,15 @@ def test_torch_softmax_into_bce_trains_slower_under_sgd():
     assert m["reference_accuracy"] - m["accuracy"] > 0.05  # measured 99% vs 85%
 
 
+def test_torch_sigmoid_into_cross_entropy_has_a_floor():
+    head = Head(T, "Net", LINEAR, Activation("sigmoid"), Loss("cross_entropy", T, "softmax", "logits", name="nn.CrossEntropyLoss"))
+    ev = confirm("HL011", head, "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed"
+    assert abs(m["loss_floor"] - 1.4612) < 1e-3  # log(1 + 9/e), exact arithmetic
+    assert m["final_loss"] > m["loss_floor"] - 1e-3 and m["reference_final_loss"] < 0.1  # measured 1.505 vs 0.001
+
+
 def test_torch_has_no_probe_for_other_pairs():
     head = Head(T, "Net", LINEAR, Activation("relu"), Loss("bce", T, None, "probabilities"))
     ev = confirm("HL011", head, "cpu")

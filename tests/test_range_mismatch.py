@@ -186,3 +186,60 @@ loss = nn.BCELoss()(net(x), y)
     assert codes(base.format(inner="F.relu(self.fc(x))")) == ["HL011"]
     assert codes(base.format(inner="torch.tanh(self.fc(x))")) == ["HL011"]
     assert codes(base.format(inner="F.glu(self.fc(x))")) == []
+
+
+CE_T = Loss("cross_entropy", T, "softmax", "logits", None, "nn.CrossEntropyLoss")
+
+
+def test_sigmoid_outputs_into_torch_cross_entropy():
+    assert fired("sigmoid", CE_T, 80, framework=T) == ["HL011"]
+    assert fired("sigmoid", CE_T, None, framework=T) == ["HL011"]  # one unit or several: wrong either way
+    assert fired("sigmoid", CE_T, 1, framework=T) == []  # HL010's
+    assert fired("softmax", CE_T, 80, framework=T) == []  # HL001's
+    assert fired("identity", CE_T, 80, framework=T) == []
+    h = Head(T, "M", Layer("linear", 10), Activation("sigmoid"), CE_T)
+    (finding,) = RULES["HL011"].check(h)
+    assert "below 0.23" in finding.message and "cannot go below 1.46" in finding.message  # e/(e+9), log(1+9/e)
+
+
+def test_yolo_class_scores_through_a_sigmoid_into_cross_entropy():
+    assert codes("""import torch
+from torch import nn
+
+class YOLOLayer(nn.Module):
+    def __init__(self, num_classes):
+        super().__init__()
+        self.ce_loss = nn.CrossEntropyLoss()
+
+    def forward(self, prediction, targets):
+        pred_cls = torch.sigmoid(prediction[..., 5:])
+        return self.ce_loss(pred_cls, targets.argmax(1))
+
+layer = YOLOLayer(80)
+layer(p, t).backward()
+""") == ["HL011"]
+
+
+def test_a_sigmoid_offered_as_a_parameter_default_before_a_scaled_cross_entropy_is_the_callers_choice():
+    """sentence-transformers' ranking loss: ``activation_fn=nn.Sigmoid()`` then ``logits *
+    self.scale`` into the cross-entropy, a temperature-scaled sigmoid. With no caller in
+    sight the default is a choice, not the code's; the same sigmoid built in is judged."""
+    loss = """import torch
+from torch import nn
+
+class RankingLoss(nn.Module):
+    def __init__(self, model, scale: float = 10.0, activation_fn=ACT):
+        super().__init__()
+        self.model, self.scale, self.activation_fn = model, scale, activation_fn
+        self.cross_entropy_loss = nn.CrossEntropyLoss()
+
+    def calculate_loss(self, logits, batch_size):
+        if self.activation_fn:
+            logits = self.activation_fn(logits)
+        if self.scale:
+            logits = logits * self.scale
+        return self.cross_entropy_loss(logits, torch.zeros(batch_size, dtype=torch.long))
+"""
+    assert codes(loss.replace("ACT", "nn.Sigmoid()")) == []
+    built_in = loss.replace("ACT", "None").replace("if self.activation_fn:\n            logits = self.activation_fn(logits)", "logits = torch.sigmoid(logits)")
+    assert codes(built_in.replace("        if self.scale:\n            logits = logits * self.scale\n", "")) == ["HL011"]

@@ -558,10 +558,12 @@ def _adam(torch, layer, loss_of, steps: int, lr: float = CLASSIFIER_LR) -> None:
 
 
 def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
-    from ..rules.hl011_range_mismatch import softmax_into_binary, tanh_into_bce
+    from ..rules.hl011_range_mismatch import sigmoid_into_cross_entropy, softmax_into_binary, tanh_into_bce
 
     if softmax_into_binary(head) is not None:
         return _softmax_into_binary(torch, head, device, choices)
+    if sigmoid_into_cross_entropy(head) is not None:
+        return _sigmoid_into_cross_entropy(torch, head, device, choices)
     kind = _activation_kind(head, "tanh")
     if tanh_into_bce(head) is None and not (kind == "sigmoid" and head.loss is not None and head.loss.kind == "bce"):
         # (sigmoid into BCE is the corrected head, measured to be refuted)
@@ -631,6 +633,33 @@ def _softmax_into_binary(torch, head: Head, device: str, choices: Choices) -> ve
     return verdicts.wrong_loss_for_activation(
         f"softmax with {crit.name}", accuracy, ref_accuracy, ce, ref_ce, "the logits and nn.CrossEntropyLoss",
         SGD_STEPS, 1.0, "", extra, note,
+    )
+
+
+def _sigmoid_into_cross_entropy(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
+    """Sigmoid outputs into cross-entropy vs the logits into it, from the same start
+    (full-batch Adam on separable labels): the loss's floor and what each run reaches."""
+    F = torch.nn.functional
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    crit = criterion(torch, head, choices)
+    x = torch.randn(SAMPLES, d, device=device)
+    labels = (x @ torch.randn(d, classes, device=device)).argmax(dim=1)
+    source = linear(torch, d, classes, device)
+    reference = _clone(torch, source)
+    final = _fit(torch, source, torch.sigmoid, crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    ref_final = _fit(torch, reference, lambda t: t, crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    floor = math.log(1 + (classes - 1) / math.e)  # right sigmoid at 1, the others at 0
+    with torch.no_grad():
+        p = torch.sigmoid(source(x))
+        q = (p / p.sum(dim=1, keepdim=True)).clamp_min(1e-7)
+        accuracy, ce = _accuracy(p, labels), F.nll_loss(q.log(), labels).item()
+        ref_accuracy, ref_ce = _accuracy(reference(x), labels), F.cross_entropy(reference(x), labels).item()
+    extra = (("loss_floor", floor), ("final_loss", final), ("reference_final_loss", ref_final))
+    note = f"the loss ends at {final:.3f} (its floor with sigmoids is {floor:.3f}) vs {ref_final:.3f} on the logits"
+    return verdicts.wrong_loss_for_activation(
+        f"sigmoid with {crit.name}", accuracy, ref_accuracy, ce, ref_ce, f"the logits and {crit.name}",
+        CLASSIFIER_STEPS, float(p.sum(dim=1).mean()), "", extra, note,
     )
 
 

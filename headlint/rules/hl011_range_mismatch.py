@@ -15,7 +15,9 @@ Three shapes, each reported at the activation (see rules/HL011.md):
   are not reported;
 - a sigmoid over several units with a Keras categorical crossentropy on
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
-  the model trains one thing and outputs another.
+  the model trains one thing and outputs another;
+- sigmoid outputs fed to PyTorch's cross-entropy, which softmaxes them as logits:
+  squeezed into (0, 1) they cannot make any class likely (one unit is HL010's).
 
 No automatic fix: each changes what the model outputs or how it trains, and which
 activation or loss was meant needs a person.
@@ -23,6 +25,7 @@ activation or loss was meant needs a person.
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from .. import vocabulary as V
@@ -105,6 +108,32 @@ def softmax_into_binary(head: Head) -> Optional[str]:
     )
 
 
+def sigmoid_into_cross_entropy(head: Head) -> Optional[str]:
+    """PyTorch: sigmoid outputs fed to ``nn.CrossEntropyLoss`` / ``F.cross_entropy``,
+    which softmaxes them as if they were logits."""
+    act, loss = head.activation, head.loss
+    if act.kind != "sigmoid" or loss.framework is not Framework.TORCH or loss.kind != "cross_entropy":
+        return None
+    if act.configurable:
+        # ``activation_fn=nn.Sigmoid()`` with no caller in sight: libraries offer a sigmoid
+        # scaled by a temperature before the cross-entropy (``logits * self.scale``), as a choice
+        return None
+    units = _units(head)
+    if units == 1:
+        return None  # one unit: HL010's mistake
+    if units:
+        floor = math.log(1 + (units - 1) / math.e)
+        bound = (f"over {units} classes the right one's probability stays below {math.e / (math.e + units - 1):.2f} "
+                 f"and the loss cannot go below {floor:.2f}")
+    else:
+        bound = "the right class's probability stays far from 1 and the loss cannot approach 0"
+    return (
+        f"sigmoid outputs are fed to {loss_phrase(head)}, which applies softmax to them as if they were logits: "
+        f"squeezed into (0, 1), the scores differ by less than 1, so {bound}, and the gradient through the "
+        f"sigmoid vanishes; pass the logits (no sigmoid), or use nn.BCEWithLogitsLoss for independent yes/no labels"
+    )
+
+
 def sigmoid_into_categorical(head: Head) -> Optional[str]:
     act, loss = head.activation, head.loss
     if act.kind != "sigmoid" or loss.framework is not Framework.KERAS:
@@ -126,7 +155,7 @@ def sigmoid_into_categorical(head: Head) -> Optional[str]:
 def check(head: Head):
     if head.activation is None or head.loss is None:
         return
-    for judge in (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical):
+    for judge in (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical, sigmoid_into_cross_entropy):
         message = judge(head)
         if message is not None:
             yield Finding("HL011", message, head.activation.node, related_loss(head), head)
