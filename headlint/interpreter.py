@@ -252,6 +252,14 @@ class Interpreter:
                 return self.exec_if(stmt.orelse, scope, ctx)
             return self.exec_block(stmt.orelse.body.body, scope, ctx) if stmt.orelse is not None else []
         yes, no = branches.guards(stmt.test)
+        if ctx.guard and not branches.compatible(ctx.guard, yes):
+            # the branch choices that led here decide the test (``self.method == "binary"``
+            # inside the evaluation for ``self.method == "multiclass"``): only the else runs
+            if isinstance(stmt.orelse, cst.If):
+                return self.exec_if(stmt.orelse, scope, ctx)
+            return self.exec_block(stmt.orelse.body.body, scope, ctx) if stmt.orelse is not None else []
+        if ctx.guard and not branches.compatible(ctx.guard, no):
+            return self.exec_block(stmt.body.body, scope, ctx)
         body_ctx = ctx.copy(ctx.inference or mode is False, ctx.guard | yes if ctx.guard else yes)
         else_ctx = ctx.copy(ctx.inference or mode is True, ctx.guard | no if ctx.guard else no)
         before = dict(scope.vars)
@@ -835,7 +843,8 @@ class Interpreter:
         ``make_trunk()`` must not return the same (mutable) model, or a layer added
         to one would appear in the other. ``unseen``: no call of ``fn`` is in sight
         (bind_params says what that changes)."""
-        key = (fn.node, id(site), tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference, unseen)
+        key = (fn.node, id(site), tuple(id(a) for a in args), tuple(sorted((k, id(v)) for k, v in kwargs.items())), ctx.inference,
+               unseen, ctx.guard)
         if key in self._memo:
             return self._memo[key][0]
         imported = _root(fn.scope) is not self.globals
@@ -858,7 +867,9 @@ class Interpreter:
             scope = Scope(fn.scope)
             self.bind_params(fn, args, kwargs, scope, ctx, unseen)
             inference = ctx.inference or fn.name in V.INFERENCE_METHODS or self._no_grad_decorated(fn)
-            body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value)
+            # the caller's branch choices hold in the callee: ``if self.method == "binary"`` there
+            # agrees with the same test in the caller (branches.py compares tests by their text)
+            body_ctx = Ctx(inference=inference, owner=fn.owner, self_value=self_value, guard=ctx.guard)
             if isinstance(fn.node, cst.Lambda):
                 result = self.eval(fn.node.body, scope, body_ctx)
             else:

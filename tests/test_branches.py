@@ -3,7 +3,7 @@ reported, and combinations that no run can make are never formed."""
 
 import libcst as cst
 
-from conftest import codes
+from conftest import codes, lint
 from headlint import branches
 
 TORCH = (
@@ -131,3 +131,45 @@ class Net(nn.Module):
         return out
 """
     ) == ["HL001"]
+
+
+METHOD_SWITCH = """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+class WideDeep(nn.Module):
+    def __init__(self, method):
+        super().__init__()
+        self.method = method
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        return self.fc(x)
+
+    def _activation_fn(self, inp):
+        if self.method == "binary":
+            return torch.sigmoid(inp)
+        else:
+            return inp
+
+    def _loss_fn(self, y_pred, y_true):
+        if self.method == "binary":
+            return F.binary_cross_entropy(y_pred, y_true)
+        if self.method == "multiclass":
+            return F.cross_entropy(y_pred, y_true)
+
+    def training_step(self, X, y):
+        y_pred = self._activation_fn(self.forward(X))
+        self._loss_fn(y_pred, y).backward()
+
+WideDeep(args.method).training_step(X, y)
+"""
+
+
+def test_branch_choices_hold_in_the_functions_called_under_them():
+    """The sigmoid chosen for "binary" never meets the cross-entropy chosen for
+    "multiclass", nor the raw scores the BCE: each method's pair is right."""
+    assert lint(METHOD_SWITCH) == []
+    wrong = METHOD_SWITCH.replace('if self.method == "multiclass":', 'if self.method != "regression":')
+    assert lint(wrong) == [("HL011", 17)]  # "binary" reaches the cross-entropy too
