@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional
 
 from . import noqa, syntax
 from .discover import shown_path
-from .records import WRAPPER_CALLED, FileError, Finding, Located, Related, Span, internal_error
+from .records import WRAPPER_CALLED, FileError, Finding, Located, Span, internal_error
 from .source import Source, read, read_bytes, unfiltered
 from .syntax import readable_text
 
@@ -339,19 +339,7 @@ def analyse(module, fixes: bool = False, project=None, path: str = "") -> list:
         from .fixes import attach
 
         findings = attach(module, interp, found, findings, _modules_read(project))
-    return [_where_built(finding, interp.events.applications) for finding in findings]
-
-
-def _where_built(finding: Finding, applications: dict) -> Finding:
-    """An activation module built in one place and applied in another, once (``self.softmax
-    = nn.Softmax(dim=1)`` in ``__init__``, called in ``forward``), is reported where it
-    is built, as one written inside ``nn.Sequential`` is: that is the code that makes the
-    softmax, where its axis is written; where it is applied is a related location. A
-    module applied at several places is reported at the one that is wrong."""
-    act = finding.head.activation if finding.head is not None else None
-    if act is None or act.built is None or finding.node is not act.node or len(applications.get(id(act.built), ())) != 1:
-        return finding
-    return replace(finding, node=act.built, related=(Related("applied here", act.node), *finding.related))
+    return findings
 
 
 def _modules_read(project) -> list:

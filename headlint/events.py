@@ -68,9 +68,6 @@ class Events:
     # Classifier evidence (a threshold, an argmax, a round) on an output that belongs to
     # no model object (a TF1 graph, a plain function): by the node of its activation
     loose_evidence: dict = field(default_factory=dict)
-    # Where each activation module is applied: id of its construction -> ids of the
-    # calls applying it (one module applied at two places is reported where it is applied)
-    applications: dict = field(default_factory=dict)
 
     def used_as_classes(self, value, node) -> None:
         """``value`` (a Tensor) is read as class scores at ``node``: evidence on its

@@ -200,8 +200,7 @@ JOINT = """
 
 def test_a_loss_passed_into_the_network_scores_each_part_of_a_tuple():
     findings = check(JOINT.replace("EDGE", "self.sigmoid(self.edge(x))"))
-    assert [(f.code, f.span.line) for f in findings] == [("HL005", 12)]  # self.sigmoid, where it is built
-    assert related(findings[0])["applied here"] == 16
+    assert [(f.code, f.span.line) for f in findings] == [("HL005", 16)]
     assert "fed to JointEdgeSegLoss (line 18), which calls F.binary_cross_entropy_with_logits (line 28)" in findings[0].message
     assert related(findings[0])["passed to Net() here"] == 37
     assert lint(JOINT.replace("EDGE", "self.edge(x)")) == []

@@ -317,8 +317,6 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     if isinstance(obj, ActObj):
         where = _where_applied(obj, node, interp)
         built = obj.node if where is not obj.node else None  # the module's construction, when applied elsewhere
-        if built is not None:
-            interp.events.applications.setdefault(id(built), set()).add(id(where))
         act = Activation(obj.kind, obj.axis, obj.axis_given, obj.display, where, obj.spelling, built=built,
                          configurable=obj.default)
         output = apply_activation(value, act)
