@@ -134,6 +134,7 @@ class Interpreter:
     def import_from(self, module: str, level: int, name: str, fallback: Value = UNKNOWN) -> Value:
         project = self.project
         base = project.resolve(self.path, module, level)
+        found = None
         if base is not None:
             found = self.module_scope(base)
             if found is not None and found.defines(name):
@@ -143,6 +144,8 @@ class Interpreter:
         submodule = project.resolve(self.path, f"{module}.{name}" if module else name, level)
         if submodule is not None:
             return self.project_module(f"{module}.{name}" if module else name, level) or UNKNOWN
+        if base is not None and found is not None:
+            return found.lookup(name) or UNKNOWN  # a package's ``from .train import *``
         return fallback if base is None else UNKNOWN
 
     def project_module(self, module: str, level: int) -> Optional[ModuleV]:

@@ -196,3 +196,13 @@ def test_a_folder_added_to_sys_path_is_searched_by_later_imports(tmp_path):
     # the same import without the line that adds the folder finds nothing to link
     (tmp_path / "lessons/train.py").write_text(SYS_PATH_SCRIPT.replace('sys.path.append("../common")\n', ""))
     assert findings(run_cli("check", "--output-format", "json", "--no-cache", "lessons/train.py", cwd=tmp_path)) == []
+
+
+def test_a_name_a_package_star_imports_from_its_modules_is_found_through_the_package(tmp_path):
+    """``from toolbox import *`` where toolbox/__init__.py does ``from .training import *``."""
+    training = "import torch.nn as nn\n\ncriterion = nn.CrossEntropyLoss()\n\ndef train(net, loader):\n    for x, y in loader:\n        criterion(net(x), y).backward()\n"
+    script = "import torch\nfrom toolbox import *\nfrom models import *\n\ntrain(build_model(), loader)\n"
+    write(tmp_path, {"pyproject.toml": "", "toolbox/__init__.py": "from .training import *\n", "toolbox/training.py": training,
+                     "models/__init__.py": "from .nets import *\n", "models/nets.py": MODELS, "main.py": script})
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", "main.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "models/nets.py", 10)]
