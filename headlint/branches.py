@@ -57,9 +57,20 @@ class Alt(Value):
     options: tuple
 
 
+def _text(node) -> str:
+    """A test's subject as source text: names and dotted names directly (most tests),
+    anything else through libcst's code generation, which costs."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        owner = _text(node.value)
+        return f"{owner}.{node.attr.value}"
+    return _CODE.code_for_node(node)
+
+
 def _literal(node):
     if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
-        return _CODE.code_for_node(node)
+        return node.value  # the token as written
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return node.value
     return _NOT_LITERAL
@@ -83,12 +94,12 @@ def atoms(test) -> tuple:
         op = comparison.operator
         literal = _literal(comparison.comparator)
         if literal is not _NOT_LITERAL and isinstance(op, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
-            subject = _CODE.code_for_node(node.left)
+            subject = _text(node.left)
             equal = isinstance(op, (cst.Equal, cst.Is))
             yes, no = (subject, "==", literal), (subject, "!=", literal)
             result = (yes, no) if equal else (no, yes)
     if result is None:
-        subject = _CODE.code_for_node(node)
+        subject = _text(node)
         result = ((subject, "is", True), (subject, "is", False))
     if negated:
         result = (result[1], result[0])
