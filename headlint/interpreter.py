@@ -144,9 +144,19 @@ class Interpreter:
         submodule = project.resolve(self.path, f"{module}.{name}" if module else name, level)
         if submodule is not None:
             return self.project_module(f"{module}.{name}" if module else name, level) or UNKNOWN
-        if base is not None and found is not None:
+        if base is not None and found is not None and self._star_may_define(base, found, name):
             return found.lookup(name) or UNKNOWN  # a package's ``from .train import *``
         return fallback if base is None else UNKNOWN
+
+    def _star_may_define(self, package: str, found: Scope, name: str) -> bool:
+        """Could one of the modules ``package`` (an ``__init__.py``) star-imports define
+        ``name``? Only those whose text holds the word are parsed to find out."""
+        for star in found.stars:
+            if isinstance(star, ModuleV):
+                path = self.project.resolve(package, star.module, star.level)
+                if path is not None and self.project.mentions(path, name):
+                    return True
+        return False
 
     def project_module(self, module: str, level: int) -> Optional[ModuleV]:
         if not self._own(module, level):

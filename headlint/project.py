@@ -142,6 +142,18 @@ class Project:
         if os.path.isdir(folder) and folder not in added:
             added.append(folder)
 
+    def mentions(self, path: str, name: str) -> bool:
+        """Does the file at ``path`` hold the word ``name`` at all (a look at its bytes, no
+        parse): a module that cannot define a name is not parsed to look for it there."""
+        text = self._overlays.get(os.path.realpath(path))
+        try:
+            data = text.encode("utf-8", "surrogatepass") if text is not None else open(path, "rb").read()
+        except OSError:
+            return False
+        if self.current is not None:
+            self.current.deps.setdefault(os.path.normpath(path), file_digest(path))
+        return name.encode("utf-8", "surrogatepass") in data
+
     def _roots_of(self, importer: str) -> list:
         return self._search_roots(importer) + self._added.get(os.path.realpath(importer), [])
 
