@@ -543,6 +543,9 @@ class Interpreter:
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):
+            if isinstance(index, Const) and type(index.value) is int and base.rank is not None and base.rank >= 2:
+                # ``model.predict(x)[0]``: one example; its last axis still holds the units
+                return base.derived(rank=base.rank - 1)
             # indexing keeps the activation and the facts, not the rank nor the unit count
             reshaped = base.reshaped()
             return reshaped.derived(rank=None) if reshaped.rank is not None else reshaped

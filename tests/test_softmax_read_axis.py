@@ -311,3 +311,24 @@ def test_detach_and_numpy_keep_a_prediction_what_it_is():
         recall = np.mean(scores[:, 1] > 0.5)
         """
     ) == [("HL008", 12)]
+
+
+ONE_ROW = """
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([layers.Embedding(5000, 40), layers.LSTM(100), layers.Dense(UNITS, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+model.fit(X_train, y_train, epochs=10)
+sentiment = model.predict(text, batch_size=1)[0]
+if np.argmax(sentiment) == 0:
+    print("negative")
+"""
+
+
+def test_argmax_without_an_axis_over_one_example_of_a_one_unit_output():
+    """``model.predict(x)[0]`` is one example's row, whose only axis holds the units:
+    an argmax with no axis over one unit is always 0 (HL012); over several, a class."""
+    assert lint(ONE_ROW.replace("UNITS", "1")) == [("HL012", 10)]
+    assert lint(ONE_ROW.replace("UNITS", "3").replace("sigmoid", "softmax").replace("binary_crossentropy", "categorical_crossentropy")) == []

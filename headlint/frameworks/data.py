@@ -393,6 +393,9 @@ def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) 
     if given is None:
         given = site.arg(None, first + pos)
     if given is None:
+        if name == "argmax" and value.rank == 1:
+            # ``np.argmax(model.predict(x)[0])``: no axis flattens, and one row's only axis is its units
+            value.model.class_reads.append(ClassRead(name, 0, 1, value.layer, value.act, shown.format("no axis"), site.node))
         return
     literal = given.value if isinstance(given, Const) and isinstance(given.value, int) and not isinstance(given.value, bool) else None
     where = f"{param}={literal}" if literal is not None else f"{param}=..."
