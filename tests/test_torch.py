@@ -599,3 +599,32 @@ def test_a_test_loop_that_forgets_the_log_reports_no_log_loss():
     assert "on this evaluation path the loss it reports is -p[target]" in finding.message
     assert finding.fix is None  # log_softmax in the model would break the training path's torch.log
     assert lint(NLL_EVALUATED.replace("EVALUATED", "torch.log(model(data))")) == []
+
+
+RELATIVISTIC = """
+import torch
+from torch import nn
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 64, 3), nn.LeakyReLU(0.2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.classifier = nn.Linear(64, 1)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+discriminator = Discriminator()
+criterion = LOSS
+for hr, sr in loader:
+    hr_output, sr_output = discriminator(hr), discriminator(sr)
+    d_loss = criterion(hr_output - torch.mean(sr_output), torch.ones_like(hr_output))
+    d_loss.backward()
+"""
+
+
+def test_a_raw_score_less_another_is_still_raw():
+    """A relativistic GAN's discriminator score (ESRGAN): ``d(real) - mean(d(fake))`` is
+    no probability, so BCELoss on it is HL007; BCEWithLogitsLoss is the right pair."""
+    assert lint(RELATIVISTIC.replace("LOSS", "nn.BCELoss()")) == [("HL007", 9)]
+    assert lint(RELATIVISTIC.replace("LOSS", "nn.BCEWithLogitsLoss()")) == []

@@ -47,7 +47,7 @@ def arith(op: Optional[str], left: Value, right: Value, node) -> Optional[Value]
     errors computed by hand; None: not one of these."""
     if op == "-":
         if _output(left) and _target(right):
-            return Tensor(fact=left.fact, squared=(DIFF, left, right, f"(d - {_shown(right)})"))
+            return _raw_kept(left, Tensor(fact=left.fact, squared=(DIFF, left, right, f"(d - {_shown(right)})")))
         if _output(right) and _target(left):
             return Tensor(fact=right.fact, squared=(DIFF, right, left, f"({_shown(left)} - d)"))
     if op == "**" and isinstance(right, Const) and right.value == 2 and isinstance(left, Tensor):
@@ -63,6 +63,14 @@ def arith(op: Optional[str], left: Value, right: Value, node) -> Optional[Value]
             # ``d_real + d_fake``, ``0.5 * d_loss``: still the errors, still to be trained on
             return Tensor(pending=tuple(event for v in sides for event in v.pending))
     return None
+
+
+def _raw_kept(output: Tensor, diff: Tensor) -> Tensor:
+    """``d_real - torch.mean(d_fake)`` (a relativistic GAN's score), ``logits - logits.max()``:
+    a layer's raw output less something is still raw scores, wherever it goes next."""
+    if output.layer is not None and output.act is not None and output.act.kind == "identity":
+        return diff.derived(act=output.act, layer=output.layer, model=output.model, rank=output.rank)
+    return diff
 
 
 def reduced(value: Value, name: str, site, shown: str) -> Optional[Value]:
