@@ -392,6 +392,7 @@ class Interpreter:
                 if isinstance(element, cst.StarredElement):
                     self.bind(element.value, UNKNOWN, scope, ctx)
                 else:
+                    frameworks.data.taken(item)  # ``_, preds = torch.max(out, 1)``
                     self.bind(element, item, scope, ctx)
         elif isinstance(target, cst.Attribute):
             owner = self.eval(target.value, scope, ctx)
@@ -537,9 +538,11 @@ class Interpreter:
         index = branches.collapse(index) if index is not None else None
         if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int):
             try:
-                return base.items[index.value]
+                item = base.items[index.value]
             except IndexError:
                 return UNKNOWN
+            frameworks.data.taken(item)  # ``torch.max(out, 1)[1]``
+            return item
         if isinstance(base, DictV) and isinstance(index, Const):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, Tensor):

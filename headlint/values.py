@@ -81,6 +81,9 @@ class Tensor(Value):
     # events computed by hand that this value carries until ``.backward()`` trains them.
     squared: Optional[tuple] = None
     pending: tuple = ()
+    # The indices half of ``torch.max(out, dim)``: [model, ClassRead], recorded as an
+    # argmax of the model's classes once the code takes it (frameworks.data.taken)
+    indices_of: Optional[list] = None
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)

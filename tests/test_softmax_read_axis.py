@@ -332,3 +332,37 @@ def test_argmax_without_an_axis_over_one_example_of_a_one_unit_output():
     an argmax with no axis over one unit is always 0 (HL012); over several, a class."""
     assert lint(ONE_ROW.replace("UNITS", "1")) == [("HL012", 10)]
     assert lint(ONE_ROW.replace("UNITS", "3").replace("sigmoid", "softmax").replace("binary_crossentropy", "categorical_crossentropy")) == []
+
+
+MAX_ONE_UNIT = """
+import torch
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(784, 4)
+        self.output = nn.Linear(4, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.output(torch.sigmoid(self.hidden(x))))
+
+model = Net()
+criterion = nn.BCELoss()
+for x, y in loader:
+    criterion(model(x), y).backward()
+with torch.no_grad():
+    output = model(x_test.view(-1, 784))
+    READ
+"""
+
+
+@pytest.mark.parametrize("read, expected", [
+    ("_, preds = torch.max(output, 1)", [("HL012", 20)]),
+    ("preds = torch.max(output, dim=1)[1]", [("HL012", 20)]),
+    ("preds = output.max(1)[1]", [("HL012", 20)]),
+    ("best = output.max(1)[0]", []),  # the values: the one score itself
+    ("preds = (output > 0.5).long()", []),
+])
+def test_the_indices_of_torch_max_over_one_unit_are_an_argmax(read, expected):
+    assert lint(MAX_ONE_UNIT.replace("READ", read)) == expected

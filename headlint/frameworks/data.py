@@ -8,6 +8,7 @@ signed, ``(x > 0).float()`` is a label. The rows live in the vocabulary.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 import libcst as cst
 
@@ -15,7 +16,7 @@ from .. import targets
 from ..records import ONEHOT_IF_MULTICLASS
 from .. import vocabulary as V
 from ..names import short
-from ..records import ClassRead
+from ..records import ClassRead, Framework
 from . import common, penalties, squared
 from ..values import (
     UNKNOWN,
@@ -251,8 +252,10 @@ def builtin(name: str, site) -> Value:
 def call(qual: str, site) -> Value | None:
     """Handle a data-related call, or None when ``qual`` is not one."""
     if qual in V.CLASS_READ_FUNCTIONS:
-        read_as_classes(site.arg(None, 0), qual.rsplit(".", 1)[-1], V.CLASS_READ_FUNCTIONS[qual], site, 1,
-                        f"{short(qual).replace('numpy.', 'np.')}(..., {{}})")
+        read = read_as_classes(site.arg(None, 0), qual.rsplit(".", 1)[-1], V.CLASS_READ_FUNCTIONS[qual], site, 1,
+                               f"{short(qual).replace('numpy.', 'np.')}(..., {{}})")
+        if qual == "torch.max" and read is not None:
+            return _values_and_indices(site.arg(None, 0), read)
     if qual in V.BUFFERS:
         made = buffer(qual, site)
         if made is not None:
@@ -340,7 +343,9 @@ def method(receiver: Value, name: str, site) -> Value | None:
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
     if name in V.CLASS_READ_METHODS:
         shown = f".{name}(..., {{}})" if len(site.node.args) > 1 else f".{name}({{}})"
-        read_as_classes(receiver, name, V.CLASS_READ_METHODS[name], site, 0, shown)
+        read = read_as_classes(receiver, name, V.CLASS_READ_METHODS[name], site, 0, shown)
+        if name == "max" and read is not None and receiver.model.framework is Framework.TORCH:
+            return _values_and_indices(receiver, read)
     kept = _output_kept(name, receiver, site, 0)
     if kept is not None:
         return kept
@@ -377,7 +382,7 @@ def _used_as_classes(value, name: str, site) -> None:
         site.interp.events.used_as_classes(value, site.node)
 
 
-def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) -> None:
+def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) -> Optional[ClassRead]:
     """``p.argmax(dim=1)``, ``torch.max(p, 1)``, ``p.gather(1, a)`` of a model's output
     (or of a softmax applied to it) reads its classes along one axis: recorded on the
     model as a ClassRead, whatever path the code is on (accuracy code runs under
@@ -386,7 +391,7 @@ def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) 
     from the vocabulary; ``first``: where the arguments after the tensor start (0 for
     a method); ``shown``: the call as the user wrote it, ``{}`` for the axis."""
     if not (isinstance(value, Tensor) and value.model is not None):
-        return
+        return None
     params, pos = row
     given = next((site.arg(param) for param in params if site.arg(param) is not None), None)
     param = next((param for param in params if site.arg(param) is not None), params[0])
@@ -396,10 +401,27 @@ def read_as_classes(value, name: str, row: tuple, site, first: int, shown: str) 
         if name == "argmax" and value.rank == 1:
             # ``np.argmax(model.predict(x)[0])``: no axis flattens, and one row's only axis is its units
             value.model.class_reads.append(ClassRead(name, 0, 1, value.layer, value.act, shown.format("no axis"), site.node))
-        return
+        return None
     literal = given.value if isinstance(given, Const) and isinstance(given.value, int) and not isinstance(given.value, bool) else None
     where = f"{param}={literal}" if literal is not None else f"{param}=..."
-    value.model.class_reads.append(ClassRead(name, literal, value.rank, value.layer, value.act, shown.format(where), site.node))
+    read = ClassRead(name, literal, value.rank, value.layer, value.act, shown.format(where), site.node)
+    value.model.class_reads.append(read)
+    return read
+
+
+def _values_and_indices(value, read: ClassRead) -> Seq:
+    """``torch.max(out, 1)`` with a dim: (values, indices). Taking the indices reads the
+    classes as an argmax does (HL012 reads them); the values are the scores."""
+    return Seq([Tensor(), Tensor(indices_of=[value.model, read])])
+
+
+def taken(value) -> None:
+    """The code took ``value`` out of a result (``torch.max(out, 1)[1]``, ``_, preds =
+    torch.max(out, 1)``): the indices of a max are an argmax of the classes, once."""
+    if isinstance(value, Tensor) and value.indices_of:
+        model, read = value.indices_of
+        value.indices_of.clear()
+        model.class_reads.append(replace(read, kind="argmax"))
 
 
 def read_by_index(value, axis: int, node, shown: str) -> None:
