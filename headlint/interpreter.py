@@ -67,6 +67,8 @@ def _known(qual: str) -> bool:
 # ``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")``: the project's later
 # imports are also looked for there (project.Project.add_search_path)
 _SYS_PATH_ADDITIONS = frozenset({"sys.path.append", "sys.path.insert"})
+# Names whose value at run time is False: what they guard is for type checkers
+_RUNTIME_FALSE = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
 
 class Interpreter:
@@ -127,6 +129,8 @@ class Interpreter:
         """``from <module> import <name>``: a library object, or a lazily resolved
         value of the project's own module."""
         library = UNKNOWN if level else Qual(canonical(f"{module}.{name}"))
+        if not level and library.name in _RUNTIME_FALSE:
+            return Const(False)  # ``if TYPE_CHECKING:`` imports for type checkers only: never run
         if not self._own(module, level) or (not level and _known(library.name)):
             return library
         return Lazy(lambda: self.import_from(module, level, name, library))
@@ -968,17 +972,20 @@ class Interpreter:
         self.call_function(fn, args, kwargs, Ctx(), unseen=True)
 
     def _annotated_model(self, annotation) -> Optional[Value]:
-        """``model: CNN`` / ``model: "CNN"`` naming a module class of the checked code:
-        an instance of it stands for the parameter of a function nobody called."""
+        """``model: CNN`` / ``model: "CNN"`` naming a module class of this module: an
+        instance of it stands for the parameter of a function nobody called. A name
+        imported from elsewhere is not resolved for it (``config: BertConfig`` would load
+        a module per annotation)."""
         if annotation is None:
             return None
         expr = annotation.annotation
         if isinstance(expr, cst.SimpleString) and expr.evaluated_value.isidentifier():
-            cls = self.globals.lookup(expr.evaluated_value)
-        elif isinstance(expr, (cst.Name, cst.Attribute)):
-            cls = self.eval(expr, self.globals, Ctx())
+            name = expr.evaluated_value
+        elif isinstance(expr, cst.Name):
+            name = expr.value
         else:
             return None
+        cls = self.globals.vars.get(name)
         if isinstance(cls, ClassV) and cls.framework is not None:
             return self.canonical_instance(cls)
         return None
