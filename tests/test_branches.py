@@ -173,3 +173,20 @@ def test_branch_choices_hold_in_the_functions_called_under_them():
     assert lint(METHOD_SWITCH) == []
     wrong = METHOD_SWITCH.replace('if self.method == "multiclass":', 'if self.method != "regression":')
     assert lint(wrong) == [("HL011", 17)]  # "binary" reaches the cross-entropy too
+
+
+def test_what_type_checking_guards_never_runs():
+    text = """
+from typing import TYPE_CHECKING
+import torch
+from torch import nn
+
+if TYPE_CHECKING:
+    model = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))
+else:
+    model = nn.Sequential(nn.Linear(4, 3)OTHER)
+
+loss = nn.CrossEntropyLoss()(model(x), y)
+"""
+    assert lint(text.replace("OTHER", "")) == []
+    assert lint(text.replace("OTHER", ", nn.Softmax(dim=1)")) == [("HL001", 9)]
