@@ -68,6 +68,9 @@ class Events:
     # Classifier evidence (a threshold, an argmax, a round) on an output that belongs to
     # no model object (a TF1 graph, a plain function): by the node of its activation
     loose_evidence: dict = field(default_factory=dict)
+    # ``torch.save(net, "net.pkl")``: the literal path -> the model saved there, which
+    # ``torch.load("net.pkl")`` gives back
+    saved: dict = field(default_factory=dict)
 
     def used_as_classes(self, value, node) -> None:
         """``value`` (a Tensor) is read as class scores at ``node``: evidence on its

@@ -366,3 +366,28 @@ with torch.no_grad():
 ])
 def test_the_indices_of_torch_max_over_one_unit_are_an_argmax(read, expected):
     assert lint(MAX_ONE_UNIT.replace("READ", read)) == expected
+
+
+SAVED = """
+import torch
+import torch.nn.functional as F
+
+net = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(), torch.nn.Linear(10, 2))
+loss_func = torch.nn.CrossEntropyLoss()
+for t in range(100):
+    loss = loss_func(net(x), y)
+    loss.backward()
+SAVE
+
+def restore():
+    restored = torch.load("net.pkl")
+    prediction = torch.max(F.softmax(restored(x), dim=0), 1)[1]
+"""
+
+
+def test_a_model_saved_whole_and_loaded_back_by_its_path_is_the_same_model():
+    """A save/restore demo: what ``torch.load`` gives back is the model ``torch.save``
+    wrote at that literal path, so its predictions are read as that model's."""
+    assert lint(SAVED.replace("SAVE", 'torch.save(net, "net.pkl")')) == [("HL008", 14)]
+    assert lint(SAVED.replace("SAVE", 'torch.save(net.state_dict(), "net.pkl")')) == []  # weights only
+    assert lint(SAVED.replace("SAVE", 'torch.save(net, "other.pkl")')) == []

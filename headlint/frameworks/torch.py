@@ -14,7 +14,7 @@ import libcst as cst
 
 from .. import vocabulary as V
 from ..records import Framework
-from ..values import UNKNOWN, ActObj, DictV, ModelV, Seq, Value
+from ..values import UNKNOWN, ActObj, Const, DictV, Instance, ModelV, Seq, Value
 
 
 def sequential(site) -> ModelV:
@@ -55,7 +55,27 @@ def ordered_dict(site) -> Value:
     return DictV(items)
 
 
+def save(site) -> Value:
+    """``torch.save(net, "net.pkl")`` of a whole model at a literal path."""
+    obj, path = site.arg("obj", 0), site.arg("f", 1)
+    if isinstance(path, Const) and isinstance(path.value, str) and (
+            isinstance(obj, ModelV) or (isinstance(obj, Instance) and obj.model is not None)):
+        site.interp.events.saved[path.value] = obj
+    return UNKNOWN
+
+
+def load(site) -> Value:
+    """``torch.load("net.pkl")``: the model this program saved there, if it did (a
+    state_dict or a file saved elsewhere is nothing known)."""
+    path = site.arg("f", 0)
+    if isinstance(path, Const) and isinstance(path.value, str):
+        return site.interp.events.saved.get(path.value, UNKNOWN)
+    return UNKNOWN
+
+
 HANDLERS = {
+    "torch.save": save,
+    "torch.load": load,
     "torch.nn.Sequential": sequential,
     "torch.nn.ModuleList": module_list,
     "torch.nn.ModuleDict": module_dict,
