@@ -49,6 +49,20 @@ _NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a
 _DECODER = json.JSONDecoder()
 
 
+def _parse_problem(cell: "Cell") -> Optional[BaseException]:
+    """What CPython raises parsing the cell on its own (IPython syntax masked), or None."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse("\n".join(cell.shown) + "\n")
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as error:
+        return error
+    return None
+
+
 def split_lines(text: str) -> list:
     """Lines as Python and libcst count them (CR, LF, CRLF); "a\\n" is two lines."""
     return _NEWLINE.split(text)
@@ -121,39 +135,22 @@ class Notebook:
     def syntax_error(self) -> Optional[FileError]:
         """The first cell that is not Python on its own (after IPython syntax is
         masked), as ``syntax error at cell 3, line 2, column 7: ...``."""
-        import ast
-        import warnings
-
         for cell in self.cells:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    ast.parse("\n".join(cell.shown) + "\n")
-            except SyntaxError as error:
+            error = _parse_problem(cell)
+            if isinstance(error, SyntaxError):
                 column = f", column {error.offset}" if error.offset else ""
                 reason = f"syntax error at cell {cell.number}, line {error.lineno}{column}: {error.msg}"
                 line = self.where.index((cell.number, error.lineno)) + 1 if (cell.number, error.lineno) in self.where else None
                 return self.parse_error(reason, line, error.offset)
-            except (RecursionError, MemoryError):
+            if isinstance(error, (RecursionError, MemoryError)):
                 return self.parse_error(f"cell {cell.number} is nested too deeply for Python to parse")
-            except ValueError as error:
+            if isinstance(error, ValueError):
                 return self.parse_error(f"cannot parse cell {cell.number}: {error}")
         return None
 
     def broken_cells(self) -> list:
         """The cells that are not Python on their own (after IPython syntax is masked)."""
-        import ast
-        import warnings
-
-        broken = []
-        for cell in self.cells:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    ast.parse("\n".join(cell.shown) + "\n")
-            except (SyntaxError, RecursionError, MemoryError, ValueError):
-                broken.append(cell)
-        return broken
+        return [cell for cell in self.cells if _parse_problem(cell) is not None]
 
     def program_with(self, shown: dict) -> str:
         """The program with the lines of some cells replaced, line for line: cell
