@@ -635,7 +635,7 @@ class Interpreter:
         if op in ("+", "-") and _epsilon(right) and isinstance(left, Tensor) and left.act is not None \
                 and left.act.kind in ("softmax", "sigmoid"):
             return left  # ``probs + 1e-8`` before a log: still the probabilities
-        if op in ("+", "-") and _raw_output(left) and (right is UNKNOWN or (isinstance(right, Tensor) and right.act is None)
+        if op in ("+", "-") and isinstance(left, Tensor) and left.raw and (right is UNKNOWN or (isinstance(right, Tensor) and right.act is None)
                                                        or (isinstance(right, Const) and isinstance(right.value, (int, float)))):
             # ``d_real - torch.mean(d_fake)`` (a relativistic GAN), ``logits - logits.max()``: still raw scores
             return left
@@ -1136,11 +1136,6 @@ def _is_static(node) -> bool:
         if isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod":
             return True
     return False
-
-
-def _raw_output(value) -> bool:
-    """A layer's raw output: nothing applied after the layer."""
-    return isinstance(value, Tensor) and value.layer is not None and value.act is not None and value.act.kind == "identity"
 
 
 def _join_returns(returns: list, joined: bool = False) -> Value:

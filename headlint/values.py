@@ -88,6 +88,11 @@ class Tensor(Value):
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)
 
+    @property
+    def raw(self) -> bool:
+        """A layer's output with nothing applied after it: raw scores, any real number."""
+        return self.layer is not None and self.act is not None and self.act.kind == "identity"
+
     def reshaped(self) -> "Tensor":
         """After a view, reshape or index: the activation and the layer stay, but
         the layer's unit count no longer says what the last axis holds."""

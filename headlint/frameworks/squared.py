@@ -68,7 +68,7 @@ def arith(op: Optional[str], left: Value, right: Value, node) -> Optional[Value]
 def _raw_kept(output: Tensor, diff: Tensor) -> Tensor:
     """``d_real - torch.mean(d_fake)`` (a relativistic GAN's score), ``logits - logits.max()``:
     a layer's raw output less something is still raw scores, wherever it goes next."""
-    if output.layer is not None and output.act is not None and output.act.kind == "identity":
+    if output.raw:
         return diff.derived(act=output.act, layer=output.layer, model=output.model, rank=output.rank)
     return diff
 

@@ -61,8 +61,7 @@ def bias_add(qual: str, site) -> Value:
 
 def is_linear(value) -> bool:
     """The output of a hand-made linear layer (a matrix product), bias or not."""
-    return (isinstance(value, Tensor) and value.layer is not None and value.act is not None
-            and value.act.kind == "identity" and value.act.spelling == "tensorflow.matmul")
+    return isinstance(value, Tensor) and value.raw and value.act.spelling == "tensorflow.matmul"
 
 
 def knows(qual: str) -> bool:
