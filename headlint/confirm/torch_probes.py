@@ -567,7 +567,9 @@ def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts
     kind = _activation_kind(head, "tanh")
     if tanh_into_bce(head) is None and not (kind == "sigmoid" and head.loss is not None and head.loss.kind == "bce"):
         # (sigmoid into BCE is the corrected head, measured to be refuted)
-        raise ProbeUnavailable("torch has no probe for this pair (tanh or softmax into binary cross-entropy)")
+        raise ProbeUnavailable(
+            "torch has no probe for this pair (tanh or softmax into binary cross-entropy, sigmoid into cross-entropy)"
+        )
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(torch, head, choices)
@@ -605,6 +607,19 @@ def _sgd(torch, layer, loss_of, steps: int = SGD_STEPS, lr: float = SGD_LR) -> N
                 p.sub_(g, alpha=lr)
 
 
+def _against_logits(torch, act, source, reference, x, labels) -> tuple:
+    """After training: the source head's accuracy and the cross-entropy of its outputs
+    read as a distribution (each row divided by its sum), the same for the reference's
+    logits, and the source's mean row sum."""
+    F = torch.nn.functional
+    with torch.no_grad():
+        p = act(source(x))
+        q = (p / p.sum(dim=1, keepdim=True)).clamp_min(1e-7)
+        logits = reference(x)
+        return (_accuracy(p, labels), F.nll_loss(q.log(), labels).item(), _accuracy(logits, labels),
+                F.cross_entropy(logits, labels).item(), float(p.sum(dim=1).mean()))
+
+
 def _softmax_into_binary(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
     """The softmax with the source's binary cross-entropy on one-hot rows vs the logits
     with cross-entropy, from the same start, under plain SGD; the labels of a noisy
@@ -623,10 +638,7 @@ def _softmax_into_binary(torch, head: Head, device: str, choices: Choices) -> ve
     (g_reference,) = torch.autograd.grad(F.cross_entropy(z, labels), z)
     _sgd(torch, source, lambda layer: crit.mean(F.softmax(layer(x), dim=1), onehot))
     _sgd(torch, reference, lambda layer: F.cross_entropy(layer(x), labels))
-    with torch.no_grad():
-        p = F.softmax(source(x), dim=1)
-        accuracy, ce = _accuracy(p, labels), F.nll_loss(p.clamp_min(1e-7).log(), labels).item()
-        ref_accuracy, ref_ce = _accuracy(reference(x), labels), F.cross_entropy(reference(x), labels).item()
+    accuracy, ce, ref_accuracy, ref_ce, _ = _against_logits(torch, lambda t: F.softmax(t, dim=1), source, reference, x, labels)
     ratio = (g_source.norm() / g_reference.norm()).item()
     extra = (("gradient_norm_ratio_at_start", ratio), ("learning_rate", SGD_LR))
     note = f"at the start its gradient is {ratio:.2f}x cross-entropy's (SGD, lr {SGD_LR})"
@@ -639,7 +651,6 @@ def _softmax_into_binary(torch, head: Head, device: str, choices: Choices) -> ve
 def _sigmoid_into_cross_entropy(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
     """Sigmoid outputs into cross-entropy vs the logits into it, from the same start
     (full-batch Adam on separable labels): the loss's floor and what each run reaches."""
-    F = torch.nn.functional
     d = choices.in_features(head)
     classes = choices.units(head, CLASSES, minimum=2)
     crit = criterion(torch, head, choices)
@@ -650,16 +661,12 @@ def _sigmoid_into_cross_entropy(torch, head: Head, device: str, choices: Choices
     final = _fit(torch, source, torch.sigmoid, crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
     ref_final = _fit(torch, reference, lambda t: t, crit, x, labels, CLASSIFIER_STEPS, CLASSIFIER_LR)
     floor = math.log(1 + (classes - 1) / math.e)  # right sigmoid at 1, the others at 0
-    with torch.no_grad():
-        p = torch.sigmoid(source(x))
-        q = (p / p.sum(dim=1, keepdim=True)).clamp_min(1e-7)
-        accuracy, ce = _accuracy(p, labels), F.nll_loss(q.log(), labels).item()
-        ref_accuracy, ref_ce = _accuracy(reference(x), labels), F.cross_entropy(reference(x), labels).item()
+    accuracy, ce, ref_accuracy, ref_ce, row_sum = _against_logits(torch, torch.sigmoid, source, reference, x, labels)
     extra = (("loss_floor", floor), ("final_loss", final), ("reference_final_loss", ref_final))
     note = f"the loss ends at {final:.3f} (its floor with sigmoids is {floor:.3f}) vs {ref_final:.3f} on the logits"
     return verdicts.wrong_loss_for_activation(
         f"sigmoid with {crit.name}", accuracy, ref_accuracy, ce, ref_ce, f"the logits and {crit.name}",
-        CLASSIFIER_STEPS, float(p.sum(dim=1).mean()), "", extra, note,
+        CLASSIFIER_STEPS, row_sum, "", extra, note,
     )
 
 
