@@ -25,9 +25,9 @@ def variable(qual: str, site) -> Value:
     torch's ``nn.Parameter(torch.randn(d, k))``, whose units stay unknown (torch code
     multiplies by ``W`` and by ``W.t()`` alike)."""
     param, pos = V.VARIABLES[qual]
-    given = site.arg(param, pos)
-    if qual.startswith("torch."):
+    if param is None:  # the row reads no shape: a matrix of units not known
         return Tensor(shape=(None, None), weights=True)
+    given = site.arg(param, pos)
     if isinstance(given, Tensor):
         return Tensor(shape=given.shape, weights=True)
     return Tensor(shape=literal_shape(given), weights=True)

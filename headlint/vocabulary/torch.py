@@ -102,10 +102,9 @@ PASS_ARGUMENT_METHODS = frozenset({"prepare", "setup"})
 SELF_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "requires_grad_", "share_memory"})
 # A weight matrix written by hand (``self.W = nn.Parameter(torch.randn(d, k))``) and the
 # products that make it a linear layer (``torch.mm(h, self.W)``, ``h @ self.W``), as
-# TensorFlow's (vocabulary/tensorflow.py): (the parameter holding the initial value).
-# Its units are not read from the shape: torch code multiplies by ``W``, ``W.t()`` or
-# from the left alike.
-VARIABLES = {"torch.nn.Parameter": ("data", 0), "torch.nn.parameter.Parameter": ("data", 0)}
+# TensorFlow's (vocabulary/tensorflow.py). No parameter is named: the units are not read
+# from the shape, since torch code multiplies by ``W``, ``W.t()`` or from the left alike.
+VARIABLES = {"torch.nn.Parameter": (None, None), "torch.nn.parameter.Parameter": (None, None)}
 MATMULS = {"torch.mm": (("input", 0), ("mat2", 1)), "torch.matmul": (("input", 0), ("other", 1))}
 
 _LOSSES = {
