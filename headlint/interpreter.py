@@ -21,7 +21,7 @@ import libcst as cst
 from . import branches, frameworks, layer_loops, literals, provenance, targets, training_paths
 from .events import CallSite, Ctx, Events
 from .names import CONVENTIONAL, canonical
-from .scopes import ModuleScope, Scope, dotted_name
+from .scopes import SYS_PATH_ADDITIONS, ModuleScope, Scope, dotted_name
 from .values import (
     UNKNOWN,
     BoundMethod,
@@ -64,9 +64,6 @@ def _known(qual: str) -> bool:
 # --- the interpreter ------------------------------------------------------------
 
 
-# ``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")``: the project's later
-# imports are also looked for there (project.Project.add_search_path)
-_SYS_PATH_ADDITIONS = frozenset({"sys.path.append", "sys.path.insert"})
 # Names whose value at run time is False: what they guard is for type checkers
 _RUNTIME_FALSE = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
@@ -805,7 +802,7 @@ class Interpreter:
     # ---- calls -------------------------------------------------------------------
 
     def call_value(self, callee: Value, site: CallSite) -> Value:
-        if isinstance(callee, Qual) and callee.name in _SYS_PATH_ADDITIONS:
+        if isinstance(callee, Qual) and callee.name in SYS_PATH_ADDITIONS:
             entry = site.args[-1] if site.args else None
             if self.project is not None and isinstance(entry, Const) and isinstance(entry.value, str):
                 self.project.add_search_path(self.path, entry.value)

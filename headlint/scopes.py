@@ -156,11 +156,18 @@ def _star_import(stmt) -> bool:
     )
 
 
+# ``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")``: the project's later
+# imports are also looked for there (interpreter.py, project.Project.add_search_path)
+SYS_PATH_ADDITIONS = frozenset({"sys.path.append", "sys.path.insert"})
+# as written, ``sys`` maybe bound otherwise (``from sys import path``)
+_SYS_PATH_CALLS = tuple(name[len("sys."):] for name in SYS_PATH_ADDITIONS)
+
+
 def _extends_sys_path(stmt) -> bool:
-    """``sys.path.append("../modules")`` / ``sys.path.insert(0, "..")`` at the top level."""
+    """A top-level call of one of SYS_PATH_ADDITIONS, by its spelling."""
     return isinstance(stmt, cst.SimpleStatementLine) and any(
         isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
-        and dotted_name(small.value.func).endswith(("path.append", "path.insert"))
+        and dotted_name(small.value.func).endswith(_SYS_PATH_CALLS)
         for small in stmt.body
     )
 
