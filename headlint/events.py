@@ -75,9 +75,9 @@ class Events:
     def used_as_classes(self, value, node) -> None:
         """``value`` (a Tensor) is read as class scores at ``node``: evidence on its
         model, or on its activation when it has no model."""
-        if getattr(value, "model", None) is not None:
+        if value.model is not None:
             value.model.classifier_evidence.append(node)
-        elif getattr(value, "act", None) is not None and value.act.node is not None:
+        elif value.act is not None and value.act.node is not None:
             self.loose_evidence.setdefault(id(value.act.node), []).append(node)
 
 
