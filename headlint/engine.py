@@ -84,7 +84,7 @@ def skipped(path: str, data: bytes, select: Optional[Iterable[str]] = None) -> F
 def check_text(
     text: str, path: str = "<string>", select: Optional[Iterable[str]] = None, confirm: Optional[str] = None, fix: Optional[str] = None
 ) -> FileResult:
-    return check_source(Source(path, text, text.splitlines()), select, confirm, fix)
+    return check_source(Source.of(path, text), select, confirm, fix)
 
 
 # A fix that keeps producing fixes is stopped after this many rounds.

@@ -33,6 +33,7 @@ import libcst as cst
 
 from .records import FileError, Fix, Framework
 from .rules.edits import children, walk
+from .textlines import split_lines
 
 # Uses of a model that depend on its items by position or number: removing an item
 # would silently change what they do (``model[:-1]`` as a logits model).
@@ -273,7 +274,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
     import difflib  # (and heapq) only for --diff: a check with fixes to offer never prints one
 
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=path, tofile=path
+        split_lines(before, keepends=True), split_lines(after, keepends=True), fromfile=path, tofile=path
     )
     out = []
     for line in lines:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from .records import FileError, Span
+from .textlines import NEWLINE, split_lines
 
 from .discover import NOTEBOOK_MAX_BYTES, is_notebook  # noqa: F401 - is_notebook: part of this module's API
 
@@ -41,8 +42,6 @@ PYTHON_CELL_MAGICS = frozenset({"capture", "debug", "prun", "pypy", "python", "p
 _ESCAPES = ("%", "!", "?", "/", ",", ";")
 # ``files = !ls``, ``t = %timeit -o f()``, ``a, b = !cmd``
 _ASSIGNED_MAGIC = re.compile(r"[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_LINES_KEEPENDS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # \\uXXXX escapes of non-ASCII characters: the file was written with ensure_ascii
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
@@ -63,16 +62,16 @@ def _parse_problem(cell: "Cell") -> Optional[BaseException]:
     return None
 
 
-def split_lines(text: str) -> list:
-    """Lines as Python and libcst count them (CR, LF, CRLF); "a\\n" is two lines."""
-    return _NEWLINE.split(text)
+def _cell_lines(text: str) -> list:
+    """A cell's lines as Python counts them (textlines.py); "a\\n" is two lines."""
+    return NEWLINE.split(text)
 
 
 @dataclass
 class Cell:
     number: int  # 1-based position among all the notebook's cells
     source: str  # the cell's text, as the file holds it
-    lines: list  # split_lines(source)
+    lines: list  # _cell_lines(source)
     shown: list  # the lines as the program has them (IPython syntax masked)
 
 
@@ -164,7 +163,7 @@ class Notebook:
         """This notebook with the code cells rewritten so that their program is
         ``text`` (a fixed version of ``self.program``); None when the change cannot
         be put back into cells (it would cross a cell or touch IPython syntax)."""
-        new_lines = split_lines(text)
+        new_lines = _cell_lines(text)
         if new_lines and new_lines[-1] == "":
             new_lines.pop()
         originals = [line for cell in self.cells for line in cell.lines]
@@ -188,7 +187,7 @@ class Notebook:
             rebuilt[owners.pop()].extend(new_lines[j1:j2])
         sources = {}
         for cell in self.cells:
-            newline = _NEWLINE.search(cell.source)
+            newline = NEWLINE.search(cell.source)
             source = (newline.group() if newline else "\n").join(rebuilt[cell.number])
             if source != cell.source:
                 sources[cell.number] = source
@@ -257,7 +256,7 @@ class Notebook:
             if raw_offset is None:  # the very end of the source
                 raw_offset = elements[-1][1] - 1 if elements else start + 1
         if self._newlines is None:
-            self._newlines = [m.end() for m in _NEWLINE.finditer(self.raw)]
+            self._newlines = [m.end() for m in NEWLINE.finditer(self.raw)]
         number = bisect.bisect_right(self._newlines, raw_offset)
         line_start = self._newlines[number - 1] if number else 0
         return number + 1, raw_offset - line_start + 1
@@ -330,7 +329,7 @@ def _read(path: str, raw: str) -> Union[Notebook, FileError]:
             source = ""
         elif not isinstance(source, str):
             return bad(f"the source of cell {number} is not text")
-        lines = split_lines(source)
+        lines = _cell_lines(source)
         code.append(Cell(number, source, lines, mask(lines)))
     program, where, masked = [], [], set()
     for cell in code:
@@ -433,7 +432,7 @@ def _scan(line: str, depth: int, quote: Optional[str]) -> tuple:
 def _line_parts(text: str) -> list:
     """(line, its line break) pairs, the last with an empty break."""
     parts, last = [], 0
-    for match in _NEWLINE.finditer(text):
+    for match in NEWLINE.finditer(text):
         parts.append((text[last : match.start()], match.group()))
         last = match.end()
     parts.append((text[last:], ""))
@@ -442,7 +441,7 @@ def _line_parts(text: str) -> list:
 
 def _keepends(source: str) -> list:
     """A source as nbformat stores it: one string per line, each with its line break."""
-    return _LINES_KEEPENDS.findall(source)
+    return split_lines(source, keepends=True)
 
 
 def _cell_object(document: dict, version: int, number: int) -> tuple:

@@ -279,7 +279,7 @@ class Project:
     def _parsed(path: str, text: str, stamp: str, source=None) -> Optional[Loaded]:
         import libcst as cst
 
-        source = source or Source(path, text, text.splitlines())
+        source = source or Source.of(path, text)
         readable, problem = readable_text(source.text)
         if problem is not None:
             return None

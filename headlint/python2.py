@@ -33,7 +33,7 @@ def modernised(text: str) -> Optional[str]:
     """The text with its ``print`` statements and ``except E, e:`` clauses written
     for Python 3; None when it cannot be tokenized."""
     text = _EXCEPT.sub(r"\1\2 as \3:", text)
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # rows as the tokenizer below counts them: at LF only
     edits: list = []  # (row, column, text to insert) or (row, col, end_row, end_col) spans to blank
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))

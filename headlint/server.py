@@ -45,6 +45,7 @@ from . import __version__, editor
 from .pages import page
 from .report import evidence_lines
 from .rules import RULES
+from .textlines import split_lines
 
 DEBOUNCE_S = 0.2  # changes closer than this are one burst, checked once it ends
 CONFIRM = "headlint.confirm"
@@ -119,11 +120,11 @@ class HeadlintServer(LanguageServer):
             if notebook is not None:
                 if cell is None or not 0 < cell <= len(notebook.cells):
                     return []
-                return self.workspace.get_text_document(notebook.cells[cell - 1].document).lines
-            return self.workspace.get_text_document(uri).lines
+                return _lines(self.workspace.get_text_document(notebook.cells[cell - 1].document))
+            return _lines(self.workspace.get_text_document(uri))
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return handle.read().splitlines(keepends=True)
+            with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+                return split_lines(handle.read(), keepends=True)
         except OSError:
             return []
 
@@ -263,7 +264,7 @@ class HeadlintServer(LanguageServer):
 
     def text_edits(self, before: str, after: str) -> list:
         """The changed lines only (difflib), as TextEdits of ``before``."""
-        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        old, new = split_lines(before, keepends=True), split_lines(after, keepends=True)
         edits = []
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
             if tag == "equal":
@@ -512,12 +513,18 @@ async def code_action(ls: HeadlintServer, params: types.CodeActionParams) -> lis
     return actions
 
 
+def _lines(document) -> list:
+    """A document's lines as LSP counts them (CR, LF, CRLF): pygls's own
+    ``lines`` also breaks at form feeds and U+2028 (str.splitlines)."""
+    return split_lines(document.source, keepends=True)
+
+
 def _noqa_edit(ls: HeadlintServer, uri: str, diagnostic: types.Diagnostic, code: str) -> Optional[types.WorkspaceEdit]:
-    document = ls.workspace.get_text_document(uri)
+    lines = _lines(ls.workspace.get_text_document(uri))
     number = diagnostic.range.start.line
-    if not 0 <= number < len(document.lines):
+    if not 0 <= number < len(lines):
         return None
-    line = document.lines[number].rstrip("\r\n")
+    line = lines[number].rstrip("\r\n")
     changed = editor.noqa_edit(line, code)
     if changed is None:
         return None

@@ -12,6 +12,7 @@ from typing import Optional, Union
 
 from .discover import NOTEBOOK_MAX_BYTES, is_notebook
 from .records import FileError, Span
+from .textlines import split_lines
 
 MAX_BYTES = 5_000_000  # a generated 5 MB file is not model code a person wrote
 
@@ -41,6 +42,11 @@ class Source:
     # A notebook's Source: ``text`` is the program of its code cells (notebook.py)
     notebook: Optional[object] = None
 
+    @classmethod
+    def of(cls, path: str, text: str) -> "Source":
+        """A Python file's Source: its lines as Python counts them (textlines.py)."""
+        return cls(path, text, split_lines(text))
+
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
@@ -53,7 +59,7 @@ class Source:
         """This file with its code replaced by ``text`` (a fixed version); None when a
         notebook's cells cannot take the change."""
         if self.notebook is None:
-            return Source(self.path, text, text.splitlines())
+            return Source.of(self.path, text)
         changed = self.notebook.with_program(text)
         return None if changed is None else notebook_source(changed)
 
@@ -258,4 +264,4 @@ def decode(path: str, data: bytes) -> Union[Source, FileError]:
         text = text[1:]
     if "\x00" in text:
         return FileError(path, "contains NUL bytes; not a Python source file")
-    return Source(path, text, text.splitlines())
+    return Source.of(path, text)

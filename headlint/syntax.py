@@ -13,6 +13,7 @@ from typing import Optional
 
 from .records import FileError
 from .source import Source
+from .textlines import split_lines
 
 
 def readable_text(text: str, source: Optional[Source] = None) -> tuple:
@@ -37,7 +38,7 @@ def python_syntax_error(text: str, source: Optional[Source] = None) -> Optional[
     import ast
     import warnings
 
-    source = source or Source("<string>", text, text.splitlines())
+    source = source or Source.of("<string>", text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences are not ours to report
@@ -108,7 +109,7 @@ def _libcst_depth(tree, text: str = "") -> tuple:
     import ast
     from itertools import accumulate
 
-    ends = [0, *accumulate(len(line) + 1 for line in text.splitlines())] if text else []
+    ends = [0, *accumulate(len(line) for line in split_lines(text, keepends=True))] if text else []
 
     def bounded(node, depth: int) -> bool:
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)

@@ -90,7 +90,7 @@ def test_trying_a_fix_on_another_file_leaves_the_callers_overlay_as_it_was(proje
     workspace = Project()
     workspace.overlay("model.py", buffer)
     result = check_source(
-        Source("train.py", TRAIN, TRAIN.splitlines()), None, None, "unsafe", workspace,
+        Source.of("train.py", TRAIN), None, None, "unsafe", workspace,
         frozenset({os.path.realpath("model.py")}), False,
     )
     assert [at.code for at in result.fixed] == ["HL001"]

@@ -3,6 +3,7 @@ command as a subprocess, on a small project written for each test."""
 
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -225,8 +226,9 @@ async def test_columns_follow_a_negotiated_position_encoding(utf32_client, tmp_p
 
 
 def apply(text: str, edits) -> str:
-    """TextEdits applied to ``text`` (ASCII: columns are characters)."""
-    lines = text.splitlines(keepends=True)
+    """TextEdits applied to ``text`` (ASCII: columns are characters), its lines
+    counted as LSP counts them: at CR, LF and CRLF only."""
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+", text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
@@ -259,6 +261,21 @@ async def test_code_actions_fix_an_unsafe_finding_say_so_and_add_noqa(client, tm
     noqa = actions["Add # noqa: HL001"]
     assert apply(ONE_FILE, noqa.edit.changes[where]).splitlines()[3].endswith("nn.Softmax(dim=1))  # noqa: HL001")
     assert actions["Confirm HL001 in the real framework"].command == "headlint.confirm"
+
+
+async def test_edits_land_on_their_lines_after_a_form_feed(client, tmp_path):
+    # str.splitlines (and pygls's document.lines) break at \x0c and U+2028: LSP does not
+    text = ONE_FILE.replace("\nmodel =", "\n# section\x0c one \u2028 two\nmodel =")
+    path = tmp_path / "train.py"
+    path.write_bytes(text.encode("utf-8"))
+    where = open_file(client, path, text)
+    found = await published(client, where, lambda d: d)
+    assert found[0].range.start.line == 4
+    actions = {action.title: action for action in await code_actions(client, where, found)}
+    [fix] = [action for title, action in actions.items() if title.startswith("Fix HL001")]
+    assert apply(text, fix.edit.changes[where]) == text.replace(", nn.Softmax(dim=1)", "")
+    noqa = apply(text, actions["Add # noqa: HL001"].edit.changes[where])
+    assert noqa == text.replace("nn.Softmax(dim=1))", "nn.Softmax(dim=1))  # noqa: HL001")
 
 
 async def test_a_safe_fix_is_preferred_and_fix_all_applies_it(client, tmp_path):
