@@ -334,6 +334,7 @@ def check(
         walked = [path for path in (paths or ["."]) if os.path.isdir(path)]
         context = importers_of(files, settings.excluded, cache, walked)
         tasks += [Task(path, frozenset(selected), confirm_on, fix_mode, True, fix_paths) for path in context]
+    checked = {os.path.realpath(path) for path in files}
     fixed_input = data  # --fix on standard input: the fixed text goes to standard output, as ruff's
     reported: set = set()
     edited: set = set()  # the files a fix has changed (or, with --diff, would)
@@ -364,10 +365,12 @@ def check(
                 _error_line(f"headlint: error: {result.error.path}: {result.error.reason}{rest}", checking is not tasks)
                 if verbose and result.error.detail:
                     click.echo(result.error.detail.rstrip(), err=True)
-            # A finding in an imported module may be reached from several files: once.
+            # A finding in an imported module may be reached from several files: once;
+            # and as that module's own: never in a file the configuration excludes
+            # (a vendored model is not the user's to fix), nor for a code it ignores there.
             for at in result.findings:
                 place = (at.code, at.span.path, at.span.cell, at.span.line, at.span.col)
-                if place not in reported and (at.span.path == path or at.code not in settings.ignored_for(at.span.path)):
+                if place not in reported and (at.span.path == path or settings.reports_in(at.span.path, at.code, checked)):
                     reported.add(place)
                     results.append(at)
             fixed.extend(result.fixed)

@@ -91,6 +91,16 @@ class Config:
         ]
         return selection.expand_all(selectors, RULES)
 
+    def reports_in(self, path: str, code: str, checked) -> bool:
+        """Whether a finding that lies in ``path``, another file than the one whose
+        analysis found it (an imported model), is reported: not where per-file-ignores
+        turns ``code`` off, nor in a file the configuration excludes (a vendored model
+        is not the user's to fix) unless that file is itself checked (``checked``:
+        real paths)."""
+        if code in self.ignored_for(path):
+            return False
+        return os.path.realpath(path) in checked or not self.excluded(path)
+
     def rules_layer(self) -> selection.Layer:
         """This configuration's rule selection, the first layer (the command line's
         comes after it)."""

@@ -185,8 +185,8 @@ class Workspace:
                 found[key].append(_error_diagnostic(key, result.error))
             for at in result.findings:
                 # a finding in another file than the analysed one follows that file's
-                # per-file-ignores, as in the CLI
-                if os.path.realpath(at.span.path) != origin and at.code in settings.ignored_for(at.span.path):
+                # per-file-ignores and excludes, as in the CLI
+                if os.path.realpath(at.span.path) != origin and not settings.reports_in(at.span.path, at.code, {key}):
                     continue
                 diagnostic = self._diagnostic(at, origin)
                 if diagnostic.key not in seen:

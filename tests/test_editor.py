@@ -46,6 +46,14 @@ def test_an_importers_finding_is_published_for_the_file_it_lies_in_once(project)
     assert workspace.dependents(str(project / "train.py")) == [os.path.realpath(project / "model.py")]
 
 
+def test_an_excluded_modules_findings_are_not_published(project):
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n[tool.headlint]\nexclude = ['model.py']\n")
+    workspace = Workspace()
+    workspace.open(str(project / "train.py"), TRAIN)
+    checked = workspace.diagnose(str(project / "train.py"))
+    assert not any(checked.diagnostics.values())
+
+
 def test_an_unsaved_buffer_stands_for_its_file_in_the_other_analyses(project):
     workspace = Workspace()
     workspace.open(str(project / "train.py"), TRAIN.replace("nn.CrossEntropyLoss()", "nn.MSELoss()"))

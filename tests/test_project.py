@@ -82,6 +82,19 @@ def test_noqa_and_per_file_ignores_apply_in_the_file_of_the_finding(tmp_path):
     assert findings(run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)) == []
 
 
+def test_an_excluded_module_is_read_but_its_findings_are_not_reported_nor_noqad(tmp_path):
+    # a vendored model the configuration excludes: the program still sees it (the
+    # loss file's other findings would need it), but it is not the user's to fix
+    write(tmp_path, {"pyproject.toml": '[tool.headlint]\nexclude = ["pkg/models.py"]\n', "pkg/__init__.py": "",
+                     "pkg/models.py": MODELS, "pkg/train.py": TRAIN["relative"] + LOOP})
+    assert findings(run_cli("check", "--output-format", "json", "--no-cache", "pkg/train.py", cwd=tmp_path)) == []
+    added = run_cli("check", "--no-cache", "--add-noqa", "pkg/train.py", cwd=tmp_path)
+    assert added.returncode == 0 and (tmp_path / "pkg/models.py").read_text() == textwrap.dedent(MODELS)
+    # named on the command line, an excluded file is checked (ruff's rule without --force-exclude)
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", "pkg/train.py", "pkg/models.py", cwd=tmp_path))
+    assert [(f["code"], f["path"]) for f in found] == [("HL001", "pkg/models.py")]
+
+
 def test_keras_model_built_in_one_file_compiled_in_another(tmp_path):
     write(tmp_path, {
         "models.py": """\
