@@ -465,14 +465,15 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _command(properties: dict, message: str) -> str:
+def _command(properties: dict, message: str, level: str = "error") -> str:
     props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
-    return f"::error {props}::{_escape_data(message)}"
+    return f"::{level} {props}::{_escape_data(message)}"
 
 
 def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = None) -> str:
     """One ``::error`` workflow command per finding (an annotation on its lines),
-    and one per file that could not be checked."""
+    ``::notice`` for one ``--confirm`` refuted (it does not fail the run, as SARIF's
+    "note"), and one ``::error`` per file that could not be checked."""
     lines = []
     for finding in results:
         span = finding.span
@@ -490,7 +491,7 @@ def github(results, errors, missing: Iterable[str] = (), root: Optional[str] = N
             message[0] = f"{in_cell(span)}: {finding.message}"
         message += [f"{label}: {_place(s, display_path(s.path, root))}" for label, s in finding.related]
         message += evidence_lines(finding.evidence)
-        lines.append(_command(properties, "\n".join(message)))
+        lines.append(_command(properties, "\n".join(message), "notice" if refuted(finding) else "error"))
     for path, stage, reason, at in [(e.path, e.stage, e.reason, e.at) for e in errors] + [
         (path, "read", "no such file or directory", None) for path in missing
     ]:

@@ -441,7 +441,7 @@ def test_a_clean_junit_run_is_one_passing_testcase(project):
     assert case.attrib["name"] == "No findings in 2 files" and list(case) == []
 
 
-def test_a_refuted_finding_is_info_in_gitlab_and_passes_in_junit():
+def test_a_refuted_finding_is_info_in_gitlab_a_notice_in_github_and_passes_in_junit():
     """--confirm measured no harm: the finding does not fail the run, nor the reports."""
     from xml.etree import ElementTree as ET
 
@@ -453,6 +453,7 @@ def test_a_refuted_finding_is_info_in_gitlab_and_passes_in_junit():
     finding = Located("HL001", "double-softmax", "m", Span("a.py", 1, 1, 1, 2), (), "x", evidence)
     (issue,) = json.loads(report.gitlab([finding], []))
     assert issue["severity"] == "info" and issue["description"].endswith("; refuted (keras 3 on tensorflow, cpu): no harm measured")
+    assert report.github([finding], []).startswith("::notice file=a.py,line=1,col=1,endLine=1,endColumn=2,title=HL001 ")
     root = ET.fromstring(report.junit([finding], [], 1).encode())
     assert (root.attrib["tests"], root.attrib["failures"]) == ("1", "0")
     case = root.find("testsuite/testcase")
