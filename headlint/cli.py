@@ -396,7 +396,8 @@ def check(
         click.echo("".join(diffs), nl=False, file=out)
         if results:
             click.echo(report.text(results, [], len(files), False, concise=True, quiet=True), err=True)
-        click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
+        if not quiet:  # -q: the findings, no summary line, as everywhere else
+            click.echo(fixes.summary(fixed, results, unsafe_fixes, would=True), err=True)
         exit_code = EXIT_ERROR if errors or found.missing else EXIT_FINDINGS if diffs or results else EXIT_CLEAN
         sys.exit(EXIT_CLEAN if ruff["exit_zero"] and exit_code == EXIT_FINDINGS else exit_code)
     if stdin and fix:

@@ -163,6 +163,8 @@ def test_diff_reports_the_findings_it_cannot_fix_on_stderr_and_exits_1(tmp_path)
     left, summary = result.stderr.splitlines()
     assert left.startswith("mse.py:") and ": HL002 " in left
     assert summary == "Would fix 1 finding (HL001: 1). 1 finding would remain (HL002: 1)."
+    quiet = run_cli("check", "--diff", "-q", ".", cwd=tmp_path)  # -q: the findings, no summary line
+    assert (quiet.returncode, quiet.stdout, quiet.stderr.splitlines()) == (1, result.stdout, [left])
 
 
 def test_diff_shows_unsafe_fixes_only_with_unsafe_fixes(tmp_path):
