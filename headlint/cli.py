@@ -328,19 +328,22 @@ def check(
         from .cache import DEFAULT_DIR, Cache
 
         cache = Cache.open(cache_dir or str(settings.root / DEFAULT_DIR))
-    if tasks and not no_importers and not stdin:
+    project = _stdin_project(stdin_name, data) if stdin and not no_importers else None
+    if tasks and not no_importers and (not stdin or project is not None):
         from .importers import importers_of
 
-        walked = [path for path in (paths or ["."]) if os.path.isdir(path)]
+        walked = [] if stdin else [path for path in (paths or ["."]) if os.path.isdir(path)]
         context = importers_of(files, settings.excluded, cache, walked)
-        tasks += [Task(path, frozenset(selected), confirm_on, fix_mode, True, fix_paths) for path in context]
+        # standard input's fixed text goes to stdout: its importers only report
+        fixing = (None, frozenset()) if stdin else (fix_mode, fix_paths)
+        tasks += [Task(path, frozenset(selected), confirm_on, fixing[0], True, fixing[1]) for path in context]
     checked = {os.path.realpath(path) for path in files}
     fixed_input = data  # --fix on standard input: the fixed text goes to standard output, as ruff's
     reported: set = set()
     edited: set = set()  # the files a fix has changed (or, with --diff, would)
     used_elsewhere: set = set()  # noqa.revised
     with _progress(tasks) as checking:
-        for result in check_files(tasks, jobs or default_jobs(), cache):
+        for result in check_files(tasks, jobs or default_jobs(), cache, project):
             if checking is not tasks:
                 checking.update(1)
             path = result.path
@@ -448,6 +451,23 @@ def _output(path):
         raise click.BadParameter(f"--output-file: cannot write {path}: {error.strerror or error}") from None
     click.get_current_context().call_on_close(handle.close)
     return handle
+
+
+def _stdin_project(name: Optional[str], data: bytes):
+    """A Project in which standard input's text stands for the file at
+    ``--stdin-filename`` (an editor's unsaved buffer), so that the files importing
+    it are read with it; None without a Python file's name to stand for."""
+    from .project import Project
+    from .source import Source, read
+
+    if name is None or name == "-":
+        return None
+    source = read(name, data)
+    if not isinstance(source, Source) or source.notebook is not None:
+        return None
+    project = Project()
+    project.overlay(name, source.text)
+    return project
 
 
 def _other_files_fixed(result, edited: set, diffs) -> list:

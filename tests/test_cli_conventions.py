@@ -7,6 +7,7 @@ spelling."""
 import json
 import os
 import subprocess
+import textwrap
 
 import pytest
 
@@ -145,6 +146,23 @@ def test_standard_input_is_checked_as_if_at_the_stdin_filename(tmp_path):
     assert [(f["code"], f["path"]) for f in found] == [("HL001", "pkg/models.py")]  # its import was followed
     assert ("loss applied here", "pkg/train.py", 9) in {(r["message"], r["path"], r["line"]) for r in found[0]["related"]}
     assert not (tmp_path / "pkg" / "train.py").exists() and not (tmp_path / ".headlint_cache").exists()
+
+
+def test_standard_input_is_read_by_the_files_that_import_it(tmp_path):
+    # an editor's unsaved buffer of pkg/models.py: pkg/train.py, on disk, applies the
+    # loss, and reads the buffer's text, not the file's
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/train.py": TRAIN["relative"] + LOOP,
+                     "pkg/models.py": MODELS.replace("nn.functional.softmax(self.fc(x), dim=1)", "self.fc(x)")})
+    buffer = textwrap.dedent(MODELS).replace("        return nn.functional", "        x = x * 1\n        return nn.functional")
+    result = piped("check", "--output-format", "json", "--stdin-filename", "pkg/models.py", text=buffer, cwd=tmp_path)
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "pkg/models.py", 11)]
+    assert piped("check", "--stdin-filename", "pkg/models.py", "--no-importers", text=buffer, cwd=tmp_path).returncode == 0
+    # --fix: the fixed text goes to stdout; the importer only reports, and writes nothing
+    before = {name: (tmp_path / name).read_text() for name in ("pkg/train.py", "pkg/models.py")}
+    fixed = piped("check", "--fix", "--unsafe-fixes", "--stdin-filename", "pkg/models.py", text=buffer, cwd=tmp_path)
+    assert fixed.returncode == 1 and fixed.stdout == buffer and "HL001" in fixed.stderr
+    assert {name: (tmp_path / name).read_text() for name in before} == before
 
 
 def test_the_stdin_filename_gets_its_per_file_ignores_and_excludes(project):
