@@ -171,6 +171,14 @@ def test_paths_one_a_line_and_args_split_on_whitespace(workspace, tmp_path):
     assert unselected.returncode == 0, unselected.stdout + unselected.stderr
 
 
+def test_args_keep_quoted_words_whole(workspace, tmp_path):
+    # a quoted value with a space is one word, as in a shell: "model dir" excluded
+    quoted = run_action(workspace, tmp_path, paths=".", args="--statistics --extend-exclude 'model dir'")
+    assert quoted.returncode == 0, quoted.stdout + quoted.stderr
+    unclosed = run_action(workspace, tmp_path, args="--extend-exclude 'model dir")
+    assert unclosed.returncode == 2 and "::error title=headlint action::the args input cannot be split" in unclosed.stdout
+
+
 def test_the_output_format_input(workspace, tmp_path):
     result = run_action(workspace, tmp_path, output_format="concise")
     assert result.returncode == 1
