@@ -43,6 +43,17 @@ def related_loss(head: Head) -> tuple:
     return tuple(related)
 
 
+def related_head(head: Head) -> tuple:
+    """``related_loss``, after where the activation module was created when it is
+    applied elsewhere (``self.softmax = nn.Softmax(dim=1)``, applied in ``forward``):
+    the finding is on the application, the line a reader may look for is the other."""
+    from ..records import Related
+
+    act = head.activation
+    built = () if act is None or act.built is None or act.built is act.node else (Related("activation created here", act.built),)
+    return built + related_loss(head)
+
+
 def in_users_loss(head: Head) -> bool:
     """Is the framework loss applied inside the user's own loss (``FocalLoss``,
     ``dice_bce``)? Editing that call changes the user's loss for every caller of

@@ -15,7 +15,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, in_users_loss, loss_phrase, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_head
 
 
 def check(head: Head):
@@ -41,7 +41,7 @@ def check(head: Head):
            "the loss cannot approach 0 and gradients shrink; ")
         + fix,
         act.node,
-        related_loss(head),
+        related_head(head),
         head,
     )
 

@@ -13,7 +13,7 @@ probabilities) and whether the targets really are labels need a person.
 from __future__ import annotations
 
 from ..records import Finding, Framework, Head, Kind
-from .base import Rule, related_loss
+from .base import Rule, related_head
 
 
 def check(head: Head):
@@ -42,7 +42,7 @@ def check(head: Head):
         f"sigmoid output is trained with squared error ({loss.name}, {{loss_at}}) although {reason}: "
         f"the gradient vanishes where the output is confidently wrong; train it with binary cross-entropy ({fix})",
         act.node,
-        related_loss(head),
+        related_head(head),
         head,
         quoted=quoted,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..records import Finding, Head, Sign
 from ..vocabulary import NON_NEGATIVE
-from .base import Rule, related_loss
+from .base import Rule, related_head
 
 REGRESSION_LOSSES = frozenset({"mse", "mae", "huber", "log_cosh"})
 
@@ -30,7 +30,7 @@ def check(head: Head):
         f"{act.kind} output can never be negative, but the targets of this regression ({loss.name}, "
         f"{{loss_at}}) can be{because}: negative targets are unreachable; use a linear output (no activation)",
         act.node,
-        related_loss(head),
+        related_head(head),
         head,
     )
 

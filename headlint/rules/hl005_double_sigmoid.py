@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, in_users_loss, loss_phrase, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_head
 from .outputs import where
 
 
@@ -44,7 +44,7 @@ def check(head: Head):
            "and gradients shrink; ")
         + fix,
         where(head),
-        related_loss(head),
+        related_head(head),
         head,
     )
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Head
-from .base import Rule, in_users_loss, loss_phrase, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_head
 from .outputs import one_unit, one_unit_softmax, raw_output, where
 
 
@@ -62,7 +62,7 @@ def check(head: Head):
         )
     else:
         return
-    yield Finding("HL006", message, where(head), related_loss(head), head)
+    yield Finding("HL006", message, where(head), related_head(head), head)
 
 
 # --- the fix --------------------------------------------------------------------------

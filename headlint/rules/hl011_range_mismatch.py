@@ -30,7 +30,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head
-from .base import Rule, loss_phrase, related_loss
+from .base import Rule, loss_phrase, related_head
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
 _CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
@@ -158,7 +158,7 @@ def check(head: Head):
     for judge in (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical, sigmoid_into_cross_entropy):
         message = judge(head)
         if message is not None:
-            yield Finding("HL011", message, head.activation.node, related_loss(head), head)
+            yield Finding("HL011", message, head.activation.node, related_head(head), head)
             return
 
 
