@@ -439,14 +439,12 @@ def wrong_axis(
     ]
     right = picked == rank - 1 and class_sum_max - class_sum_min < SUMS_TO_ONE and abs(class_sum_max - 1) < SUMS_TO_ONE
     if right:
-        if warned:
-            return Outcome(
-                "confirmed",
-                f"torch warns that the implicit dim is deprecated and picks dim={picked} for this {rank}-D output: "
-                f"the classes of each example sum to 1 (the same output as dim={picked}); for 3-D input it picks dim=0",
-                measurements,
-            )
-        return Outcome("refuted", f"the softmax is over the class axis ({picked}): every example's classes sum to 1", measurements)
+        # an implicit dim torch resolves to the class axis too: deprecated, but the output is right
+        implicit = " (torch picked it for the implicit dim, and warned)" if warned else ""
+        return Outcome(
+            "refuted", f"the softmax is over the class axis ({picked}){implicit}: every example's classes sum to 1",
+            measurements,
+        )
     where = f"axis {picked}" if picked is not None else "another axis"
     text = (
         f"normalised over {where} of the {rank}-D output: an example's class probabilities sum to "

@@ -9,8 +9,9 @@ rules/HL008.md.
 Only reported when the output's rank is certain (``nn.Flatten()``,
 ``x.view(x.size(0), -1)``, ``keras.Input(shape=...)``, a Keras convolution):
 
-- PyTorch, an implicit ``dim`` (``nn.Softmax()``, ``F.softmax(x)``): deprecated,
-  and torch picks the axis from the rank (dim=0 for 3-D input);
+- PyTorch, an implicit ``dim`` (``nn.Softmax()``, ``F.softmax(x)``) on a 3-D output,
+  where torch picks dim=0, the batch. On 2-D and 4-D outputs torch picks dim=1 (the
+  classes, the channels): deprecated, but right, and not reported;
 - PyTorch, ``dim=0`` on a 2-D ``(batch, classes)`` output;
 - Keras / TensorFlow, the batch axis (``Softmax(axis=0)``), or an axis other than
   the one a categorical crossentropy normalises over (``axis=-1`` by default).
@@ -20,10 +21,9 @@ reads as classes on a later axis (``torch.max(F.softmax(out, dim=0), dim=1)`` in
 accuracy code, a policy ending in ``nn.Softmax(dim=0)`` gathered with ``dim=1``), on
 any path: accuracy code runs under no_grad (``mismatched_read``).
 
-Fixes (``fix`` below): an implicit dim that torch resolves to dim=1 -> ``dim=1``
-(safe: the same axis, said out loud); ``dim=0`` on a 2-D output -> ``dim=1``, ``dim=0``
-read as classes on a later axis -> that axis, and a Keras axis -> the loss's axis
-(unsafe: the output changes).
+Fixes (``fix`` below), all unsafe (the output changes): ``dim=0`` on a 2-D output -> ``dim=1``, ``dim=0``
+read as classes on a later axis -> that axis, and a Keras axis -> the loss's axis.
+An implicit dim on a 3-D output has none: which axis holds the classes needs a person.
 """
 
 from __future__ import annotations
@@ -98,19 +98,14 @@ def _judged_by_rank(head: Head, act, name: str) -> Optional[tuple]:
         return None
     if _is_torch(act):
         if act.axis is None and not act.axis_given and act.spelling in _TORCH_IMPLICIT:
-            picked = 0 if rank in V.TORCH_IMPLICIT_DIM_0 else 1
-            units = head.output_layer.units if head.output_layer is not None else None
-            if picked == 1 and units == 1:
-                return None  # a one-unit softmax: HL004 says what is wrong
-            if picked == 0:
-                return (
-                    f"{name} without dim: for this {rank}-D output torch picks dim=0 (and warns), so it normalises "
-                    f"across the batch (the first axis), not over the classes; pass dim=-1 for classes on the last axis",
-                    None,
-                )
+            if rank not in V.TORCH_IMPLICIT_DIM_0:
+                # torch picks dim=1 here, the classes of (batch, classes) and the channels of
+                # (batch, channels, h, w): deprecated, and it warns, but the axis is right
+                return None
             return (
-                f"{name} without dim: torch picks dim=1 for this {rank}-D output only through a deprecated implicit "
-                f"choice (it warns on every call) that switches to dim=0, the batch axis, for 3-D input; pass dim=1", 1,
+                f"{name} without dim: for this {rank}-D output torch picks dim=0 (and warns), so it normalises "
+                f"across the batch (the first axis), not over the classes; pass dim=-1 for classes on the last axis",
+                None,
             )
         if isinstance(act.axis, int) and rank == 2 and _normalised(act.axis, rank) == 0:
             return (
@@ -202,8 +197,7 @@ def check(head: Head):
 
 
 def fix(finding: Finding, syntax) -> Optional[Fix]:
-    """An implicit dim torch resolves to 1 -> ``dim=1`` (safe). A literal axis ->
-    the right one (unsafe: what the model outputs changes): ``dim=0`` on a 2-D
+    """A literal axis -> the right one (unsafe: what the model outputs changes): ``dim=0`` on a 2-D
     PyTorch output -> 1, a Keras softmax axis -> -1 (off the batch) or the loss's axis.
     Only on the call that applies the softmax itself (``nn.Softmax(...)`` as an
     ``nn.Sequential`` item, ``F.softmax(x, ...)``, ``layers.Softmax(axis=...)``), with
@@ -224,15 +218,6 @@ def fix(finding: Finding, syntax) -> Optional[Fix]:
         return None
     param, pos = params
     arg = _axis_arg(call, param, pos)
-    if act.axis is None and not act.axis_given:
-        if arg is not None:
-            return None  # ``dim=None`` written out: a person decides
-        equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-        args = _appended(call.args, cst.Arg(cst.Integer(str(target)), keyword=cst.Name(param), equal=equal))
-        if args is None:
-            return None
-        new = call.with_changes(args=args)
-        return Fix(f"pass {param}={target}, the axis torch picks for this {act.rank}-D output", True, ((call, new),))
     if arg is None or not isinstance(arg.value, (cst.Integer, cst.UnaryOperation)):
         return None
     value = cst.Integer(str(target)) if target >= 0 else cst.UnaryOperation(cst.Minus(), cst.Integer(str(-target)))
@@ -265,20 +250,6 @@ def _axis_arg(call, param: str, pos: int):
     if named:
         return named[0]
     return positional[pos] if pos < len(positional) else None
-
-
-def _appended(args, new_arg):
-    """``args`` with ``new_arg`` after the last one, or None for a layout it does not
-    know (a trailing comma, one argument per line)."""
-    import libcst as cst
-
-    args = list(args)
-    if not args:
-        return [new_arg]
-    last = args[-1]
-    if isinstance(last.comma, cst.Comma) or not isinstance(last.whitespace_after_arg, cst.SimpleWhitespace):
-        return None
-    return [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]
 
 
 RULE = Rule("HL008", "softmax-over-wrong-axis", "softmax over the batch axis, an implicit dim, or another axis than the loss's or the one the classes are read on", check, fix)
