@@ -5,8 +5,9 @@ A notebook is read with the standard library's ``json`` (nbformat 4, and the
 program, so that a model defined in one cell and trained in another are linked;
 markdown and raw cells are left out. IPython syntax never reaches the parser: at
 the start of a statement, line magics (``%time``), shell escapes (``!pip``),
-help (``?obj``, ``obj??``), the autocall escapes (``/``, ``,``, ``;``) and
-``x = !ls`` / ``x = %time f()`` become ``pass`` (indented as they were, so a
+help (``?obj``, ``obj??``), the autocall escapes (``/``, ``,``, ``;``),
+``x = !ls`` / ``x = %time f()`` and automagic lines that Python cannot parse
+(``pip install keras``, ``cd data``) become ``pass`` (indented as they were, so a
 block keeps its body and line numbers keep mapping). A cell starting with a cell
 magic (``%%bash``) is left out whole, except the magics whose body is Python
 (``%%time``, ``%%timeit``, ``%%capture``, ...): only their first line is.
@@ -42,6 +43,22 @@ PYTHON_CELL_MAGICS = frozenset({"capture", "debug", "prun", "pypy", "python", "p
 _ESCAPES = ("%", "!", "?", "/", ",", ";")
 # ``files = !ls``, ``t = %timeit -o f()``, ``a, b = !cmd``
 _ASSIGNED_MAGIC = re.compile(r"[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]")
+# IPython's automagic: with it on (the default), a line magic or a shell alias runs
+# without its ``%`` (``pip install keras``, ``cd data``, ``matplotlib inline``). These
+# are IPython's own line magics and default aliases that such lines are written with.
+AUTOMAGICS = frozenset({
+    "alias", "autoawait", "autocall", "automagic", "autoreload", "bookmark", "cat", "cd", "clear", "colors", "conda",
+    "config", "cp", "dhist", "dirs", "doctest_mode", "ed", "edit", "env", "gui", "hist", "history", "killbgscripts",
+    "ldir", "less", "lf", "lk", "ll", "load", "load_ext", "loadpy", "logoff", "logon", "logstart", "logstate",
+    "logstop", "ls", "lsmagic", "lx", "macro", "magic", "mamba", "man", "matplotlib", "micromamba", "mkdir", "more",
+    "mv", "notebook", "page", "pastebin", "pdb", "pdef", "pdoc", "pfile", "pinfo", "pinfo2", "pip", "popd", "pprint",
+    "precision", "prun", "psearch", "psource", "pushd", "pwd", "pycat", "pylab", "quickref", "recall", "rehashx",
+    "reload_ext", "rep", "rerun", "reset", "reset_selective", "rm", "rmdir", "run", "save", "sc", "set_env", "store",
+    "sx", "system", "tb", "tensorflow_version", "time", "timeit", "unalias", "unload_ext", "who", "who_ls", "whos",
+    "xdel", "xmode",
+})
+# ``pip install x``: a magic's name at the start of the line, then a space or the end
+_AUTOMAGIC = re.compile(r"([A-Za-z_]\w*)(?:[ \t]|$)")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # \\uXXXX escapes of non-ASCII characters: the file was written with ensure_ascii
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
@@ -384,7 +401,7 @@ def mask(lines: list) -> list:
             continue
         at_start = depth == 0 and quote is None and not continued
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if at_start and (line.lstrip(" \t").startswith(_ESCAPES) or _ASSIGNED_MAGIC.match(line)):
+        if at_start and (line.lstrip(" \t").startswith(_ESCAPES) or _ASSIGNED_MAGIC.match(line) or _automagic(line)):
             shown[i] = indent + "pass"
             escaped = line.rstrip().endswith("\\")
             continue
@@ -394,6 +411,28 @@ def mask(lines: list) -> list:
         if at_start and depth == 0 and quote is None and code.endswith("?"):
             shown[i] = indent + "pass"  # ``obj?`` / ``obj??``
     return shown
+
+
+def _automagic(line: str) -> bool:
+    """``pip install keras==2.12`` at the start of a statement: a line magic written
+    without its ``%``. Only where Python cannot read the line: it opens no bracket or
+    string, so it is a whole statement (or one a backslash continues), and it does not parse
+    (``ls -la``, ``pwd`` and ``time.sleep(1)`` are Python, and stay). Indented lines
+    are Python: IPython runs automagic at the top level of a cell."""
+    import ast
+
+    match = _AUTOMAGIC.match(line)
+    if match is None or match.group(1) not in AUTOMAGICS:
+        return False
+    depth, quote, code_end = _scan(line, 0, None)
+    if depth or quote is not None:
+        return False
+    code = line[:code_end].rstrip()
+    try:
+        ast.parse(code[:-1] if code.endswith("\\") else code)  # ``pip install a \``: IPython joins the next line
+    except SyntaxError:
+        return True
+    return False
 
 
 def _scan(line: str, depth: int, quote: Optional[str]) -> tuple:

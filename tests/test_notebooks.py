@@ -247,6 +247,32 @@ def test_ipython_syntax_is_skipped_and_lines_keep_mapping(tmp_path):
     assert "(cell 5, line 1)" in result.stdout
 
 
+def test_magics_written_without_percent_are_skipped_as_ipython_runs_them(tmp_path):
+    # IPython's automagic (on by default) runs ``pip install x`` as %pip. Such a line is
+    # skipped where Python cannot parse it; a line Python parses (``ls -la`` is ls minus la,
+    # ``time = ...`` an assignment) stays Python, and the finding keeps its line.
+    cells = [
+        "pip install keras==2.12.0\ncd data/mnist\nmatplotlib inline\nconda install -c conda-forge \\\n    torchvision -y\n",
+        "import torch\nfrom torch import nn\nls -la\ntime = 20\n",
+        "model = nn.Sequential(nn.Linear(time, 10), nn.Softmax(dim=1))\n",
+        "loss = nn.CrossEntropyLoss()(model(x), y)\n",
+    ]
+    write(tmp_path / "setup.ipynb", notebook(*cells))
+    result = run_cli("check", "--output-format", "concise", "-q", "setup.ipynb", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == "", result.stdout + result.stderr
+    assert result.stdout.startswith("setup.ipynb:"), result.stdout
+    assert " HL001 [*unsafe] cell 3, line 1, col 44: " in result.stdout
+
+
+def test_an_indented_automagic_line_is_python_and_an_error(tmp_path):
+    # IPython runs automagic only at the top level of a cell: indented, it is a syntax error
+    write(tmp_path / "nb.ipynb", notebook("import torch\nif True:\n    pip install keras\n"))
+    result = run_cli("check", "--output-format", "json", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert error["message"].startswith("syntax error at cell 1, line 3")
+
+
 def test_markdown_and_raw_cells_are_not_code_but_are_counted(tmp_path):
     raw = {"cell_type": "raw", "metadata": {}, "source": ["import torch\n", "this is not python ("]}
     document = notebook(
