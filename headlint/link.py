@@ -160,10 +160,26 @@ def _fit_targets(model: ModelV, outputs: list) -> list:
     return runs
 
 
+def _untrained_component(model: ModelV, models: list) -> bool:
+    """A Keras model that is part of another one (an item of a Sequential, or called
+    on a tensor as a layer: a GAN's generator inside the combined model) and that
+    nothing trains on its own (no fit(), train_on_batch(), fit_generator()): its
+    compile() loss is never minimised. Keras GAN code compiles the generator anyway."""
+    if model.fit_nodes:
+        return False
+    return model.applied or any(
+        other is not model and other.items and any(_is_model(item, model) for item in other.items) for other in models
+    )
+
+
+def _is_model(value: Value, model: ModelV) -> bool:
+    return value is model or (isinstance(value, Instance) and value.model is model)
+
+
 def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
     """Turn ``model.compile(loss=...)`` into loss events on each output, once per
     ``fit()`` run."""
-    if _own_train_step_ignores_compiled_loss(model):
+    if _own_train_step_ignores_compiled_loss(model) or _untrained_component(model, interp.events.models):
         return
     outputs = _outputs(common.model_output(model, interp))
     losses = _per_output(event.loss, outputs)

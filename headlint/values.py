@@ -185,6 +185,7 @@ class ModelV(Value):
     compiles: list = field(default_factory=list)  # CompileEvent
     fits: list = field(default_factory=list)  # Value of the targets given to fit()
     fit_nodes: list = field(default_factory=list, repr=False)  # each fit() call, beside its targets
+    applied: bool = False  # a Keras model called on a tensor: a layer of another model (or eager inference)
     # Where the code reads this model's output as classes (records.ClassRead)
     class_reads: list = field(default_factory=list)
     library: Any = None  # a model a library built (frameworks/libraries.py): its row and units

@@ -343,3 +343,62 @@ def test_a_one_unit_sigmoid_or_a_two_unit_softmax_layer_is_not_a_constant():
         layers = [Dense(1, activation="sigmoid"), Dense(2, activation="softmax"), Dense(units=1)]
         """
     ) == []
+
+
+# --- training calls and the models they train -------------------------------------------
+
+
+def test_train_on_batch_trains_with_the_compiled_loss_on_its_targets():
+    # the targets of train_on_batch(x, y) are signed (a normal draw): HL003's sign analysis reads them
+    assert keras_lint(
+        """
+model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(8, activation="relu"), layers.Dense(1, activation="relu")])
+model.compile(optimizer="rmsprop", loss="mse")
+x = np.random.normal(0.0, 1.0, (1000, 3))
+y = 0.2 * x[:, 0] + 0.95 * x[:, 2]
+for step in range(100):
+    model.train_on_batch(x, y)
+"""
+    ) == [("HL003", 7)]
+
+
+GAN = """
+def build_generator():
+    g = keras.Sequential([keras.Input(shape=(100,)), layers.Dense(256, activation="relu"), layers.Dense(784, activation="tanh")])
+    g.compile(loss="binary_crossentropy", optimizer="adam")  # never trained on its own
+    return g
+
+def build_discriminator():
+    d = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(256, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    d.compile(loss="binary_crossentropy", optimizer="adam")
+    return d
+
+generator, discriminator = build_generator(), build_discriminator()
+COMBINE
+for step in range(1000):
+    noise = np.random.normal(0, 1, (64, 100))
+    fake = generator.predict(noise)
+    discriminator.train_on_batch(np.concatenate([real, fake]), np.array([1] * 64 + [0] * 64))
+    gan.train_on_batch(noise, np.ones(64))
+"""
+
+
+@pytest.mark.parametrize(
+    "combine",
+    [
+        "gan = keras.Sequential([generator, discriminator])",
+        "z = keras.Input(shape=(100,))\ngan = keras.Model(z, discriminator(generator(z)))",
+    ],
+    ids=["sequential", "functional"],
+)
+def test_a_gan_generator_compiled_but_trained_only_inside_the_combined_model_is_not_a_head(combine):
+    # the generator's tanh output and its compiled binary_crossentropy would be HL011, but
+    # nothing minimises that loss: the generator trains through gan, whose output is the
+    # discriminator's sigmoid
+    assert keras_lint(GAN.replace("COMBINE", combine + "\ngan.compile(loss='binary_crossentropy', optimizer='adam')")) == []
+
+
+def test_a_component_that_is_trained_on_its_own_keeps_its_compiled_loss():
+    text = GAN.replace("COMBINE", "gan = keras.Sequential([generator, discriminator])\ngan.compile(loss='binary_crossentropy', optimizer='adam')")
+    text += "    generator.train_on_batch(noise, real)\n"
+    assert [code for code, _ in keras_lint(text)] == ["HL011"]

@@ -139,6 +139,8 @@ def call_object(callee: Value, site) -> Value:
 
 
 def call_model(model: ModelV, site) -> Value:
+    if model.framework is Framework.KERAS:
+        model.applied = True
     if model.library is not None:
         computed = libraries.called(model, site)  # ``model(**batch, labels=y)``: its own loss
         if computed is not None:

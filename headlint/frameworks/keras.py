@@ -36,7 +36,7 @@ HANDLERS = {
 
 
 def model_method(model: ModelV, name: str, site) -> Value | None:
-    if name in ("compile", "fit") and not any(m is model for m in site.interp.events.models):
+    if (name == "compile" or name in V.KERAS_TRAINING_METHODS) and not any(m is model for m in site.interp.events.models):
         site.interp.events.models.append(model)  # built in another module (project.py)
 
     if name == "add" and model.items is not None:
@@ -51,12 +51,13 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
         if _classifier_metrics(metrics):
             model.classifier_evidence.append(site.arg_node("metrics", 2) or site.node)
         return Const(None)
-    if name == "fit":
-        target = site.arg("y", 1)
+    if name in V.KERAS_TRAINING_METHODS:
+        # fit(x, y), train_on_batch(x, y); fit_generator(generator): the targets are in the batches
+        target = site.arg("y", 1) if V.KERAS_TRAINING_METHODS[name] else None
         model.fits.append(target if target is not None else UNKNOWN)
         model.fit_nodes.append(site.node)
         if model.instance is not None:
-            # fit() runs the subclass's own train_step on (x, y) batches
+            # fit() and train_on_batch() run the subclass's own train_step on (x, y) batches
             batch = Seq([site.arg("x", 0) or UNKNOWN, target if target is not None else UNKNOWN])
             call_method_of(model.instance, "train_step", [batch], {}, site)
         return UNKNOWN

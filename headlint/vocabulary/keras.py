@@ -125,6 +125,11 @@ CLASSIFIER_METRICS = frozenset(
 # Model methods whose result reads the output as class scores (Keras 2's
 # ``Sequential.predict_classes`` thresholds a one-unit output at 0.5).
 CLASSIFIER_METHODS = frozenset({"predict_classes"})
+# The methods that train a Keras model with its compiled loss, and whether they are
+# given the targets as ``y`` (second positional): Keras 3 and tf.keras ``fit`` and
+# ``train_on_batch``; Keras 1/2 and tf.keras 2 ``fit_generator`` (removed in Keras 3),
+# whose targets come in the generator's batches.
+KERAS_TRAINING_METHODS = {"fit": True, "train_on_batch": True, "fit_generator": False}
 
 RESHAPE_LAYERS = frozenset({"keras.layers.Flatten", "keras.layers.Reshape"})
 # Layers whose output rank does not depend on their input: (rank, parameters that
