@@ -225,3 +225,21 @@ def test_cuda_probes():
         ev = confirm(code, head, "cuda")
         assert (ev.status, ev.device) == ("confirmed", "cuda"), (code, ev.summary)
     assert "the loss is evaluated on cpu" in " ".join(confirm("HL011", heads["HL011"], "cuda").defaults)
+
+
+@pytest.mark.parametrize("framework", [T, K], ids=["torch", "keras"])
+def test_a_sigmoid_regressed_onto_signed_targets_cannot_reach_them(framework, request):
+    if framework is K:
+        request.getfixturevalue("kb")
+    loss = (Loss("mse", T, None, "values", name="nn.MSELoss") if framework is T
+            else Loss("mse", K, None, "values", None, "'mse'"))
+    layer = LINEAR if framework is T else Layer("dense", 1, args=(("units", 1),))
+    head = Head(framework, "Net", layer, Activation("sigmoid"), loss,
+                targets=TargetFact(Kind.CONTINUOUS, Sign.SIGNED, "torch.randn"))
+    ev = confirm("HL011", head, "cpu")
+    m = measured(ev)
+    assert ev.status == "confirmed", ev.summary
+    # standard normal targets: half below 0 and about 16% above 1 (the draw is random: wide bounds)
+    assert 0.5 < m["unreachable_target_share"] < 0.85
+    assert m["loss_with_activation"] > m["loss_linear_output"] + 0.05
+    assert "targets are outside [0, 1], which sigmoid cannot output" in ev.summary

@@ -243,3 +243,43 @@ class RankingLoss(nn.Module):
     assert codes(loss.replace("ACT", "nn.Sigmoid()")) == []
     built_in = loss.replace("ACT", "None").replace("if self.activation_fn:\n            logits = self.activation_fn(logits)", "logits = torch.sigmoid(logits)")
     assert codes(built_in.replace("        if self.scale:\n            logits = logits * self.scale\n", "")) == ["HL011"]
+
+
+# --- a sigmoid regressed onto targets that can be negative --------------------------------
+
+SIGNED = TargetFact(Kind.CONTINUOUS, Sign.SIGNED, "np.normal")
+MSE_T = Loss("mse", T, None, "values", None, "nn.MSELoss")
+
+
+def test_a_sigmoid_regressed_onto_signed_targets():
+    assert fired("sigmoid", MSE, units=1, targets=SIGNED) == ["HL011"]
+    assert fired("sigmoid", MSE_T, units=1, targets=SIGNED, framework=T) == ["HL011"]
+    # targets in [0, 1] or of unknown sign are within reach; labels are HL002's
+    assert fired("sigmoid", MSE, units=1, targets=TargetFact(Kind.CONTINUOUS, Sign.NONNEG, "MinMaxScaler")) == []
+    assert fired("sigmoid", MSE, units=1) == []
+    assert fired("sigmoid", MSE, units=1, targets=LABELS) == []
+    # a linear output reaches any target; tanh reaches negative ones
+    assert fired("identity", MSE, units=1, targets=SIGNED) == []
+    assert fired("tanh", MSE, units=1, targets=SIGNED) == []
+
+
+def test_a_sigmoid_regression_in_code_names_where_the_targets_come_from():
+    text = """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense
+
+model = Sequential()
+model.add(Dense(64, activation="relu", input_dim=3))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(optimizer="rmsprop", loss="mse")
+x = np.random.normal(0.0, 1.0, (10000, 3))
+y = 0.2 * x[:, 0] + 0.3 * x[:, 1] + 0.25
+for step in range(100):
+    model.train_on_batch(x, y)
+"""
+    (finding,) = check_text(text, "regression.py").findings
+    assert finding.code == "HL011" and finding.span.line == 8
+    assert "(they come from np.normal)" in finding.message and "line 13" in finding.message
+    scaled = text.replace("y = 0.2 * x[:, 0] + 0.3 * x[:, 1] + 0.25", "y = np.random.rand(10000)")
+    assert codes(scaled) == []

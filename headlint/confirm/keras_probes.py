@@ -667,6 +667,8 @@ def l1_on_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> verd
 def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> verdicts.Outcome:
     from ..rules import hl011_range_mismatch as rule
 
+    if rule.sigmoid_on_signed_regression(head) is not None:
+        return nonneg_signed(kb, head, choices, caught)  # HL003's measurement, for a sigmoid's (0, 1)
     if rule.tanh_into_bce(head) is not None:
         return _tanh_into_bce(kb, head, choices)
     if _kind(head, "") == "sigmoid" and head.loss is not None and head.loss.kind == "binary_crossentropy":

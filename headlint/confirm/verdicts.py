@@ -165,7 +165,9 @@ def nonneg_signed(
         ("units", float(units)),
         ("steps", float(steps)),
     ]
-    reach = f"{_pct(unreachable)} of {targets} targets are below 0, which {activation} cannot output"
+    low, high = OUTPUT_RANGES.get(activation, (0.0, float("inf")))
+    where = "below 0" if high == float("inf") else f"outside [{low:g}, {high:g}]"
+    reach = f"{_pct(unreachable)} of {targets} targets are {where}, which {activation} cannot output"
     fit = (
         f"after {steps} steps the loss is {loss_with:.3f} vs {loss_without:.3f} with a linear output; "
         f"{_pct(no_gradient)} of outputs get no gradient, {dead_units} of {units} units dead"

@@ -12,10 +12,8 @@ change the loss needs a person.
 from __future__ import annotations
 
 from ..records import Finding, Head, Sign
-from ..vocabulary import NON_NEGATIVE
+from ..vocabulary import NON_NEGATIVE, REGRESSION_LOSSES
 from .base import Rule, related_head
-
-REGRESSION_LOSSES = frozenset({"mse", "mae", "huber", "log_cosh"})
 
 
 def check(head: Head):

@@ -1,6 +1,6 @@
 """HL011 range-mismatch: an output whose range cannot be what the loss scores.
 
-Three shapes, each reported at the activation (see rules/HL011.md):
+Five shapes, each reported at the activation (see rules/HL011.md):
 
 - a tanh output, in (-1, 1), into binary cross-entropy on probabilities (``nn.BCELoss``,
   ``F.binary_cross_entropy``, Keras ``binary_crossentropy`` with from_logits=False):
@@ -17,7 +17,11 @@ Three shapes, each reported at the activation (see rules/HL011.md):
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
   the model trains one thing and outputs another;
 - sigmoid outputs fed to PyTorch's cross-entropy, which softmaxes them as logits:
-  squeezed into (0, 1) they cannot make any class likely (one unit is HL010's).
+  squeezed into (0, 1) they cannot make any class likely (one unit is HL010's);
+- a sigmoid output regressed (squared, absolute, Huber error) onto targets that can be
+  negative by the sign analysis (targets.py): those targets are out of reach, and
+  the outputs pushed towards them saturate. HL003 is the same mistake for ReLU-like
+  outputs; HL002 is a sigmoid with squared error on labels.
 
 No automatic fix: each changes what the model outputs or how it trains, and which
 activation or loss was meant needs a person.
@@ -29,7 +33,7 @@ import math
 from typing import Optional
 
 from .. import vocabulary as V
-from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head
+from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head, Sign
 from .base import Rule, loss_phrase, related_head
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
@@ -152,14 +156,31 @@ def sigmoid_into_categorical(head: Head) -> Optional[str]:
     )
 
 
+def sigmoid_on_signed_regression(head: Head) -> Optional[str]:
+    """A sigmoid output, in (0, 1), regressed onto targets the sign analysis knows can
+    be negative (a normal draw, standardised values, images normalised to [-1, 1])."""
+    act, loss = head.activation, head.loss
+    if act.kind != "sigmoid" or loss.kind not in V.REGRESSION_LOSSES or head.targets.sign is not Sign.SIGNED:
+        return None
+    because = f" (they come from {head.targets.because})" if head.targets.because else ""
+    return (
+        f"sigmoid output lies in (0, 1), but the targets of this regression ({loss.name}, {{loss_at}}) can be "
+        f"negative{because}: every negative target is out of reach, and the outputs pushed towards it saturate "
+        f"near 0, where the sigmoid's gradient vanishes; use a linear output (no activation), or tanh for "
+        f"targets scaled to [-1, 1]"
+    )
+
+
 def check(head: Head):
     if head.activation is None or head.loss is None:
         return
-    for judge in (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical, sigmoid_into_cross_entropy):
+    judges = (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical, sigmoid_into_cross_entropy,
+              sigmoid_on_signed_regression)
+    for judge in judges:
         message = judge(head)
         if message is not None:
             yield Finding("HL011", message, head.activation.node, related_head(head), head)
             return
 
 
-RULE = Rule("HL011", "range-mismatch", "output range the loss cannot score: tanh into BCE, softmax or sigmoid with the other crossentropy", check, fix=None)  # no automatic fix: see the docstring
+RULE = Rule("HL011", "range-mismatch", "output range the loss cannot score: tanh into BCE, softmax or sigmoid with the other crossentropy, a sigmoid regressing signed targets", check, fix=None)  # no automatic fix: see the docstring

@@ -19,6 +19,7 @@ from .rows import (  # noqa: F401 - re-exported: the row shapes
     ACTIVATION_KINDS,
     KERAS,
     NON_NEGATIVE,
+    REGRESSION_LOSSES,
     TORCH,
     ActivationFn,
     ActivationModule,

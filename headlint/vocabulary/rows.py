@@ -28,6 +28,9 @@ ACTIVATION_KINDS = {
     "identity": "identity",
 }
 NON_NEGATIVE = frozenset({"relu", "relu6", "softplus", "exp"})
+# Loss kinds that regress the output onto the targets' values (squared, absolute,
+# Huber / smooth L1, log-cosh error): the output must be able to reach them.
+REGRESSION_LOSSES = frozenset({"mse", "mae", "huber", "log_cosh"})
 # The activation functions torch and TensorFlow both name this way (``F.softmax``,
 # ``tf.nn.softmax``, ...), each its own kind.
 TENSOR_ACTIVATIONS = {name: name for name in ("softmax", "log_softmax", "sigmoid", "relu", "relu6", "softplus", "tanh")}
