@@ -66,6 +66,9 @@ _FLATTEN = (
     (re.compile(r"^keras\.models\.(model|sequential|functional)\."), "keras.models."),
     (re.compile(r"^keras\.(engine|trainers)\.[a-z_]+\."), "keras."),
     (re.compile(r"^torch\.utils\.data\.[a-z_]+\.(?=[A-Z])"), "torch.utils.data."),
+    (re.compile(r"^torchvision\.datasets\.[a-z_0-9]+\.(?=[A-Z])"), "torchvision.datasets."),
+    # v2 (0.15+) shares v1's names for what the vocabulary says of them
+    (re.compile(r"^torchvision\.transforms\.(v2\.)?(_?[a-z_]+\.)?(?=[A-Z])"), "torchvision.transforms."),
     (re.compile(r"^sklearn\.preprocessing\._[a-z_]+\."), "sklearn.preprocessing."),
 )
 

@@ -259,6 +259,14 @@ class Transformer(Value):
     encodes: str = ""
 
 
+@dataclass(eq=False)
+class ImageTransform(Value):
+    """A torchvision transform (vocabulary/images.py): ``fact``, what the images it
+    gives hold; None when it keeps what it was given (a crop, a flip)."""
+
+    fact: Optional[TargetFact] = None
+
+
 class Lazy(Value):
     """A name imported from one of the project's own modules (project.py): resolved
     on first use, so that imports a file never uses cost nothing. Resolved once:

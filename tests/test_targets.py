@@ -111,3 +111,60 @@ def test_an_integer_cast_of_loaded_data_is_a_label():
         loss = nn.MSELoss()(model(x), torch.as_tensor(y))
         """
     ) == ["HL002"]
+
+
+# --- torchvision: images as the transforms leave them, labels as class indices ---------
+
+AUTOENCODER = """
+import torch
+from torch import nn
+from torchvision import datasets, transforms
+from torchvision.transforms import v2
+
+transform = TRANSFORM
+loader = torch.utils.data.DataLoader(datasets.MNIST("data", train=True, download=True, transform=transform), batch_size=64)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 784), nn.Sigmoid(), nn.Unflatten(1, (1, 28, 28)))
+criterion = nn.MSELoss()
+for img, _ in loader:
+    loss = criterion(model(img), img)
+"""
+
+
+@pytest.mark.parametrize(
+    "transform, expected",
+    [
+        # [0, 1] shifted by a mean of 0.5: [-1, 1], half of it out of a sigmoid's reach
+        ("transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])", ["HL011"]),
+        ("transforms.Compose([transforms.Resize(28), transforms.ToTensor(), transforms.Normalize(mean=[0.1307], std=[0.3081])])", ["HL011"]),
+        ("v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize(mean=[0.5], std=[0.5])])", ["HL011"]),
+        ("transforms.ToTensor()", []),  # [0, 1]: a sigmoid reaches it
+        ("transforms.Compose([transforms.ToTensor(), transforms.RandomHorizontalFlip()])", []),
+        ("transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.0,), (1.0,))])", []),
+        # a function of the user's after it, or a mean that is not a literal: nothing known
+        ("transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,)), transforms.Lambda(lambda t: (t + 1) / 2)])", []),
+        ("transforms.Compose([transforms.ToTensor(), transforms.Normalize(MEAN, STD)])", []),
+        ("None", []),  # PIL images: the loop could not even run
+    ],
+    ids=["normalize-half", "normalize-mnist-stats", "v2", "to-tensor", "flip", "zero-mean", "lambda-after", "names", "none"],
+)
+def test_torchvision_transforms_decide_the_sign_of_the_images(transform, expected):
+    assert codes(AUTOENCODER.replace("TRANSFORM", transform)) == expected
+
+
+def test_torchvision_dataset_labels_are_class_indices():
+    # the labels of a torchvision classification dataset are class indices: a sigmoid output
+    # scored by squared error on them is a classifier (HL002); a target_transform hides them
+    text = """
+import torch
+from torch import nn
+from torchvision import datasets, transforms
+
+data = datasets.CIFAR10("data", True, transforms.ToTensor()TARGET)
+loader = torch.utils.data.DataLoader(data, batch_size=64, shuffle=True)
+model = nn.Sequential(nn.Flatten(), nn.Linear(3072, 1), nn.Sigmoid())
+criterion = nn.MSELoss()
+for images, labels in loader:
+    loss = criterion(model(images).squeeze(1), labels.float())
+"""
+    assert codes(text.replace("TARGET", "")) == ["HL002"]
+    assert codes(text.replace("TARGET", ", target_transform=lambda c: c / 9")) == []

@@ -16,13 +16,14 @@ from .. import targets
 from ..records import ONEHOT_IF_MULTICLASS
 from .. import vocabulary as V
 from ..names import short
-from ..records import ClassRead, Framework
+from ..records import UNKNOWN_FACT, ClassRead, Framework
 from . import common, penalties, squared
 from ..values import (
     UNKNOWN,
     RNG,
     Const,
     Dataset,
+    ImageTransform,
     Partial,
     Qual,
     Seq,
@@ -210,6 +211,46 @@ def dataset(site) -> Value:
     return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
 
 
+def image_transform(qual: str, site) -> Value:
+    """``transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])``:
+    images in [0, 1], then shifted by a mean of 0.5 into [-1, 1], signed."""
+    rule, name = V.IMAGE_TRANSFORMS[qual], qual.rsplit(".", 1)[-1]
+    if rule == "nonneg":
+        return ImageTransform(targets.fact("continuous", "nonneg", f"{name}()", site.node))
+    if rule == "keep":
+        return ImageTransform(None)
+    if rule == "normalize":
+        mean = site.arg("mean", 0)
+        means = [_number(item) for item in (mean.items if isinstance(mean, Seq) else [mean])]
+        if not means or any(m is None for m in means):
+            return ImageTransform(UNKNOWN_FACT)
+        if all(m == 0 for m in means):
+            return ImageTransform(None)  # a scale only: the sign is kept
+        shown = f"Normalize(mean={tuple(means)!r})" if len(means) > 1 else f"Normalize(mean={means[0]!r})"
+        # images are non-negative: a positive mean puts those below it under 0
+        return ImageTransform(targets.fact("continuous", "signed" if any(m > 0 for m in means) else "unknown",
+                                           shown, site.node))
+    steps = site.arg("transforms", 0)
+    fact = None
+    for step in steps.items if isinstance(steps, Seq) else [UNKNOWN]:
+        if not isinstance(step, ImageTransform):
+            fact = UNKNOWN_FACT  # transforms.Lambda(...), a function of the user's
+        elif step.fact is not None:
+            fact = step.fact
+    return ImageTransform(fact)
+
+
+def image_dataset(qual: str, site) -> Value:
+    """``datasets.MNIST(root, train=True, transform=t)``: (image, class index) items,
+    the images as the transform leaves them (no transform: PIL images, nothing known)."""
+    transform = site.arg("transform", V.IMAGE_DATASETS[qual])
+    images = Tensor(fact=transform.fact) if isinstance(transform, ImageTransform) and transform.fact else UNKNOWN
+    labels = UNKNOWN
+    if site.arg("target_transform") is None:
+        labels = Tensor(fact=targets.fact("label", "nonneg", f"{qual.rsplit('.', 1)[-1]} class indices", site.node))
+    return Dataset([images, labels])
+
+
 def train_test_split(site) -> Value:
     """``X_tr, X_te, y_tr, y_te = train_test_split(X, y)``: each array, twice."""
     return Seq([Tensor(fact=a.fact) for a in site.args for _ in (0, 1)])
@@ -270,6 +311,10 @@ def call(qual: str, site) -> Value | None:
         return scaler_function(qual, site)
     if qual in V.DATASETS:
         return dataset(site)
+    if qual in V.IMAGE_DATASETS:
+        return image_dataset(qual, site)
+    if qual in V.IMAGE_TRANSFORMS:
+        return image_transform(qual, site)
     if qual in V.LOADERS:
         return loader(site)
     if qual in V.RNG_FACTORIES:
@@ -303,6 +348,7 @@ def knows(qual: str) -> bool:
     return (
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
+        or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )
 

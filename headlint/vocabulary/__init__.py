@@ -11,6 +11,7 @@ never code in a rule.
 from __future__ import annotations
 
 from . import data as _data
+from . import images as _images
 from . import keras as _keras
 from . import tensorflow as _tf
 from . import tflearn as _tflearn
@@ -27,7 +28,7 @@ from .rows import (  # noqa: F401 - re-exported: the row shapes
     LossSpec,
 )
 
-TABLES = (_torch, _keras, _tf, _tflearn, _data)
+TABLES = (_torch, _keras, _tf, _tflearn, _data, _images)
 READ_FROM = {module.__name__.rsplit(".", 1)[-1]: module.READ_FROM for module in TABLES}
 
 # --- activations, layers, models ---------------------------------------------------
@@ -84,6 +85,8 @@ LABEL_BINARIZERS = _data.LABEL_BINARIZERS
 PASS_THROUGH_DATA = _data.PASS_THROUGH_DATA
 DATASETS = _torch.DATASETS | _tf.DATASETS
 LOADERS = _torch.LOADERS
+IMAGE_DATASETS = _images.IMAGE_DATASETS
+IMAGE_TRANSFORMS = _images.IMAGE_TRANSFORMS
 CLASSIFIER_METRICS = _keras.CLASSIFIER_METRICS
 CLASSIFIER_METHODS = _keras.CLASSIFIER_METHODS
 KERAS_TRAINING_METHODS = _keras.KERAS_TRAINING_METHODS
