@@ -905,6 +905,7 @@ class Interpreter:
             if outermost_import:
                 self._imported_steps += self._steps - steps_before
             self._active.discard(fn.node)
+        result = frameworks.written_softmax.applied_at(result, args, site)
         # the arguments are kept with the result: the key holds their ids, and an id
         # is unique only while its object lives
         self._memo[key] = (result, args, kwargs)

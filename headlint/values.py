@@ -84,6 +84,8 @@ class Tensor(Value):
     # The indices half of ``torch.max(out, dim)``: [model, ClassRead], recorded as an
     # argmax of the model's classes once the code takes it (frameworks.data.taken)
     indices_of: Optional[list] = None
+    # A sum of an exp along an axis, kept (frameworks/written_softmax.py): (the exp, the axis)
+    summed: Optional[tuple] = None
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)

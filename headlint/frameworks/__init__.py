@@ -31,7 +31,7 @@ from ..values import (
     Tensor,
     Value,
 )
-from . import common, data, libraries, penalties, squared
+from . import common, data, libraries, penalties, squared, written_softmax
 from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter
@@ -71,7 +71,10 @@ def knows(qual: str) -> bool:
 
 def arith(op: str, left: Value, right: Value, node, interp: Evaluator) -> Optional[Value]:
     """An operator that means something to a framework: a penalty added to a loss,
-    a hand-made linear layer (``h @ W + b``); None for plain arithmetic."""
+    a hand-made linear layer (``h @ W + b``), a softmax written out; None for plain arithmetic."""
+    softmax = written_softmax.arith(op, left, right, node)
+    if softmax is not None:
+        return softmax
     written = squared.arith(op, left, right, node)
     if written is not None:
         return written

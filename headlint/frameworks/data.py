@@ -17,7 +17,7 @@ from ..records import ONEHOT_IF_MULTICLASS
 from .. import vocabulary as V
 from ..names import short
 from ..records import UNKNOWN_FACT, ClassRead, Framework
-from . import common, penalties, squared
+from . import common, penalties, squared, written_softmax
 from ..values import (
     UNKNOWN,
     RNG,
@@ -329,6 +329,10 @@ def call(qual: str, site) -> Value | None:
     if qual.startswith("builtins."):
         return builtin(qual[len("builtins."):], site)
     module, _, name = qual.rpartition(".")
+    if module in V.SUM_MODULES:
+        summed = written_softmax.reduced(site.arg(None, 0), name, site, 1)
+        if summed is not None:
+            return summed
     if module in V.L1_MODULES:
         written = squared.reduced(site.arg(None, 0), name, site, f"{short(qual)}({{}})")
         if written is not None:
@@ -355,6 +359,9 @@ def knows(qual: str) -> bool:
 
 def method(receiver: Value, name: str, site) -> Value | None:
     """Methods of data objects: scalers, generators, datasets, tensors' facts."""
+    summed = written_softmax.reduced(receiver, name, site, 0)
+    if summed is not None:
+        return summed
     written = squared.reduced(receiver, name, site, f"{{}}.{name}()")
     if written is not None:
         return written

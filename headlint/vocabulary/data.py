@@ -207,6 +207,12 @@ PASS_THROUGH_DATA = frozenset({"sklearn.utils.shuffle", "sklearn.utils.resample"
 L1_ABS = frozenset({"abs", "absolute"})
 L1_REDUCE = frozenset({"sum", "mean", "reduce_sum", "reduce_mean"})
 L1_MODULES = ("torch", "numpy", "tensorflow", "tensorflow.math", "keras.ops")
+# Sums a softmax written out divides by (frameworks/written_softmax.py), as methods
+# (``e.sum(dim=1, keepdim=True)``) and as functions of L1_MODULES and Keras' backend
+# (``torch.sum(e, 1, keepdim=True)``, ``tf.reduce_sum(e, axis=-1, keepdims=True)``,
+# ``K.sum(e, axis=-1, keepdims=True)``): the axis parameter and the keep-dims one.
+SUM_REDUCTIONS = {"sum": ("dim", "keepdim"), "reduce_sum": ("axis", "keepdims")}
+SUM_MODULES = (*L1_MODULES, "keras.backend")
 
 # Methods that are inference or evaluation paths, not training.
 INFERENCE_METHODS = frozenset(
