@@ -31,7 +31,7 @@ def reduced(value: Value, name: str, site, first: int) -> Optional[Tensor]:
     if name not in V.SUM_REDUCTIONS or not _exp(value):
         return None
     param, keep = V.SUM_REDUCTIONS[name]
-    axis = site.arg(param, first) if param in site.kwargs or first < len(site.args) else None
+    axis = site.arg(param, first)
     if axis is None and param != "axis":
         axis = site.arg("axis")  # numpy and tensorflow spell it axis: e.sum(axis=1)
     if not isinstance(axis, Const) or not isinstance(axis.value, int) or isinstance(axis.value, bool):

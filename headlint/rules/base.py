@@ -25,6 +25,12 @@ class Rule:
     on_evaluation: bool = False
 
 
+def targets_origin(head) -> str:
+    """`` (they come from np.normal)``: where the target facts were established, for a
+    message; empty when that is not known."""
+    return f" (they come from {head.targets.because})" if head.targets.because else ""
+
+
 def related_loss(head: Head) -> tuple:
     """Where the loss meets the output, and where it was built when elsewhere."""
     from ..records import Related

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..records import Finding, Head, Sign
 from ..vocabulary import NON_NEGATIVE, REGRESSION_LOSSES
-from .base import Rule, related_head
+from .base import Rule, related_head, targets_origin
 
 
 def check(head: Head):
@@ -22,7 +22,7 @@ def check(head: Head):
         return
     if head.targets.sign is not Sign.SIGNED:
         return
-    because = f" (they come from {head.targets.because})" if head.targets.because else ""
+    because = targets_origin(head)
     yield Finding(
         "HL003",
         f"{act.kind} output can never be negative, but the targets of this regression ({loss.name}, "

@@ -34,7 +34,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import ONEHOT_IF_MULTICLASS, Finding, Framework, Head, Sign
-from .base import Rule, loss_phrase, related_head
+from .base import Rule, loss_phrase, related_head, targets_origin
 
 _BINARY = frozenset({"bce", "binary_crossentropy", "binary_focal_crossentropy"})
 _CATEGORICAL = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy"})
@@ -162,7 +162,7 @@ def sigmoid_on_signed_regression(head: Head) -> Optional[str]:
     act, loss = head.activation, head.loss
     if act.kind != "sigmoid" or loss.kind not in V.REGRESSION_LOSSES or head.targets.sign is not Sign.SIGNED:
         return None
-    because = f" (they come from {head.targets.because})" if head.targets.because else ""
+    because = targets_origin(head)
     return (
         f"sigmoid output lies in (0, 1), but the targets of this regression ({loss.name}, {{loss_at}}) can be "
         f"negative{because}: every negative target is out of reach, and the outputs pushed towards it saturate "
