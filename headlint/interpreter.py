@@ -405,6 +405,11 @@ class Interpreter:
             base = scope.lookup(target.value.value)
             if isinstance(base, Tensor) and base.filled is not None:
                 scope.vars[target.value.value] = frameworks.data.written(base, value)  # ``target[:half] = 1``
+            elif isinstance(base, Tensor) and base.frame is not None:  # ``df["Amount"] = scaled``
+                index = None
+                if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+                    index = self.eval(target.slice[0].slice.value, scope, ctx)
+                scope.vars[target.value.value] = frameworks.frames.assigned(base, index, value)
 
     def unpack(self, value: Value, count: int) -> list:
         if isinstance(value, branches.Alt):
@@ -513,6 +518,9 @@ class Interpreter:
             return base.items[name]  # a Hugging Face ModelOutput: ``outputs.logits``
         if isinstance(base, Tensor) and name in ("data", "values"):
             return base
+        if isinstance(base, Tensor) and name in ("loc", "iloc"):
+            # a pandas indexer: rows like the table; a column it picks is read by position
+            return base.derived(frame=None) if base.frame is not None else base
         if isinstance(base, Tensor) and name in ("T", "mT"):
             # a transpose: the units are no longer the last axis, and the axes swap
             swapped = base.reshaped()
@@ -522,6 +530,7 @@ class Interpreter:
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
         index = None
+        picked = _same  # what a pick along a later axis leaves of the facts
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             index = self.eval(node.slice[0].slice.value, scope, ctx)
         else:
@@ -531,12 +540,18 @@ class Interpreter:
             axis = _class_column(node.slice)
             if axis is not None:
                 frameworks.data.read_by_index(base, axis, node, f"...[{_shown_index(node.slice)}]")
+            if _picks_columns(node.slice):
+                picked = frameworks.frames.by_position
         if isinstance(base, branches.Alt):
-            return branches.alternatives((guard, self.subscript(option, index)) for guard, option in base.options)
-        return self.subscript(base, index)
+            return branches.alternatives((guard, picked(self.subscript(option, index))) for guard, option in base.options)
+        return picked(self.subscript(base, index))
 
     def subscript(self, base: Value, index: Optional[Value]) -> Value:
         index = branches.collapse(index) if index is not None else None
+        if isinstance(base, Tensor) and base.frame is not None and index is not None:
+            picked = frameworks.frames.select(base, index)
+            if picked is not None:
+                return picked  # ``df["price"]``
         if isinstance(base, Seq) and isinstance(index, Const) and isinstance(index.value, int):
             try:
                 item = base.items[index.value]
@@ -1085,6 +1100,19 @@ def _class_column(elements) -> Optional[int]:
     full = all(isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
                for e in before)
     return len(before) if before and full else None
+
+
+def _same(value: Value) -> Value:
+    return value
+
+
+def _picks_columns(elements) -> bool:
+    """``x[:, -1]``, ``x[:, :3]``, ``x[rows, 0]``: an index that selects along a later
+    axis, not rows only (``x[:100, :]``)."""
+    return len(elements) >= 2 and not all(
+        isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
+        for e in elements[1:]
+    )
 
 
 def _shown_index(elements) -> str:

@@ -59,11 +59,11 @@ def of_range(kind: str, low, high, because: str, node=None) -> TargetFact:
 
 
 def with_sign(f: TargetFact, sign: Sign, because: str = "", node=None) -> TargetFact:
-    return TargetFact(f.kind, sign, because or f.because, node if node is not None else f.node)
+    return TargetFact(f.kind, sign, because or f.because, node if node is not None else f.node, by_column=f.by_column)
 
 
 def with_kind(f: TargetFact, kind: Kind) -> TargetFact:
-    return TargetFact(kind, f.sign, f.because, f.node)
+    return TargetFact(kind, f.sign, f.because, f.node, by_column=f.by_column)
 
 
 def join(a: TargetFact, b: TargetFact) -> TargetFact:
@@ -73,7 +73,30 @@ def join(a: TargetFact, b: TargetFact) -> TargetFact:
     kind = a.kind if a.kind == b.kind else Kind.UNKNOWN
     sign = a.sign if a.sign == b.sign else Sign.UNKNOWN
     onehot = a.onehot if a.onehot == b.onehot else 0
-    return TargetFact(kind, sign, a.because if a.because == b.because else "", onehot=onehot)
+    return TargetFact(kind, sign, a.because if a.because == b.because else "", onehot=onehot,
+                      by_column=a.by_column or b.by_column)
+
+
+def of_columns(columns: list, rest: Optional[TargetFact]) -> TargetFact:
+    """A table's fact from its columns' ((name, fact) pairs, None for a name not known)
+    and the fact of every other column (None: there are none): negative when one column can be, non-negative
+    when all are, and ``by_column`` when the columns differ, so that one of them picked
+    by position (``values[:, -1]``) is not taken for the whole."""
+    if not columns:
+        return rest or UNKNOWN_FACT
+    facts = [f for _, f in columns] + ([rest] if rest is not None else [])
+    kind = facts[0].kind if all(f.kind is facts[0].kind for f in facts) else Kind.UNKNOWN
+    signed = next(((name, f) for name, f in columns if f.sign is Sign.SIGNED), None)
+    if signed is not None:
+        name, f = signed
+        where = f", in column {name!r}" if isinstance(name, str) else ""
+        sign, because, node = Sign.SIGNED, f"{f.because}{where}" if f.because else "", f.node
+    elif all(f.sign is Sign.NONNEG for f in facts):
+        sign, because, node = Sign.NONNEG, "", None
+    else:
+        sign, because, node = Sign.UNKNOWN, "", None
+    alike = all(f.kind is facts[0].kind and f.sign is facts[0].sign for f in facts)
+    return TargetFact(kind, sign, because, node, by_column=not alike)
 
 
 def _arith_kind(a: TargetFact, b: TargetFact) -> Kind:
@@ -102,9 +125,9 @@ def binary(op: str, a: TargetFact, b: TargetFact, node=None) -> TargetFact:
     signed = a if a.sign is Sign.SIGNED else b
     if op in ("*", "/", "//", "@") and signed.sign is Sign.SIGNED:
         # a value that can be negative, scaled by anything, can still be negative
-        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node)
+        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node, by_column=signed.by_column)
     if op == "+" and Sign.UNKNOWN not in (a.sign, b.sign):
-        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node)
+        return TargetFact(kind, Sign.SIGNED, signed.because, signed.node, by_column=signed.by_column)
     if op in ("+", "*", "/", "//", "@"):
         return TargetFact(kind, Sign.UNKNOWN)
     if op == "**":
@@ -135,9 +158,9 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
     if rule == "keep":
         return a
     if rule == "label":
-        return TargetFact(Kind.LABEL, a.sign if a.sign is not Sign.UNKNOWN else Sign.UNKNOWN, because or "an integer cast", node)
+        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, by_column=a.by_column)
     if rule == "cast":  # an integer cast: a label, and one-hot rows stay one-hot
-        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, a.onehot)
+        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, a.onehot, a.by_column)
     if rule == "nonneg":
         kind = a.kind if a.kind is not Kind.LABEL else Kind.UNKNOWN
         return TargetFact(kind, Sign.NONNEG, because, node)
@@ -152,7 +175,7 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
     if rule == "unknown_sign":
         return TargetFact(a.kind, Sign.UNKNOWN)
     if rule == "minimum":
-        return TargetFact(a.kind, a.sign, "a minimum", node)
+        return TargetFact(a.kind, a.sign, "a minimum", node, by_column=a.by_column)
     if rule == "nonneg_stat":
         return TargetFact(Kind.CONTINUOUS, Sign.NONNEG, because, node)
     if rule == "astype":

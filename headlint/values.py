@@ -86,6 +86,9 @@ class Tensor(Value):
     indices_of: Optional[list] = None
     # A sum of an exp along an axis, kept (frameworks/written_softmax.py): (the exp, the axis)
     summed: Optional[tuple] = None
+    # A pandas DataFrame: the facts of its columns (frameworks/frames.py); ``fact`` is
+    # then the fact of the whole table, Frame.whole().
+    frame: Optional["Frame"] = None
 
     def derived(self, **changes) -> "Tensor":
         return replace(self, **changes)
@@ -259,6 +262,52 @@ class Transformer(Value):
 
     result: TargetFact
     encodes: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The columns of a pandas DataFrame: ``known``, (name, fact) of the columns the
+    code set by name (``df["Amount"] = StandardScaler().fit_transform(...)``);
+    ``unnamed``, facts of columns set under names not known (``df[cols] = ...``);
+    ``rest``, the fact of every other column, as the table was read (None: it has
+    no others, ``df[["a", "b"]]``)."""
+
+    known: tuple = ()
+    unnamed: tuple = ()
+    rest: Optional[TargetFact] = UNKNOWN_FACT
+
+    def column(self, name) -> TargetFact:
+        for known, fact in self.known:
+            if known == name:
+                return fact
+        fact = self.rest or UNKNOWN_FACT
+        for other in self.unnamed:  # it may be one of those
+            fact = targets.join(fact, other)
+        return fact
+
+    def whole(self) -> TargetFact:
+        return targets.of_columns([*self.known, *((None, f) for f in self.unnamed)], self.rest)
+
+    def assigned(self, names: Optional[tuple], fact: TargetFact) -> "Frame":
+        """After ``df[names] = value``; ``names`` None when they are not literals."""
+        if names is None:
+            return replace(self, unnamed=(*self.unnamed, fact))
+        kept = tuple((name, f) for name, f in self.known if name not in names)
+        return replace(self, known=kept + tuple((name, fact) for name in names))
+
+    def without(self, names: Optional[tuple]) -> Optional["Frame"]:
+        """After dropping ``names``; None (nothing known) when they are not literals
+        and a column set by name may be among them."""
+        if names is None:
+            return None if self.known or self.unnamed else self
+        return replace(self, known=tuple((name, f) for name, f in self.known if name not in names))
+
+    def only(self, names: tuple) -> "Frame":
+        """``df[["a", "b"]]``: just those columns."""
+        return Frame(tuple((name, self.column(name)) for name in names), (), None) if names else self
+
+    def table(self) -> "Tensor":
+        return Tensor(fact=self.whole(), frame=self)
 
 
 @dataclass(eq=False)

@@ -31,7 +31,7 @@ from ..values import (
     Tensor,
     Value,
 )
-from . import common, data, libraries, penalties, squared, written_softmax
+from . import common, data, frames, libraries, penalties, squared, written_softmax
 from . import tensorflow as tf_adapter
 from . import keras as keras_adapter
 from . import torch as torch_adapter

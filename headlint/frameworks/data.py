@@ -17,12 +17,13 @@ from ..records import ONEHOT_IF_MULTICLASS
 from .. import vocabulary as V
 from ..names import short
 from ..records import UNKNOWN_FACT, ClassRead, Framework
-from . import common, penalties, squared, written_softmax
+from . import common, frames, penalties, squared, written_softmax
 from ..values import (
     UNKNOWN,
     RNG,
     Const,
     Dataset,
+    DictV,
     ImageTransform,
     Partial,
     Qual,
@@ -253,7 +254,12 @@ def image_dataset(qual: str, site) -> Value:
 
 def train_test_split(site) -> Value:
     """``X_tr, X_te, y_tr, y_te = train_test_split(X, y)``: each array, twice."""
-    return Seq([Tensor(fact=a.fact) for a in site.args for _ in (0, 1)])
+    return Seq([_kept(a) for a in site.args for _ in (0, 1)])
+
+
+def _kept(value: Value) -> Tensor:
+    """An array or table split, shuffled or resampled: its facts (and a table's columns)."""
+    return Tensor(fact=value.fact, frame=value.frame if isinstance(value, Tensor) else None)
 
 
 def loader(site) -> Value:
@@ -322,8 +328,10 @@ def call(qual: str, site) -> Value | None:
     if qual == "sklearn.model_selection.train_test_split":
         return train_test_split(site)
     if qual in V.PASS_THROUGH_DATA:  # shuffle(X, y): the same arrays, reordered
-        kept = [Tensor(fact=a.fact) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
+        kept = [_kept(a) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
         return kept[0] if len(kept) == 1 else Seq(kept)
+    if qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS:
+        return frames.read(qual, site)
     if qual == "functools.partial":
         return partial(site)
     if qual.startswith("builtins."):
@@ -353,6 +361,7 @@ def knows(qual: str) -> bool:
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
         or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS
+        or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )
 
@@ -378,6 +387,12 @@ def method(receiver: Value, name: str, site) -> Value | None:
         if name == "inverse_transform":
             return Tensor()
         return UNKNOWN
+    if isinstance(receiver, Tensor) and receiver.frame is not None:
+        handled = frames.method(receiver, name, site)
+        if handled is not None:
+            return handled
+    if name in V.VALUE_MAPS and isinstance(site.arg(*V.VALUE_MAPS[name]), DictV):
+        return Tensor(fact=_mapped(site.arg(*V.VALUE_MAPS[name]), site))
     if isinstance(receiver, RNG) and name in V.RNG_METHODS:
         kind, sign = V.RNG_METHODS[name]
         return draw(kind, sign, f"numpy.random.{name}", site)
@@ -420,6 +435,15 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return kept.reshaped() if name in V.RESHAPE_METHODS else kept
         return Tensor(fact=fact, rank=rank)
     return None
+
+
+def _mapped(mapping: DictV, site):
+    """The column ``s.map({"ham": 0, "spam": 1})`` gives: the dict's values, when literals."""
+    values = [value.value for value in mapping.items.values() if isinstance(value, Const)]
+    if not values or len(values) != len(mapping.items):
+        return targets.UNKNOWN_FACT
+    fact = targets.of_literals(values, site.node)
+    return replace(fact, because=".map() to literal 0/1 values") if fact.because == "literal 0/1 values" else fact
 
 
 def _float_type(value) -> bool:

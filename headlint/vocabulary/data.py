@@ -197,6 +197,28 @@ SCALER_FUNCTIONS = {
     "sklearn.preprocessing.minmax_scale": ("continuous", "nonneg"),
     "sklearn.preprocessing.label_binarize": ("label", "nonneg"),
 }
+# pandas DataFrames (frameworks/frames.py): the functions that read a table (pandas
+# 2.3's public ``read_*``, each column's contents not known) and the constructor;
+# methods that keep the columns as they are (rows dropped, reordered, filled, or the
+# same table as an array), the one that takes columns away, and one that reads one.
+FRAME_READERS = frozenset(f"pandas.read_{name}" for name in (
+    "csv", "table", "fwf", "excel", "json", "html", "xml", "parquet", "orc", "feather",
+    "pickle", "hdf", "sql", "sql_query", "sql_table", "sas", "spss", "stata", "clipboard", "gbq",
+))
+FRAME_CONSTRUCTORS = frozenset({"pandas.DataFrame"})
+FRAME_ROW_METHODS = frozenset({
+    "copy", "dropna", "fillna", "ffill", "bfill", "interpolate", "sample", "reset_index",
+    "sort_values", "sort_index", "head", "tail", "query", "drop_duplicates", "infer_objects",
+    "astype", "to_numpy", "reindex",
+})
+# ``drop(labels, axis=1)``, ``drop(columns=...)``: (labels, columns keyword, axis)
+FRAME_DROP = ("drop", ("labels", 0), "columns", ("axis", 1))
+FRAME_COLUMN_AXES = frozenset({1, "columns"})
+FRAME_COLUMN_READS = {"pop": ("item", 0)}  # ``y = df.pop("target")``: that column
+# ``s.map({"ham": 0, "spam": 1})``: pandas' Series.map with a dict gives its values
+# (anything the dict lacks becomes NaN), so literal values are the whole column.
+VALUE_MAPS = {"map": ("arg", 0)}
+
 # Functions that return their array arguments reordered or resampled, facts kept:
 # one argument comes back as itself, several as a tuple in the same order.
 PASS_THROUGH_DATA = frozenset({"sklearn.utils.shuffle", "sklearn.utils.resample"})
