@@ -533,6 +533,12 @@ class Interpreter:
         picked = _same  # what a pick along a later axis leaves of the facts
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             index = self.eval(node.slice[0].slice.value, scope, ctx)
+        elif isinstance(base, Seq) and len(node.slice) == 1:
+            bounds = [None if bound is None else self.eval(bound, scope, ctx)
+                      for bound in (node.slice[0].slice.lower, node.slice[0].slice.upper, node.slice[0].slice.step)]
+            part = _literal_slice(bounds, base.items)
+            if part is not None:
+                return Seq(part, node)  # ``layers[:-1]``: a literal slice of a list
         else:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
@@ -641,6 +647,9 @@ class Interpreter:
             if combos is None:
                 return self.arith(op, branches.collapse(left), branches.collapse(right), node)
             return branches.alternatives((guard, self.arith(op, a, b, node)) for guard, (a, b) in combos)
+        if op == "+" and isinstance(left, Seq) and isinstance(right, Seq):
+            # ``layers += [nn.Linear(a, b), nn.ReLU()]``: one list, in order
+            return Seq(left.items + right.items, node, literals.literal_fact(left.items + right.items, node))
         handled = frameworks.arith(op, left, right, node, self)
         if handled is not None:
             return handled
@@ -1100,6 +1109,14 @@ def _class_column(elements) -> Optional[int]:
     full = all(isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
                for e in before)
     return len(before) if before and full else None
+
+
+def _literal_slice(bounds: list, items: list) -> Optional[list]:
+    """``items[a:b:c]`` when each bound is an integer literal or absent, else None."""
+    if not all(bound is None or (isinstance(bound, Const) and type(bound.value) is int) for bound in bounds):
+        return None
+    start, stop, step = (None if bound is None else bound.value for bound in bounds)
+    return None if step == 0 else items[start:stop:step]
 
 
 def _same(value: Value) -> Value:

@@ -100,16 +100,23 @@ def run_headlint(root: Path, paths=(".",), extra=()) -> dict:
     return json.loads(done.stdout)
 
 
+# A finding on an activation module applied in ``forward`` points at the call and names
+# where the module was created as this related location: a case may annotate either.
+CREATED_HERE = "activation created here"
+
+
 def matches(case: dict, finding: dict) -> bool:
     """In a notebook the manifests give lines of the .ipynb file's own text, which
     the JSON gives as ``file_line``."""
     if finding["code"] != case["rule"]:
         return False
-    path = finding["path"]
+    places = [finding, *(r for r in finding.get("related", ()) if r["message"] == CREATED_HERE)]
+    for place in places:
+        line = place.get("file_line") or place["line"]
+        if place["path"] == case["path"] and abs(line - case["line"]) <= LINE_SLACK:
+            return True
     line = finding.get("file_line") or finding["line"]
-    if path == case["path"] and abs(line - case["line"]) <= LINE_SLACK:
-        return True
-    return path == case.get("loss_path", case["path"]) and line == case.get("loss_line")
+    return finding["path"] == case.get("loss_path", case["path"]) and line == case.get("loss_line")
 
 
 def explained(case: dict, finding: dict, cases: list):

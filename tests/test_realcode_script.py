@@ -97,3 +97,16 @@ def test_a_missing_snapshot_is_reported_and_fails(realcode, tmp_path, capsys):
     ])
     assert realcode.main(["--mirror", str(tmp_path / "nothing")]) == 2
     assert "no snapshot of someone/gone" in capsys.readouterr().out
+
+
+def test_a_case_may_annotate_where_the_activation_module_was_created(realcode):
+    """The finding points at the call in forward; the case at the module's creation."""
+    finding = {"code": "HL001", "path": "net.py", "line": 12, "file_line": None, "related": [
+        {"message": "loss applied here", "path": "train.py", "line": 30, "file_line": None},
+        {"message": "activation created here", "path": "net.py", "line": 7, "file_line": None},
+    ]}
+    case = {"rule": "HL001", "path": "net.py", "line": 7, "loss_path": "train.py", "loss_line": 31}
+    assert realcode.matches(case, finding)
+    assert not realcode.matches({**case, "line": 3}, finding)
+    # a loss location is not where the head is
+    assert not realcode.matches({**case, "path": "train.py", "line": 30, "loss_line": 99}, finding)

@@ -628,3 +628,30 @@ def test_a_raw_score_less_another_is_still_raw():
     no probability, so BCELoss on it is HL007; BCEWithLogitsLoss is the right pair."""
     assert lint(RELATIVISTIC.replace("LOSS", "nn.BCELoss()")) == [("HL007", 9)]
     assert lint(RELATIVISTIC.replace("LOSS", "nn.BCEWithLogitsLoss()")) == []
+
+
+LAYER_LIST = """
+import torch.nn as nn
+
+def make_layers(sizes):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    {trim}
+    layers.append({last})
+    return nn.Sequential(*layers)
+
+model = make_layers([784, 256, 10])
+criterion = nn.CrossEntropyLoss()
+for x, y in train_loader:
+    loss = criterion(model(x), y)
+    loss.backward()
+"""
+
+
+def test_a_layer_list_grown_with_plus_equals_and_sliced_keeps_its_last_module():
+    assert codes(LAYER_LIST.format(trim="layers = layers[:-1]", last="nn.Softmax(dim=1)")) == ["HL001"]
+    assert codes(LAYER_LIST.format(trim="layers = layers[0:-1:1]", last="nn.Softmax(dim=1)")) == ["HL001"]
+    assert codes(LAYER_LIST.format(trim="layers = layers[:-1]", last="nn.Identity()")) == []
+    # a bound that is not a literal: which modules are left is not known
+    assert codes(LAYER_LIST.format(trim="layers = layers[:keep]", last="nn.Softmax(dim=1)")) == []
