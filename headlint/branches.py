@@ -33,7 +33,10 @@ from typing import Optional
 import libcst as cst
 
 from .records import Kind, Sign
-from .values import UNKNOWN, ActObj, Const, Instance, LayerObj, Lazy, LossObj, ModelV, ModuleV, Seq, Tensor, Value, join
+from . import vocabulary as V
+from .values import (
+    UNKNOWN, ActObj, ClassV, Const, Instance, LayerObj, Lazy, LossObj, ModelV, ModuleV, Qual, Seq, Tensor, Value, join,
+)
 
 MAX_OPTIONS = 4  # alternatives kept for one value; more are joined as before
 MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
@@ -69,7 +72,9 @@ def _text(node) -> str:
 
 
 def _literal(node):
-    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+    if isinstance(node, cst.SimpleString):
+        return repr(node.evaluated_value)  # 'a' and "a" are one literal
+    if isinstance(node, (cst.Integer, cst.Float)):
         return node.value  # the token as written
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return node.value
@@ -174,6 +179,12 @@ def _telling(value: Value, depth: int = 0) -> bool:
         return True  # a module of the project's own: ``import models.dcgan_64 as models``
     if isinstance(value, Instance):
         return value.model is not None
+    if isinstance(value, ClassV):
+        return value.framework is not None  # a model or loss class of the project's own
+    if isinstance(value, Qual):
+        # a framework's loss, layer or activation class or function, not yet called (a registry's value)
+        return (value.name in V.LOSS_CLASSES or value.name in V.LOSS_FUNCTIONS or value.name in V.LAYERS
+                or value.name in V.ACTIVATION_MODULES or value.name in V.ACTIVATION_FUNCTIONS)
     if isinstance(value, Seq) and depth < 2:
         return any(_telling(item, depth + 1) for item in value.items)
     return False
@@ -215,6 +226,20 @@ def alternatives(pairs) -> Value:
             result = join(result, value)
         return result
     return Alt(tuple(merged))
+
+
+def keyed(subject, items: dict) -> Value:
+    """``table[key]`` with a key not known (``{"disc": Disc, "gen": Gen}[args.decoder]``):
+    each value, under the condition ``key == its literal``, so that an ``if`` on the
+    same key elsewhere agrees with the choice."""
+    pairs = []
+    for key, value in items.items():
+        if isinstance(key, bool) or not isinstance(key, (str, int)):
+            return UNKNOWN
+        literal = cst.SimpleString(repr(key)) if isinstance(key, str) else cst.Integer(str(key))
+        test = cst.Comparison(subject, [cst.ComparisonTarget(cst.Equal(), literal)])
+        pairs.append((frozenset((condition(test, True),)), value))
+    return alternatives(pairs)
 
 
 def branch(then_value: Optional[Value], else_value: Optional[Value], test) -> Value:

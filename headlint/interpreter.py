@@ -548,6 +548,8 @@ class Interpreter:
                 frameworks.data.read_by_index(base, axis, node, f"...[{_shown_index(node.slice)}]")
             if _picks_columns(node.slice):
                 picked = frameworks.frames.by_position
+        if isinstance(base, DictV) and index is not None and not isinstance(branches.collapse(index), Const) and base.items:
+            return branches.keyed(node.slice[0].slice.value, base.items)  # a registry looked up by a setting
         if isinstance(base, branches.Alt):
             return branches.alternatives((guard, picked(self.subscript(option, index))) for guard, option in base.options)
         return picked(self.subscript(base, index))

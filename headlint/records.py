@@ -77,6 +77,9 @@ class Activation:
     # A reshape, transpose or index came after it: its axis no longer names an axis
     # of the output the loss sees.
     moved: bool = False
+    # Applied straight to a layer whose units are not on the last axis (a torch Conv2d's
+    # channels, -3): that axis, counted from the end; None: the last, or not known.
+    units_axis: Optional[int] = None
     # A module built in one place and applied in another (``self.softmax =
     # nn.Softmax(dim=0)``, applied in ``forward``): where it was built, its axis written
     built: Any = field(default=None, compare=False, repr=False)
@@ -103,6 +106,8 @@ class Layer:
     # A head a library builds (``keras.applications.ResNet50``): its entry point and the
     # version its row was read from. Probes rebuild it from the framework itself.
     built_by: str = ""
+    # The axis holding the units, from the end, when not the last (-3: a torch Conv2d's channels)
+    units_axis: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,27 @@ def test_conditions_are_compared_by_their_text_and_literals_exclude_each_other()
     assert branches.compatible(guard("a"), guard("b", False))
 
 
+def test_a_string_literal_is_one_whichever_quotes_spell_it():
+    assert branches.compatible(guard("task == 'cls'"), guard('task == "cls"'))
+    assert not branches.compatible(guard("task == 'cls'"), guard('task == "reg"'))
+
+
+def test_a_registry_looked_up_by_a_setting_holds_each_of_its_values():
+    lookup = "NETS = {'soft': Soft, 'raw': Raw}\nnet = NETS[args.arch]()\n"
+    assert codes(TORCH + lookup + "loss = nn.CrossEntropyLoss()(net(x), y)\n") == ["HL001"]
+    assert codes(TORCH + lookup.replace("Soft}", "Raw}").replace("'soft': Soft", "'soft': Raw")
+                 + "loss = nn.CrossEntropyLoss()(net(x), y)\n") == []
+    # the same setting picks the loss: each model meets the loss its key goes with
+    paired = lookup + (
+        "LOSSES = {'soft': nn.NLLLoss, 'raw': nn.CrossEntropyLoss}\n"
+        "out = net(x)\nif args.arch == \"soft\":\n    out = torch.log(out)\n"
+        "loss = LOSSES[args.arch]()(out, y)\n"
+    )
+    assert codes(TORCH + paired) == []
+    assert codes(TORCH + paired.replace("'soft': nn.NLLLoss", "'soft': nn.CrossEntropyLoss")
+                 .replace('if args.arch == \"soft\"', "if False")) == ["HL001"]
+
+
 def test_an_if_expression_model_is_judged_in_each_arm():
     assert codes(TORCH + "net = Soft() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == ["HL001"]
     assert codes(TORCH + "net = Raw() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == []

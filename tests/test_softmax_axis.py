@@ -223,6 +223,60 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
     ) == []
 
 
+TORCH_SEGMENTATION = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Seg(nn.Module):
+    def __init__(self, n_classes=21):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU())
+        self.final = nn.{conv}(64, n_classes, 1)
+
+    def forward(self, x):
+        return {softmax}
+
+model = Seg()
+criterion = nn.{loss}()
+for img, mask in loader:
+    loss = criterion(model(img), mask)
+"""
+
+
+@pytest.mark.parametrize(
+    "conv, softmax, loss, expected",
+    [
+        # torch puts a convolution's channels on dim 1: over the last axis is over the width
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)), dim=-1)", "NLLLoss", ["HL008"]),
+        ("Conv2d", "F.log_softmax(F.relu(self.final(self.enc(x))), dim=3)", "NLLLoss", ["HL008"]),
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)), dim=-2)", "NLLLoss", ["HL008"]),
+        ("Conv1d", "torch.log_softmax(self.final(self.enc(x)), -1)", "NLLLoss", ["HL008"]),
+        ("Conv2d", "F.softmax(self.final(self.enc(x)), dim=-1)", "CrossEntropyLoss", ["HL001", "HL008"]),
+        # the channels' own axis, counted either way (dim=1 is a spatial axis of an unbatched
+        # (channels, h, w) map, but batched maps are the rule)
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)), dim=1)", "NLLLoss", []),
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)), dim=-3)", "NLLLoss", []),
+        # reshaped first: which axis holds what is for the code that reshaped it to say
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)).permute(0, 2, 3, 1), dim=-1)", "NLLLoss", []),
+        ("Conv2d", "F.log_softmax(self.final(self.enc(x)).flatten(2), dim=-1)", "NLLLoss", []),
+        # a spatial softmax into a loss that does not read classes (keypoint heatmaps)
+        ("Conv2d", "F.softmax(self.final(self.enc(x)), dim=-1)", "MSELoss", []),
+        ("Linear", "F.log_softmax(self.final(self.enc(x)), dim=-1)", "NLLLoss", []),
+    ],
+)
+def test_torch_convolution_channels_are_on_dim_1(conv, softmax, loss, expected):
+    assert sorted(codes(TORCH_SEGMENTATION.format(conv=conv, softmax=softmax, loss=loss))) == expected
+
+
+def test_the_convolution_axis_message_and_fix():
+    result = check_text(TORCH_SEGMENTATION.format(conv="Conv2d", softmax="F.log_softmax(self.final(self.enc(x)), dim=-1)",
+                                                  loss="NLLLoss"), "seg.py")
+    (finding,) = result.findings
+    assert "spatial axis of the output of nn.Conv2d(64, 21)" in finding.message
+    assert finding.fix["description"] == "use dim=1 instead of dim=-1 (the output changes)"
+    assert "use dim=1 (dim=-3 also serves an unbatched input)" in finding.message
+
+
 def test_functional_keras_and_a_softmax_in_a_custom_loop():
     assert lint(
         KERAS + """

@@ -76,6 +76,8 @@ def apply_activation(value: Value, act: Activation) -> Tensor:
     fact = targets.with_sign(base.fact, sign) if sign else base.fact
     if base.rank is not None:
         act = replace(act, rank=base.rank)
+    if width_kept and not base.act.moved and base.layer is not None and base.layer.units_axis is not None:
+        act = replace(act, units_axis=base.layer.units_axis)  # nothing reshaped the layer's axes since
     return Tensor(act=act, layer=base.layer if width_kept else None, model=base.model, fact=fact, rank=base.rank)
 
 
@@ -149,6 +151,7 @@ def layer(spec: V.LayerSpec, site) -> LayerObj:
         layer_name,
         literal_args(site, spec.params),
         site.node,
+        units_axis=spec.units_axis,
     )
     ranks = {"in_rank": input_rank(site), "out_rank": fixed_rank(site)}
     if spec.activation_param is None:

@@ -72,7 +72,39 @@ def judge(head: Head) -> Optional[tuple]:
         return None
     name = act.name or act.kind
     by_rank = _judged_by_rank(head, act, name)
+    if by_rank is None:
+        by_rank = _judged_by_channels(head, act, name)
     return by_rank if by_rank is not None else _judged_by_read(head)
+
+
+def _spatial(act) -> bool:
+    """The softmax's literal axis is a spatial one of a channels-first convolution's output
+    ((batch, channels, h, w), or (channels, h, w) unbatched): from the end, an axis after
+    the channels'; from the start, 2 or later, which is spatial batched or not."""
+    axis = act.axis
+    if not isinstance(axis, int) or isinstance(axis, bool) or not act.axis_given:
+        return False
+    if act.rank is not None:
+        position = _normalised(axis, act.rank)
+        return position is not None and position > act.rank + act.units_axis
+    return act.units_axis < axis < 0 or axis >= 2
+
+
+def _judged_by_channels(head: Head, act, name: str) -> Optional[tuple]:
+    """``F.log_softmax(self.conv(x), dim=-1)`` into ``nn.NLLLoss``: torch's convolutions put
+    the channels (the classes of a segmentation map) on dim 1, and nll_loss and
+    cross_entropy read them there; a softmax over the last axis normalises each row of
+    pixels instead (the channels-last habit of Keras)."""
+    loss = head.loss
+    if (act.units_axis is None or act.moved or not _is_torch(act) or not _spatial(act) or loss is None
+            or loss.kind not in _TORCH_CLASS_LOSSES or loss.framework is not Framework.TORCH):
+        return None
+    layer = head.output_layer.name if head.output_layer is not None else "the convolution"
+    return (
+        f"{name} normalises over a spatial axis of the output of {layer}, whose channels (the classes) are on "
+        f"dim 1, where {loss_phrase(head)} reads them: each pixel's class probabilities do not sum to 1 and "
+        f"the loss trains a distribution over positions; use dim=1 (dim={act.units_axis} also serves an unbatched input)", 1,
+    )
 
 
 def _judged_by_rank(head: Head, act, name: str) -> Optional[tuple]:

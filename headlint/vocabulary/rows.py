@@ -85,6 +85,9 @@ class LayerSpec:
     # activation when none is given (``tf.contrib.layers.fully_connected``: relu).
     applies_to: Optional[str] = None
     default_activation: Optional[str] = None
+    # The axis holding the units, counted from the end, when it is not the last: a
+    # channels-first convolution's (torch's Conv2d gives (batch, channels, h, w): -3).
+    units_axis: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,12 @@ LAYERS = {
     "torch.nn.Linear": LayerSpec("linear", TORCH, ("in_features", "out_features", "bias"), "out_features", None, "nn.Linear"),
     "torch.nn.LazyLinear": LayerSpec("linear", TORCH, ("out_features", "bias"), "out_features", None, "nn.LazyLinear"),
     "torch.nn.Bilinear": LayerSpec("linear", TORCH, ("in1_features", "in2_features", "out_features"), "out_features", None, "nn.Bilinear"),
-    "torch.nn.Conv1d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv1d"),
-    "torch.nn.Conv2d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv2d"),
-    "torch.nn.Conv3d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv3d"),
+    "torch.nn.Conv1d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv1d",
+                                  units_axis=-2),
+    "torch.nn.Conv2d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv2d",
+                                  units_axis=-3),
+    "torch.nn.Conv3d": LayerSpec("conv", TORCH, ("in_channels", "out_channels", "kernel_size"), "out_channels", None, "nn.Conv3d",
+                                  units_axis=-4),
 }
 
 # Resampling (torch/nn/modules/upsampling.py) is among them: each output value is a
