@@ -83,6 +83,9 @@ class Activation:
     # A module built in one place and applied in another (``self.softmax =
     # nn.Softmax(dim=0)``, applied in ``forward``): where it was built, its axis written
     built: Any = field(default=None, compare=False, repr=False)
+    # A layer's raw output (kind identity): where the layer is applied, when that is not
+    # where it was built (``self.fc = nn.Linear(...)``, applied in ``forward``)
+    applied: Any = field(default=None, compare=False, repr=False)
     # A module that is a parameter's default (``activation_fn=nn.Sigmoid()``) where no
     # caller is in sight: which activation runs is the caller's choice
     configurable: bool = field(default=False, compare=False)

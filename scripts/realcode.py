@@ -101,8 +101,9 @@ def run_headlint(root: Path, paths=(".",), extra=()) -> dict:
 
 
 # A finding on an activation module applied in ``forward`` points at the call and names
-# where the module was created as this related location: a case may annotate either.
-CREATED_HERE = "activation created here"
+# where the module was created; one on a layer's raw output points at the layer and names
+# where forward applies it: a case may annotate either place.
+OTHER_PLACES = ("activation created here", "layer applied here")
 
 
 def matches(case: dict, finding: dict) -> bool:
@@ -110,7 +111,7 @@ def matches(case: dict, finding: dict) -> bool:
     the JSON gives as ``file_line``."""
     if finding["code"] != case["rule"]:
         return False
-    places = [finding, *(r for r in finding.get("related", ()) if r["message"] == CREATED_HERE)]
+    places = [finding, *(r for r in finding.get("related", ()) if r["message"] in OTHER_PLACES)]
     for place in places:
         line = place.get("file_line") or place["line"]
         if place["path"] == case["path"] and abs(line - case["line"]) <= LINE_SLACK:

@@ -110,3 +110,12 @@ def test_a_case_may_annotate_where_the_activation_module_was_created(realcode):
     assert not realcode.matches({**case, "line": 3}, finding)
     # a loss location is not where the head is
     assert not realcode.matches({**case, "path": "train.py", "line": 30, "loss_line": 99}, finding)
+
+
+def test_a_case_may_annotate_where_forward_applies_a_raw_layer(realcode):
+    """A raw-output finding points at the layer's construction; the case at forward's call."""
+    finding = {"code": "HL006", "path": "models.py", "line": 59, "file_line": None, "related": [
+        {"message": "layer applied here", "path": "models.py", "line": 65, "file_line": None},
+    ]}
+    assert realcode.matches({"rule": "HL006", "path": "models.py", "line": 65}, finding)
+    assert realcode.matches({"rule": "HL006", "path": "models.py", "line": 59}, finding)

@@ -314,6 +314,8 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     if isinstance(obj, LayerObj):
         rank = obj.out_rank or (value.rank if isinstance(value, Tensor) else None) or obj.in_rank
         act = replace(obj.act, rank=rank) if rank is not None else obj.act
+        if act.kind == "identity" and node is not None and node is not obj.layer.node:
+            act = replace(act, applied=node)  # ``self.fc(out)`` in forward: the raw output leaves here
         output = Tensor(act=act, layer=obj.layer, rank=rank, penalties=(obj.penalty,) if obj.penalty else ())
         penalties.record_activity(interp, output, obj.penalty)
         return output

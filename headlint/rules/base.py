@@ -49,6 +49,9 @@ def related_loss(head: Head) -> tuple:
     return tuple(related)
 
 
+LAYER_APPLIED = "layer applied here"
+
+
 def related_head(head: Head) -> tuple:
     """``related_loss``, after where the activation module was created when it is
     applied elsewhere (``self.softmax = nn.Softmax(dim=1)``, applied in ``forward``):
@@ -57,6 +60,8 @@ def related_head(head: Head) -> tuple:
 
     act = head.activation
     built = () if act is None or act.built is None or act.built is act.node else (Related("activation created here", act.built),)
+    if act is not None and act.applied is not None and act.applied is not act.node:
+        built += (Related(LAYER_APPLIED, act.applied),)  # a raw output: the finding is on the layer's construction
     return built + related_loss(head)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule, in_users_loss, loss_phrase, related_loss
+from .base import Rule, in_users_loss, loss_phrase, related_head
 from .outputs import PROBABILITY_LOSSES, one_unit_classes, raw_output, where
 
 
@@ -52,7 +52,7 @@ def check(head: Head):
         f"raw output of {layer.name} (no sigmoid or softmax) is fed to {loss_phrase(head)}, "
         f"which expects probabilities: {harm}; {fix}",
         where(head),
-        related_loss(head),
+        related_head(head),
         head,
     )
 
