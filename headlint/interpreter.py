@@ -399,6 +399,15 @@ class Interpreter:
             owner = self.eval(target.value, scope, ctx)
             if isinstance(owner, Instance):
                 owner.attrs[target.attr.value] = value
+            elif isinstance(owner, ModelV) and owner.library is not None:  # ``model.fc = nn.Linear(512, 2)``
+                frameworks.libraries.head_replaced(owner, target.attr.value, value, None, self)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute):
+            owner = self.eval(target.value.value, scope, ctx)
+            if isinstance(owner, ModelV) and owner.library is not None:  # ``model.classifier[6] = ...``
+                index = UNKNOWN
+                if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+                    index = self.eval(target.slice[0].slice.value, scope, ctx)
+                frameworks.libraries.head_replaced(owner, target.value.attr.value, value, index, self)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, UNKNOWN, scope, ctx)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
@@ -833,6 +842,16 @@ class Interpreter:
             if self.project is not None and isinstance(entry, Const) and isinstance(entry.value, str):
                 self.project.add_search_path(self.path, entry.value)
             return UNKNOWN
+        if isinstance(callee, Qual) and callee.name == "builtins.getattr" and len(site.args) >= 2:
+            name = site.args[1]
+            if isinstance(name, Const) and isinstance(name.value, str):
+                # ``getattr(nn, "CrossEntropyLoss")``, ``getattr(models, args.arch)`` with the call in sight
+                owner = site.args[0]
+                found = self.get_attr(owner, name.value)
+                if found is UNKNOWN and len(site.args) > 2 and isinstance(owner, (Instance, ClassV)):
+                    return site.args[2]  # a class of the checked code that lacks it: the default
+                return found
+            return UNKNOWN
         if isinstance(callee, Qual):
             if callee.node is not None and callee.node is not site.node.func:
                 site.spelled = callee.node  # ``self.activation(x)`` applies the tf.nn.softmax given elsewhere
@@ -1060,7 +1079,8 @@ def _eval_unknown(interp, node, scope, ctx) -> Value:
     return UNKNOWN
 
 
-_BUILTINS = frozenset({"enumerate", "zip", "iter", "next", "list", "tuple", "abs", "round", "float", "int", "sorted", "reversed"})
+_BUILTINS = frozenset({"enumerate", "zip", "iter", "next", "list", "tuple", "abs", "round", "float", "int", "sorted", "reversed",
+                       "getattr"})
 _BINOPS = {
     "Add": "+", "Subtract": "-", "Multiply": "*", "Divide": "/", "FloorDivide": "//",
     "Modulo": "%", "Power": "**", "MatrixMultiply": "@",

@@ -1,6 +1,8 @@
 """Heads that libraries build from arguments (frameworks/libraries.py): what the
 arguments decide, and where the head stays unknown so the rules stay silent."""
 
+import pytest
+
 from conftest import lint
 
 
@@ -273,3 +275,36 @@ def test_a_subclass_of_a_torchvision_model_class_is_a_module_evaluated_through_i
     assert lint(source.format(base_import="VGG", base="VGG")) == [("HL008", 14)]
     # a class of the library that is not a module is not a module base
     assert lint(source.format(base_import="vgg", base="vgg.VGG16_Weights")) == []
+
+
+TRANSFER = """
+import torch
+from torch import nn
+from torchvision import models
+model = models.{arch}(weights="IMAGENET1K_V1")
+{replace}
+loss = nn.{loss}()(model(x), y)
+"""
+
+
+@pytest.mark.parametrize(
+    "arch, replace, loss, expected",
+    [
+        # transfer learning replaces the head: the new one is judged, not the library's
+        ("resnet18", "model.fc = nn.Sequential(nn.Linear(512, 10), nn.LogSoftmax(dim=1))", "NLLLoss", []),
+        ("resnet18", "model.fc = nn.Sequential(nn.Linear(512, 10), nn.Softmax(dim=1))", "CrossEntropyLoss", ["HL001"]),
+        ("resnet18", "model.fc = nn.Linear(512, 10)", "NLLLoss", ["HL006"]),
+        ("vgg19", "heads = {'final': nn.Sequential(nn.Linear(25088, 2), nn.LogSoftmax(dim=1))}\n"
+                  "model.classifier = heads['final']", "NLLLoss", []),
+        # an item of the classifier: a raw layer keeps the head raw; another one, not known
+        ("vgg16", "model.classifier[6] = nn.Linear(4096, 2)", "NLLLoss", ["HL006"]),
+        ("vgg16", "model.classifier[-1] = nn.Sequential(nn.Linear(4096, 2), nn.LogSoftmax(dim=1))", "NLLLoss", []),
+        ("vgg16", "model.classifier[3] = nn.Sequential(nn.Linear(4096, 4096), nn.Sigmoid())", "NLLLoss", []),
+        # a module that is not known: the library's head is no longer what is trained
+        ("resnet18", "model.fc = make_head(512, 10)", "NLLLoss", []),
+        # another attribute leaves the head as the library built it
+        ("vgg16", "model.avgpool = nn.AdaptiveAvgPool2d(1)", "NLLLoss", ["HL006"]),
+    ],
+)
+def test_a_torch_library_model_whose_head_attribute_is_replaced(arch, replace, loss, expected):
+    assert [code for code, _ in lint(TRANSFER.format(arch=arch, replace=replace, loss=loss))] == expected

@@ -655,3 +655,17 @@ def test_a_layer_list_grown_with_plus_equals_and_sliced_keeps_its_last_module():
     assert codes(LAYER_LIST.format(trim="layers = layers[:-1]", last="nn.Identity()")) == []
     # a bound that is not a literal: which modules are left is not known
     assert codes(LAYER_LIST.format(trim="layers = layers[:keep]", last="nn.Softmax(dim=1)")) == []
+
+
+def test_a_loss_or_model_named_by_a_literal_through_getattr():
+    head = "import torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(16, 4), nn.Softmax(dim=1))\n"
+    assert codes(head + 'crit = getattr(nn, "CrossEntropyLoss")()\nloss = crit(net(x), y)\n') == ["HL001"]
+    assert codes(head + 'def build(name):\n    return getattr(nn, name)()\n'
+                 'loss = build("CrossEntropyLoss")(net(x), y)\n') == ["HL001"]
+    assert codes(head + 'crit = getattr(nn, "NLLLoss")()\nloss = crit(torch.log(net(x)), y)\n') == []
+    # a name not known: nothing to judge, and a default stands in for a missing attribute
+    assert codes(head + 'crit = getattr(nn, args.loss)()\nloss = crit(net(x), y)\n') == []
+    assert codes(head + 'class Options:\n    pass\n'
+                 'crit = getattr(Options, "loss", nn.CrossEntropyLoss)()\nloss = crit(net(x), y)\n') == ["HL001"]
+    # of a module not known, the attribute may well exist: neither it nor the default is assumed
+    assert codes(head + 'crit = getattr(losses, "Focal", nn.CrossEntropyLoss)()\nloss = crit(net(x), y)\n') == []

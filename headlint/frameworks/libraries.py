@@ -163,6 +163,26 @@ def _activation(row, site, display: str) -> Optional[Activation]:
     )
 
 
+def head_replaced(model: ModelV, attribute: str, value: Value, index: Optional[Value], interp) -> None:
+    """``model.fc = nn.Linear(512, 2)``, ``model.classifier[6] = ...`` on a model a torch
+    library built: the head is now what the new module gives (applied to features of
+    no known kind); replaced in part (an item of the classifier that may not be its
+    last) it stays known only when the new item is a raw layer, as the old one was.
+    Another attribute (``model.avgpool = ...``) leaves the head as it is."""
+    library = model.library
+    name = library.row.read_from.split(" ", 1)[0]
+    if model.framework is not Framework.TORCH or attribute not in _tables().HEAD_ATTRIBUTES.get(name, ()):
+        return
+    new = common.apply_module(value, Tensor(), interp)
+    last = index is None or (isinstance(index, Const) and index.value == -1)
+    if not isinstance(new, Tensor) or new.act is None or not (last or new.raw):
+        new = Tensor()  # whatever it is, the library's head is no longer what the code trains
+    outputs = model.outputs_value
+    model.outputs_value = DictV({key: new for key in outputs.items}) if isinstance(outputs, DictV) else new
+    model._output = None
+    model.library = LibraryModel(library.row, new.layer.units if new.layer is not None else None)
+
+
 def called(model: ModelV, site) -> Optional[Value]:
     """Calling a model a library built: its output, and, for a model that computes
     its own loss from ``labels=`` (Hugging Face), that loss as an event."""

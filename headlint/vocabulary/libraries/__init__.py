@@ -19,3 +19,7 @@ for _module in TABLES:
 LOSSES: dict = {**smp.LOSSES}  # canonical name -> rows.LibraryLoss
 NETS: dict = {**skorch.NETS, **trainers.NETS}  # canonical name -> rows.LibraryNet
 MODULE_BASES: dict = {**torchvision.MODULE_BASES}  # canonical name -> framework: their module classes
+# The attributes a library model keeps its head in, by the library's name (the first
+# word of a row's read_from): assigning one replaces the head (frameworks/libraries.py).
+HEAD_ATTRIBUTES = {"torchvision": torchvision.HEAD_ATTRIBUTES, "timm": timm.HEAD_ATTRIBUTES,
+                   "transformers": transformers.HEAD_ATTRIBUTES}

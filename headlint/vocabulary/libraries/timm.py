@@ -29,3 +29,8 @@ _FAMILIES = (
 )
 
 HEADS = {name: row for names, row in _FAMILIES for name in names}
+
+# The attributes that hold a timm model's head (its ``get_classifier()``): ``head``
+# (vit, swin, convnext: a ClassifierHead or a Linear), ``fc`` (resnet), ``classifier``
+# (efficientnet, mobilenet), ``head.fc`` reached through ``head``.
+HEAD_ATTRIBUTES = frozenset({"head", "fc", "classifier"})

@@ -273,3 +273,10 @@ _MODULE_CLASSES = {
     "torchvision.models.vision_transformer": ("Encoder", "EncoderBlock", "VisionTransformer",),
 }
 MODULE_BASES = {f"{module}.{name}": TORCH for module, names in _MODULE_CLASSES.items() for name in names}
+
+# The attributes that hold a model's head, which transfer learning replaces
+# (``model.fc = nn.Linear(512, 2)``, ``model.classifier[6] = ...``): ``fc`` (resnet,
+# resnext, wide_resnet, regnet, googlenet, inception_v3, shufflenet), ``classifier``
+# (alexnet, vgg, densenet, efficientnet, mobilenet, mnasnet, convnext, maxvit,
+# squeezenet, the segmentation models), ``heads`` (vit), ``head`` (swin).
+HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "heads", "head"})

@@ -234,3 +234,7 @@ _FAMILIES = (
 HEADS = {name: row for names, row in _FAMILIES for name in names}
 # ``X.from_pretrained(name, num_labels=N)``: the same row (num_labels is a keyword either way).
 HEADS.update({f"{name}.from_pretrained": row for name, row in list(HEADS.items()) if not name.endswith(".from_config")})
+
+# The attributes that hold a task model's head: ``classifier`` (BERT, RoBERTa, DistilBERT,
+# ViT, ...), ``score`` (GPT-2, Llama sequence classification), ``lm_head`` (causal LMs).
+HEAD_ATTRIBUTES = frozenset({"classifier", "score", "lm_head"})
