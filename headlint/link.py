@@ -12,12 +12,13 @@ from dataclasses import replace
 
 from . import branches
 from . import vocabulary as V
-from .frameworks import common
+from .frameworks import common, squared
 from .events import CallSite, Ctx, LossEvent
 from .interpreter import Interpreter, loss_method
 from .records import Head, Link, TargetFact, UNKNOWN_FACT
 from .values import (
     UNKNOWN,
+    BoundMethod,
     Const,
     DictV,
     Function,
@@ -190,11 +191,12 @@ def _link_compile(interp: Interpreter, model: ModelV, event) -> None:
                 # applied by the fit() that trains on these targets; named by compile()
                 applied = fit if fit is not None else event.node
                 interp.events.losses.append(LossEvent(record, output, Tensor(fact=fact), applied, False, "compile", event.node))
-            elif isinstance(loss, (Function, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
+            elif isinstance(loss, (Function, BoundMethod, Partial)) or (isinstance(loss, Instance) and loss_method(loss.cls) is not None):
                 # a custom loss: follow it as if Keras called it with (y_true, y_pred)
                 site = CallSite(event.node, [Tensor(fact=fact), output], {}, [], {}, Ctx(), interp)
                 before = len(interp.events.losses)
-                interp.call_value(loss, site)
+                # what it returns is what fit() trains on: a squared error written out in it too
+                squared.trained(interp.call_value(loss, site), site)
                 for added in interp.events.losses[before:]:
                     added.kind = "compile"  # still applied by fit(), in graph mode
 

@@ -224,6 +224,8 @@ def call_method(receiver: Value, name: str, site) -> Value:
         return common.activation_fn(V.ACTIVATION_METHODS[name], site, receiver)
     if name == "backward" and squared.trained(receiver, site):
         return Const(None)
+    if name in V.HAND_LOSS_TRAINERS:  # ``optimizer.minimize(loss)``, ``tape.gradient(loss, params)``
+        squared.trained(site.arg(*V.HAND_LOSS_TRAINERS[name]), site)
     handled = data.method(receiver, name, site)
     if handled is not None:
         return handled

@@ -330,6 +330,10 @@ def call(qual: str, site) -> Value | None:
     if qual in V.PASS_THROUGH_DATA:  # shuffle(X, y): the same arrays, reordered
         kept = [_kept(a) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
         return kept[0] if len(kept) == 1 else Seq(kept)
+    if qual.rpartition(".")[0] in V.FILLED_LIKE_MODULES and qual.rpartition(".")[2] in V.FILLED_LIKE:
+        value = V.FILLED_LIKE[qual.rpartition(".")[2]]  # ``tf.ones_like(d_real)``: all 1s, a class value
+        return Tensor(fact=targets.fact("label", "nonneg", f"{short(qual)}(), the literal {value}", site.node),
+                      filled=frozenset({value}))
     if qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS:
         return frames.read(qual, site)
     if qual == "functools.partial":
@@ -341,8 +345,8 @@ def call(qual: str, site) -> Value | None:
         summed = written_softmax.reduced(site.arg(None, 0), name, site, 1)
         if summed is not None:
             return summed
-    if module in V.L1_MODULES:
-        written = squared.reduced(site.arg(None, 0), name, site, f"{short(qual)}({{}})")
+    if module in V.SUM_MODULES or qual in V.L2_LOSSES:
+        written = squared.call(qual, site) or squared.reduced(site.arg(None, 0), name, site, f"{short(qual)}({{}})")
         if written is not None:
             return written
     penalised = penalties.call(qual, site)

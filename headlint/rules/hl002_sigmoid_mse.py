@@ -32,11 +32,12 @@ def check(head: Head):
         return
     if quoted[0] is not None or quoted[1]:
         reason += " ({quoted})"
-    fix = (
-        "nn.BCEWithLogitsLoss on the raw outputs, without the sigmoid"
-        if head.framework is Framework.TORCH
-        else "loss='binary_crossentropy'"
-    )
+    if head.framework is Framework.TORCH:
+        fix = "nn.BCEWithLogitsLoss on the raw outputs, without the sigmoid"
+    elif not head.model:  # TF 1 graph code: no model, no compile()
+        fix = "tf.nn.sigmoid_cross_entropy_with_logits on the logits, without the sigmoid"
+    else:
+        fix = "loss='binary_crossentropy'"
     yield Finding(
         "HL002",
         f"sigmoid output is trained with squared error ({loss.name}, {{loss_at}}) although {reason}: "

@@ -236,6 +236,26 @@ L1_MODULES = ("torch", "numpy", "tensorflow", "tensorflow.math", "keras.ops")
 SUM_REDUCTIONS = {"sum": ("dim", "keepdim"), "reduce_sum": ("axis", "keepdims")}
 SUM_MODULES = (*L1_MODULES, "keras.backend")
 
+# A squared error written with functions (frameworks/squared.py), in L1_MODULES and
+# Keras' backend: ``tf.square(d - 1)``, ``torch.square``, ``K.square``, ``torch.pow(d - y, 2)``
+# (the exponent's parameter and position), ``tf.math.squared_difference(d, y)``, and
+# ``tf.nn.l2_loss(d - y)``, half the sum of the squares (a reduction at once). A
+# square root of the reduced error (an L2 distance) trains the same output the same way.
+SQUARE_FUNCTIONS = frozenset({"square"})
+POWER_FUNCTIONS = {"pow": ("exponent", 1), "power": ("x2", 1)}
+SQUARED_DIFFERENCES = frozenset({"squared_difference"})
+L2_LOSSES = frozenset({"tensorflow.nn.l2_loss"})
+ROOTS = frozenset({"sqrt"})
+# Arrays of one literal value shaped like another (numpy, torch, tensorflow, keras.ops):
+# the targets a GAN's discriminator is pushed to, real 1 and fake 0.
+FILLED_LIKE = {"ones_like": 1, "zeros_like": 0}
+FILLED_LIKE_MODULES = ("numpy", "torch", "tensorflow", "keras.ops", "keras.backend")
+# What trains a loss computed by hand, besides ``loss.backward()``: an optimizer's
+# ``minimize(loss)`` (TF 1, Keras), a tape's ``gradient(target, sources)``, TF 1's
+# ``compute_gradients(loss)`` and ``tf.gradients(ys, xs)``: (the loss's parameter, position).
+HAND_LOSS_TRAINERS = {"minimize": ("loss", 0), "gradient": ("target", 0), "compute_gradients": ("loss", 0)}
+HAND_LOSS_TRAINING_FUNCTIONS = {"tensorflow.gradients": ("ys", 0)}
+
 # Methods that are inference or evaluation paths, not training.
 INFERENCE_METHODS = frozenset(
     {
