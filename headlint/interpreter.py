@@ -257,7 +257,7 @@ class Interpreter:
     def exec_if(self, stmt: cst.If, scope: Scope, ctx: Ctx) -> list:
         test = self.eval(stmt.test, scope, ctx)
         mode = training_paths.training_test(stmt.test)  # True: branch trains; False: inference
-        if literals.literal(test) and mode is None:  # ``training=False`` is a default the framework overrides
+        if literals.literal(test) and mode is None and not _switch(stmt.test, scope):
             # literals decide the test (``if n_classes > 1:`` with ``n_classes = 1``): the
             # other branch never runs, so it neither trains nor joins
             if test.value:
@@ -1139,6 +1139,20 @@ def _literal_slice(bounds: list, items: list) -> Optional[list]:
         return None
     start, stop, step = (None if bound is None else bound.value for bound in bounds)
     return None if step == 0 else items[start:stop:step]
+
+
+def _switch(node, scope) -> bool:
+    """``if USE_PRETRAINED_MODEL:`` with ``USE_PRETRAINED_MODEL = True`` written above: a
+    switch the user flips (a notebook's settings cell), so both of its branches are code
+    that runs, under the switch's guard; ``if False:``, ``TYPE_CHECKING``, a comparison
+    of literals (``n_classes > 1``) and the like still decide."""
+    while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        node = node.expression
+    if not isinstance(node, cst.Name) or node.value in ("True", "False", "None"):
+        return False
+    value = scope.lookup(node.value)
+    return (isinstance(value, Const) and isinstance(value.value, bool)
+            and isinstance(value.node, cst.Name) and value.node.value in ("True", "False"))  # written in the code
 
 
 def _same(value: Value) -> Value:

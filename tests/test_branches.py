@@ -211,3 +211,19 @@ loss = nn.CrossEntropyLoss()(model(x), y)
 """
     assert lint(text.replace("OTHER", "")) == []
     assert lint(text.replace("OTHER", ", nn.Softmax(dim=1)")) == [("HL001", 9)]
+
+
+def test_a_switch_set_in_the_code_leaves_both_of_its_branches_to_run():
+    """``USE_PRETRAINED = True`` in a notebook's settings cell is flipped by the user: the
+    training in its else branch is code that runs, and is judged."""
+    body = (
+        "USE_PRETRAINED = {flag}\nnet = Soft()\n"
+        "if {test}:\n    net.load_state_dict(torch.load(path))\n"
+        "else:\n    loss = nn.CrossEntropyLoss()(net(x), y)\n"
+    )
+    assert codes(TORCH + body.format(flag="True", test="USE_PRETRAINED")) == ["HL001"]
+    assert codes(TORCH + body.format(flag="False", test="not USE_PRETRAINED")) == ["HL001"]
+    # ``if False:`` is code switched off in the file itself, and a comparison is decided
+    assert codes(TORCH + body.format(flag="True", test="False")) == ["HL001"]
+    assert codes(TORCH + body.format(flag="True", test="True")) == []
+    assert codes(TORCH + "n_classes = 1\nnet = Soft()\nif n_classes > 1:\n    loss = nn.CrossEntropyLoss()(net(x), y)\n") == []
