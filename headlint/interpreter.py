@@ -1150,7 +1150,12 @@ def _switch(node, scope) -> bool:
         node = node.expression
     if not isinstance(node, cst.Name) or node.value in ("True", "False", "None"):
         return False
-    value = scope.lookup(node.value)
+    owner = scope
+    while owner is not None and node.value not in owner.vars:
+        owner = owner.parent
+    if owner is None or owner.parent is not None:
+        return False  # a parameter (``with_w=False``, decided by the call in sight) or a local
+    value = owner.vars[node.value]
     return (isinstance(value, Const) and isinstance(value.value, bool)
             and isinstance(value.node, cst.Name) and value.node.value in ("True", "False"))  # written in the code
 

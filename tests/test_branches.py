@@ -227,3 +227,7 @@ def test_a_switch_set_in_the_code_leaves_both_of_its_branches_to_run():
     assert codes(TORCH + body.format(flag="True", test="False")) == ["HL001"]
     assert codes(TORCH + body.format(flag="True", test="True")) == []
     assert codes(TORCH + "n_classes = 1\nnet = Soft()\nif n_classes > 1:\n    loss = nn.CrossEntropyLoss()(net(x), y)\n") == []
+    # a parameter's default is the call in sight's choice, not a switch
+    chooser = "def build(softmax=False):\n    if softmax:\n        return Soft()\n    return Raw()\n"
+    assert codes(TORCH + chooser + "loss = nn.CrossEntropyLoss()(build()(x), y)\n") == []
+    assert codes(TORCH + chooser + "loss = nn.CrossEntropyLoss()(build(softmax=True)(x), y)\n") == ["HL001"]
