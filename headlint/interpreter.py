@@ -696,6 +696,10 @@ class Interpreter:
                 # ``1 - p`` or ``y - y.min()``: the sign is not decided by the difference
                 sign = targets.Sign.NONNEG if _is_min_of(right) else targets.Sign.UNKNOWN
                 return Tensor(fact=targets.with_sign(right.fact if isinstance(left, Const) else left.fact, sign))
+        if op == "*" and isinstance(left, Tensor) and isinstance(right, Const):
+            product = frameworks.data.scaled(left, right.value, node)  # ``np.ones(n) * REAL_LABEL``
+            if product is not None:
+                return product
         if op in ("/", "*") and isinstance(right, Const) and isinstance(right.value, float):
             result = targets.binary(op, left.fact, right.fact, node)
             if result.kind is targets.Kind.UNKNOWN and op == "/":

@@ -83,3 +83,22 @@ def test_the_message_shows_the_function_spelling_and_tf1_advice():
     (finding,) = check_text(code, "gan.py").findings
     assert "(tf.reduce_mean(tf.square(d - 1)), line 8)" in finding.message
     assert "tf.nn.sigmoid_cross_entropy_with_logits on the logits" in finding.message
+
+
+def test_targets_all_one_or_all_zero_are_the_class_values_a_discriminator_is_pushed_to():
+    code = """
+import numpy as np
+from keras.layers import Input, Dense, Activation
+from keras.models import Model
+
+inp = Input(shape=(8,))
+d = Model(inputs=inp, outputs=Activation("sigmoid")(Dense(1)(inp)))
+d.compile(optimizer="adam", loss="mse")
+ones = np.ones(shape=(32, 1)) * {factor}
+zeros = ones * 0
+d.train_on_batch(real, ones)
+d.train_on_batch(fake, zeros)
+"""
+    assert codes(code.format(factor="1.0")) == ["HL002"]
+    # soft labels (0.9): a regression onto a value between the classes, not a class value
+    assert codes(code.format(factor="0.9").replace("d.train_on_batch(fake, zeros)\n", "")) == []

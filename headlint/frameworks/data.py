@@ -113,7 +113,27 @@ def buffer(qual: str, site) -> Value | None:
         return None
     start = V.BUFFERS[qual]
     made = source(qual, site) if qual in V.DATA_SOURCES else Tensor()
+    if start is not None:
+        made = made.derived(fact=_class_value(start, f"{short(qual).replace('numpy.', 'np.')}()", site.node))
     return made.derived(filled=frozenset() if start is None else frozenset({start}))
+
+
+def _class_value(value, shown: str, node):
+    """Targets all 0 or all 1 (``np.ones(n)``, a GAN's real labels) push an output to a
+    class value: labels, as the literal 0/1 targets of a squared error are."""
+    return targets.fact("label", "nonneg", f"{shown}, the literal {value}", node)
+
+
+def scaled(buffer: Tensor, factor, node) -> Optional[Tensor]:
+    """``np.ones(n) * REAL_LABEL`` with a literal factor: the buffer's values scaled; all
+    0 or all 1 still class values. None: not such a product."""
+    if buffer.filled is None or not buffer.filled or not isinstance(factor, (int, float)) or isinstance(factor, bool):
+        return None
+    filled = frozenset(v * factor for v in buffer.filled)
+    if filled <= {0, 1} and len(filled) == 1:
+        return Tensor(fact=_class_value(next(iter(filled)), buffer.fact.because.split(",")[0] or "a buffer", node),
+                      filled=filled)
+    return Tensor(fact=targets.of_literals(sorted(filled)), filled=filled)
 
 
 def written(buffer: Tensor, value: Value) -> Tensor:

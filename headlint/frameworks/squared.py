@@ -131,7 +131,10 @@ def call(qual: str, site) -> Optional[Value]:
         return _squared(first, short + "({}, 2)")
     if name in V.SQUARED_DIFFERENCES:
         difference = arith("-", first, site.arg(None, 1), site.node)
-        return _squared(difference, short + "{}") if difference is not None else None
+        if difference is None or difference.squared is None:
+            return None
+        _, pred, target, _ = difference.squared
+        return Tensor(squared=(SQUARE, pred, target, f"{short}(d, {_shown(target)})"))
     if name in V.ROOTS and isinstance(first, Tensor) and first.pending:
         return Tensor(pending=first.pending)  # an L2 distance: the same output, pushed the same way
     return None
