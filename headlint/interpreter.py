@@ -404,10 +404,9 @@ class Interpreter:
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute):
             owner = self.eval(target.value.value, scope, ctx)
             if isinstance(owner, ModelV) and owner.library is not None:  # ``model.classifier[6] = ...``
-                index = UNKNOWN
-                if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-                    index = self.eval(target.slice[0].slice.value, scope, ctx)
-                frameworks.libraries.head_replaced(owner, target.value.attr.value, value, index, self)
+                index = self.single_index(target, scope, ctx)
+                frameworks.libraries.head_replaced(owner, target.value.attr.value, value,
+                                                   UNKNOWN if index is None else index, self)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, UNKNOWN, scope, ctx)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
@@ -415,9 +414,7 @@ class Interpreter:
             if isinstance(base, Tensor) and base.filled is not None:
                 scope.vars[target.value.value] = frameworks.data.written(base, value)  # ``target[:half] = 1``
             elif isinstance(base, Tensor) and base.frame is not None:  # ``df["Amount"] = scaled``
-                index = None
-                if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-                    index = self.eval(target.slice[0].slice.value, scope, ctx)
+                index = self.single_index(target, scope, ctx)
                 scope.vars[target.value.value] = frameworks.frames.assigned(base, index, value)
 
     def unpack(self, value: Value, count: int) -> list:
@@ -536,19 +533,23 @@ class Interpreter:
             return swapped.derived(rank=None) if swapped.rank is not None else swapped
         return UNKNOWN
 
+    def single_index(self, node: cst.Subscript, scope, ctx) -> Optional[Value]:
+        """The value of ``x[i]``'s one index; None for a slice or several indices."""
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            return self.eval(node.slice[0].slice.value, scope, ctx)
+        return None
+
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
-        index = None
         picked = _same  # what a pick along a later axis leaves of the facts
-        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            index = self.eval(node.slice[0].slice.value, scope, ctx)
-        elif isinstance(base, Seq) and len(node.slice) == 1:
+        index = self.single_index(node, scope, ctx)
+        if index is None and isinstance(base, Seq) and len(node.slice) == 1:
             bounds = [None if bound is None else self.eval(bound, scope, ctx)
                       for bound in (node.slice[0].slice.lower, node.slice[0].slice.upper, node.slice[0].slice.step)]
             part = _literal_slice(bounds, base.items)
             if part is not None:
                 return Seq(part, node)  # ``layers[:-1]``: a literal slice of a list
-        else:
+        elif index is None:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, scope, ctx)
@@ -1132,8 +1133,7 @@ def _class_column(elements) -> Optional[int]:
         return None
     if len(before) == 1 and isinstance(before[0].slice, cst.Index) and isinstance(before[0].slice.value, cst.Ellipsis):
         return -1
-    full = all(isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
-               for e in before)
+    full = all(_full_slice(e) for e in before)
     return len(before) if before and full else None
 
 
@@ -1171,10 +1171,13 @@ def _same(value: Value) -> Value:
 def _picks_columns(elements) -> bool:
     """``x[:, -1]``, ``x[:, :3]``, ``x[rows, 0]``: an index that selects along a later
     axis, not rows only (``x[:100, :]``)."""
-    return len(elements) >= 2 and not all(
-        isinstance(e.slice, cst.Slice) and e.slice.lower is None and e.slice.upper is None and e.slice.step is None
-        for e in elements[1:]
-    )
+    return len(elements) >= 2 and not all(_full_slice(e) for e in elements[1:])
+
+
+def _full_slice(element) -> bool:
+    """``:`` alone: every index of its axis."""
+    part = element.slice
+    return isinstance(part, cst.Slice) and part.lower is None and part.upper is None and part.step is None
 
 
 def _shown_index(elements) -> str:

@@ -131,8 +131,7 @@ def scaled(buffer: Tensor, factor, node) -> Optional[Tensor]:
         return None
     filled = frozenset(v * factor for v in buffer.filled)
     if filled <= {0, 1} and len(filled) == 1:
-        return Tensor(fact=_class_value(next(iter(filled)), buffer.fact.because.split(",")[0] or "a buffer", node),
-                      filled=filled)
+        return Tensor(fact=_class_value(next(iter(filled)), f"a buffer scaled by {factor!r}", node), filled=filled)
     return Tensor(fact=targets.of_literals(sorted(filled)), filled=filled)
 
 
@@ -350,10 +349,6 @@ def call(qual: str, site) -> Value | None:
     if qual in V.PASS_THROUGH_DATA:  # shuffle(X, y): the same arrays, reordered
         kept = [_kept(a) if isinstance(a, (Tensor, Seq)) else UNKNOWN for a in site.args]
         return kept[0] if len(kept) == 1 else Seq(kept)
-    if qual.rpartition(".")[0] in V.FILLED_LIKE_MODULES and qual.rpartition(".")[2] in V.FILLED_LIKE:
-        value = V.FILLED_LIKE[qual.rpartition(".")[2]]  # ``tf.ones_like(d_real)``: all 1s, a class value
-        return Tensor(fact=targets.fact("label", "nonneg", f"{short(qual)}(), the literal {value}", site.node),
-                      filled=frozenset({value}))
     if qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS:
         return frames.read(qual, site)
     if qual == "functools.partial":
@@ -361,6 +356,9 @@ def call(qual: str, site) -> Value | None:
     if qual.startswith("builtins."):
         return builtin(qual[len("builtins."):], site)
     module, _, name = qual.rpartition(".")
+    if module in V.FILLED_LIKE_MODULES and name in V.FILLED_LIKE:  # ``tf.ones_like(d_real)``: all 1s, a class value
+        value = V.FILLED_LIKE[name]
+        return Tensor(fact=_class_value(value, f"{short(qual)}()", site.node), filled=frozenset({value}))
     if module in V.SUM_MODULES:
         summed = written_softmax.reduced(site.arg(None, 0), name, site, 1)
         if summed is not None:

@@ -17,6 +17,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..events import LossEvent
+from ..names import short
 from ..records import Framework, Kind, Sign, TargetFact
 from ..values import UNKNOWN, Const, Tensor, Value
 from . import common
@@ -103,7 +104,7 @@ def _squared(value: Value, code: str) -> Optional[Tensor]:
     """The square of a difference of an output and a target (or of an output alone)."""
     if isinstance(value, Tensor) and value.squared is not None and value.squared[0] == DIFF:
         _, pred, target, shown = value.squared
-        inner = shown[1:-1] if code.startswith(("tf", "torch", "np", "K", "keras", "math")) and shown.startswith("(") else shown
+        inner = shown[1:-1] if "({}" in code and shown.startswith("(") else shown  # ``tf.square(d - 1)``
         return Tensor(squared=(SQUARE, pred, target, code.format(inner)))
     if _output(value):
         return Tensor(squared=(SQUARE, value, Const(0), code.format("d")))
@@ -123,18 +124,18 @@ def call(qual: str, site) -> Optional[Value]:
         return reduced(square, "sum", site, "tf.nn.l2_loss{}") if square is not None else None
     if module not in V.SUM_MODULES:
         return None
-    short = f"{module.rsplit('.', 1)[-1].replace('tensorflow', 'tf').replace('numpy', 'np').replace('backend', 'K')}.{name}"
+    spelled = short(qual).replace("numpy.", "np.")
     if name in V.SQUARE_FUNCTIONS:
-        return _squared(first, short + "({})")
+        return _squared(first, spelled + "({})")
     if name in V.POWER_FUNCTIONS and isinstance(site.arg(*V.POWER_FUNCTIONS[name]), Const) \
             and site.arg(*V.POWER_FUNCTIONS[name]).value == 2:
-        return _squared(first, short + "({}, 2)")
+        return _squared(first, spelled + "({}, 2)")
     if name in V.SQUARED_DIFFERENCES:
         difference = arith("-", first, site.arg(None, 1), site.node)
         if difference is None or difference.squared is None:
             return None
         _, pred, target, _ = difference.squared
-        return Tensor(squared=(SQUARE, pred, target, f"{short}(d, {_shown(target)})"))
+        return Tensor(squared=(SQUARE, pred, target, f"{spelled}(d, {_shown(target)})"))
     if name in V.ROOTS and isinstance(first, Tensor) and first.pending:
         return Tensor(pending=first.pending)  # an L2 distance: the same output, pushed the same way
     return None
