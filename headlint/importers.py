@@ -33,7 +33,7 @@ import re
 from typing import Callable, Iterable, Optional
 
 from .discover import is_notebook, shown_path, walk
-from .project import ROOT_MARKERS, Project, digest
+from .project import MAX_SNIPPETS, ROOT_MARKERS, Project, digest
 from .records import FileError
 from .source import read_bytes
 
@@ -56,6 +56,9 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _AS = re.compile(r"\s+as\s+\w+\s*$")
+# A name bound at a file's top level, read by a pattern: ``def name``, ``class name``,
+# ``name = ...`` or ``name: T = ...`` at the start of a line.
+_TOP_BINDING = re.compile(rb"^(?:(?:async[ \t]+)?def|class)[ \t]+(\w+)|^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
 
 
 def project_root(path: str) -> Optional[str]:
@@ -129,9 +132,45 @@ def importers_of(
         found.extend((hops, path, real) for path, real in reached.items())
         frontier = set(reached.values())
         closure |= frontier
+    found.extend((1, path, real) for path, real in _snippet_readers(checked, candidates, closure, data_of, memo))
     targets = [os.path.realpath(path) for path in checked]
     nearest = sorted(found, key=lambda item: (item[0], -_nearness(item[2], targets), item[1]))
     return sorted(shown_path(path) for _, path, _ in nearest[:MAX_CONTEXT])
+
+
+def _snippet_readers(checked: list, candidates: list, closure: set, data_of: dict, memo) -> list:
+    """The files beside a checked one that read a name it binds at its top level, but
+    neither bind nor import that name: snippets run in one namespace, as the analysis
+    reads them (interpreter.py, ``shared_name``), such as ``part_3_train.py`` training
+    the model ``part_1_model.py`` builds. A pattern picks them; their analysis decides."""
+    readers: list = []
+    for target in checked:
+        if not target.endswith(".py"):
+            continue
+        folder = os.path.dirname(os.path.abspath(target))
+        beside = [(path, real) for path, real in candidates
+                  if os.path.dirname(real) == folder and path.endswith(".py") and not path.endswith("__init__.py")]
+        if not beside or len(beside) >= MAX_SNIPPETS:
+            continue
+        names = _top_bindings(_read(target))
+        for path, real in beside:
+            if real in closure:
+                continue
+            data = data_of.get(path)
+            if data is None:
+                data = data_of[path] = _read(path)
+            own = _top_bindings(data) | {
+                name.split(".")[0].encode()
+                for module, _, imported in _statements(data, path, memo) for name in (imported or (module,))
+            }
+            if any(re.search(rb"\b%s\b" % name, data) for name in names - own):
+                readers.append((path, real))
+                closure.add(real)
+    return readers
+
+
+def _top_bindings(data: bytes) -> set:
+    return {(match.group(1) or match.group(2)) for match in _TOP_BINDING.finditer(data)}
 
 
 def _nearness(path: str, targets: list) -> int:

@@ -13,6 +13,7 @@ Nothing here imports or executes the checked code: it only reads the syntax tree
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Optional
 
@@ -21,7 +22,7 @@ import libcst as cst
 from . import branches, frameworks, layer_loops, literals, provenance, targets, training_paths
 from .events import CallSite, Ctx, Events
 from .names import CONVENTIONAL, canonical
-from .scopes import SYS_PATH_ADDITIONS, ModuleScope, Scope, dotted_name
+from .scopes import SYS_PATH_ADDITIONS, ModuleScope, Scope, dotted_name, names_bound
 from .values import (
     UNKNOWN,
     BoundMethod,
@@ -95,12 +96,13 @@ class Interpreter:
         self._canonical_instances: dict = {}
         self._built: list = []  # instances built in sight with a model or loss given (run_built_methods)
         self._ran_on: set = set()  # (method node, id(self)) evaluated
+        self._snippet = False  # does the top level read a name the file never binds (shared_name)
+        self._bound: Optional[set] = None  # every name the file binds, once needed
 
     # entry point
     def run(self) -> Events:
         if self.project is not None and self.project.current is not None:
-            import os  # an import of this very file (a cycle) sees its top level
-
+            # an import of this very file (a cycle) sees its top level
             self.project.current.scopes.setdefault(os.path.realpath(self.path), self.globals)
         self.exec_block(self.module.body, self.globals, Ctx())
         self.run_built_methods()
@@ -176,8 +178,6 @@ class Interpreter:
         """The top-level scope of one of the project's modules, run once per checked
         file (project.py says why), lazily (ModuleScope); None for a module that
         cannot be parsed."""
-        import os
-
         check = self.project.current
         if check is None:
             return None
@@ -463,6 +463,34 @@ class Interpreter:
             return Qual("builtins." + node.value)
         if node.value in CONVENTIONAL:  # ``nn.Linear`` in a file that never binds ``nn`` (names.py)
             return Qual(CONVENTIONAL[node.value])
+        return self.shared_name(node.value, scope)
+
+    def shared_name(self, name: str, scope) -> Value:
+        """A name this file reads at its top level but binds nowhere, nor star-imports:
+        the file is one of snippets run in one namespace (a book's numbered parts, a
+        notebook cut into files: ``part_1_model.py`` builds ``model`` and
+        ``criterion``, ``part_3_train.py`` trains with them). The name is the nearest
+        earlier sibling's binding, else the nearest later one's."""
+        if self.project is None or self.project.current is None or name.startswith("__") or self.globals.stars:
+            return UNKNOWN
+        if scope is self.globals:
+            self._snippet = self._snippet or self.path.endswith(".py")
+        if not self._snippet:
+            return UNKNOWN
+        if self._bound is None:
+            self._bound = names_bound(self.module)
+        if name in self._bound:
+            return UNKNOWN  # bound where the run has not reached (a later statement, a function)
+        files = self.project.beside(self.path)
+        here = os.path.realpath(self.path)
+        at = next((i for i, path in enumerate(files) if os.path.realpath(path) == here), None)
+        if at is None:
+            return UNKNOWN
+        for path in [*reversed(files[:at]), *files[at + 1:]]:
+            if self.project.mentions(path, name):
+                found = self.module_scope(path)
+                if found is not None and found.defines(name):
+                    return found.lookup(name) or UNKNOWN
         return UNKNOWN
 
     # int() and float() read Python's numeric literals (libcst's evaluated_value

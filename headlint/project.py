@@ -26,6 +26,7 @@ while all of them are unchanged.
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional
@@ -50,6 +51,10 @@ MAX_MODULE_BYTES = 100_000
 # Parsed modules kept per process: a libcst tree takes about 200 times its source
 # in memory, so the bound is on their sources' total size.
 KEPT_SOURCE_CHARS = 1_500_000
+# A folder of snippets that share one namespace (a book's numbered parts, a notebook
+# cut into files) holds a handful of them; a folder of more Python files than this is
+# a package, whose modules import what they use.
+MAX_SNIPPETS = 40
 
 
 @dataclass
@@ -89,12 +94,19 @@ def digest(data: bytes) -> str:
 
 
 def file_digest(path: str) -> Optional[str]:
-    """The digest of a file's bytes; None when it is absent or unreadable."""
+    """The digest of a file's bytes, or of a folder's listing; None when it is absent
+    or unreadable."""
     try:
+        if os.path.isdir(path):
+            return digest("\0".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape"))
         with open(path, "rb") as handle:
             return digest(handle.read())
     except OSError:
         return None
+
+
+def _reading_order(name: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", name) if part]
 
 
 class Project:
@@ -153,6 +165,21 @@ class Project:
         if self.current is not None:
             self.current.deps.setdefault(os.path.normpath(path), file_digest(path))
         return name.encode("utf-8", "surrogatepass") in data
+
+    def beside(self, path: str) -> list:
+        """The Python files of ``path``'s folder, ``path`` among them, in the order a
+        reader runs numbered parts (``part_2`` before ``part_10``); none past
+        MAX_SNIPPETS. The folder's listing is a dependency of the check."""
+        folder = os.path.dirname(os.path.abspath(path))
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith(".py") and n != "__init__.py"]
+        except OSError:
+            return []
+        if self.current is not None:
+            self.current.deps.setdefault(os.path.normpath(folder), file_digest(folder))
+        if len(names) > MAX_SNIPPETS:
+            return []
+        return [os.path.join(folder, n) for n in sorted(names, key=_reading_order)]
 
     def _roots_of(self, importer: str) -> list:
         return self._search_roots(importer) + self._added.get(os.path.realpath(importer), [])

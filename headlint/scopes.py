@@ -116,6 +116,57 @@ def _bound_names(stmt) -> set:
     return names
 
 
+class _Binder(cst.CSTVisitor):
+    """Every name a module binds anywhere: assigned, imported, defined, a loop's or a
+    ``with``'s or an ``except``'s target, a walrus, a comprehension's, ``global``."""
+
+    def __init__(self):
+        self.names: set = set()
+
+    def visit_AssignTarget(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_AnnAssign(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_AugAssign(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_For(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_CompFor(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_AsName(self, node) -> None:
+        self.names |= _target_names(node.name)
+
+    def visit_NamedExpr(self, node) -> None:
+        self.names |= _target_names(node.target)
+
+    def visit_Global(self, node) -> None:
+        self.names |= {item.name.value for item in node.names}
+
+    def visit_FunctionDef(self, node) -> None:
+        self.names.add(node.name.value)
+
+    def visit_ClassDef(self, node) -> None:
+        self.names.add(node.name.value)
+
+    def visit_Import(self, node) -> None:
+        self.names |= {dotted_name(a.name).split(".")[0] for a in node.names if a.asname is None}
+
+    def visit_ImportFrom(self, node) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            self.names |= {dotted_name(a.name) for a in node.names if a.asname is None}
+
+
+def names_bound(module: cst.Module) -> set:
+    binder = _Binder()
+    module.visit(binder)
+    return binder.names
+
+
 def _blocks(stmt) -> list:
     blocks = [stmt.body.body]
     orelse = getattr(stmt, "orelse", None)
