@@ -246,7 +246,7 @@ def test_a_softmax_module_is_reported_where_its_axis_is_written():
     (finding,) = result.findings
     assert finding.code == "HL008" and finding.span.line == 11  # self.softmax = nn.Softmax(dim=0)
     labels = [label for label, _ in finding.related]
-    assert labels == ["applied here", "classes read here"]
+    assert labels == ["activation applied here", "classes read here"]
     assert [span.line for _, span in finding.related] == [16, 19]
     assert finding.fix is None  # a module held in an attribute is left to a person
 

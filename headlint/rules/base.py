@@ -50,6 +50,9 @@ def related_loss(head: Head) -> tuple:
 
 
 LAYER_APPLIED = "layer applied here"
+ACTIVATION_CREATED = "activation created here"
+# a finding on an activation module's construction (its dim), naming where forward applies it
+ACTIVATION_APPLIED = "activation applied here"
 
 
 def related_head(head: Head) -> tuple:
@@ -59,7 +62,7 @@ def related_head(head: Head) -> tuple:
     from ..records import Related
 
     act = head.activation
-    built = () if act is None or act.built is None or act.built is act.node else (Related("activation created here", act.built),)
+    built = () if act is None or act.built is None or act.built is act.node else (Related(ACTIVATION_CREATED, act.built),)
     if act is not None and act.applied is not None and act.applied is not act.node:
         built += (Related(LAYER_APPLIED, act.applied),)  # a raw output: the finding is on the layer's construction
     return built + related_loss(head)

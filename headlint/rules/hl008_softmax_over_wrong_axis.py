@@ -32,7 +32,7 @@ from typing import Optional
 
 from .. import vocabulary as V
 from ..records import ClassRead, Finding, Fix, Framework, Head, Related
-from .base import Rule, loss_phrase, related_loss
+from .base import ACTIVATION_APPLIED, Rule, loss_phrase, related_loss
 
 _TORCH_IMPLICIT = frozenset({
     "torch.nn.functional.softmax", "torch.nn.functional.log_softmax", "torch.nn.Softmax", "torch.nn.LogSoftmax",
@@ -221,7 +221,7 @@ def check(head: Head):
         related += (Related("classes read here", read.node),)
     if act.built is not None:
         # a module built in one place and applied in another: its axis is written where it was built
-        related = (Related("applied here", act.node),) + related
+        related = (Related(ACTIVATION_APPLIED, act.node),) + related
     yield Finding("HL008", message, act.built if act.built is not None else act.node, related, head)
 
 
