@@ -46,6 +46,9 @@ class TargetFact:
     # not a literal; ONEHOT_IF_MULTICLASS: one-hot when there are three or more classes
     # (``LabelBinarizer``: two classes give one 0/1 column); 0: not known to be one-hot.
     onehot: int = 0
+    # Class indices of a known number of classes (``keras.datasets.mnist``'s labels: 10),
+    # which their one-hot rows keep (``to_categorical(y_train)``); 0: not known.
+    classes: int = 0
     # True of a table as a whole, not of each of its columns (a pandas frame one of
     # whose columns was StandardScaler'd): a column picked by position says nothing.
     by_column: bool = False

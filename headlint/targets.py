@@ -73,8 +73,9 @@ def join(a: TargetFact, b: TargetFact) -> TargetFact:
     kind = a.kind if a.kind == b.kind else Kind.UNKNOWN
     sign = a.sign if a.sign == b.sign else Sign.UNKNOWN
     onehot = a.onehot if a.onehot == b.onehot else 0
+    classes = a.classes if a.classes == b.classes else 0
     return TargetFact(kind, sign, a.because if a.because == b.because else "", onehot=onehot,
-                      by_column=a.by_column or b.by_column)
+                      by_column=a.by_column or b.by_column, classes=classes)
 
 
 def of_columns(columns: list, rest: Optional[TargetFact]) -> TargetFact:
@@ -160,7 +161,7 @@ def transfer(rule: str, a: TargetFact, args: tuple = (), because: str = "", node
     if rule == "label":
         return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, by_column=a.by_column)
     if rule == "cast":  # an integer cast: a label, and one-hot rows stay one-hot
-        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, a.onehot, a.by_column)
+        return TargetFact(Kind.LABEL, a.sign, because or "an integer cast", node, a.onehot, a.by_column, a.classes)
     if rule == "nonneg":
         kind = a.kind if a.kind is not Kind.LABEL else Kind.UNKNOWN
         return TargetFact(kind, Sign.NONNEG, because, node)

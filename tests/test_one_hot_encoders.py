@@ -73,15 +73,20 @@ def test_encodings_that_are_not_one_hot_rows_are_not_called_one_hot(targets):
     assert not _called_one_hot(targets)
 
 
-def test_label_binarizer_with_an_unknown_unit_count_is_not_several_units():
+def test_label_binarizer_with_an_unknown_unit_count_may_be_one_unit():
     """Two classes give LabelBinarizer one column: a sigmoid head of unknown width
-    with categorical crossentropy may be that one unit."""
+    with categorical crossentropy may be that one unit, whose loss is 0 whatever the
+    input (HL010's mistake), or several that do not sum to 1: wrong either way, and the
+    message says both."""
     source = KERAS_HEAD.format(
         targets="targets = LabelBinarizer().fit_transform(y)", units="n_classes", activation="sigmoid",
         loss="categorical_crossentropy",
     )
-    assert codes(source) == []
-    assert codes(source.replace("LabelBinarizer().fit_transform(y)", 'pd.get_dummies(df["species"])')) == ["HL011"]
+    def said(text):
+        return [(f.code, "over a single unit the loss is 0" in f.message) for f in check_text(text, "m.py").findings]
+
+    assert said(source) == [("HL011", True)]
+    assert said(source.replace("LabelBinarizer().fit_transform(y)", 'pd.get_dummies(df["species"])')) == [("HL011", False)]
 
 
 def test_a_binary_label_binarizer_head_is_clean():

@@ -74,7 +74,7 @@ def test_sigmoid_with_categorical_crossentropy_over_several_units():
     assert fired("sigmoid", CCE, 5) == ["HL011"]
     assert fired("sigmoid", SCCE, 5) == ["HL011"]
     assert fired("sigmoid", CCE, None, ONEHOT_UNKNOWN_CLASSES) == ["HL011"]
-    assert fired("sigmoid", CCE, None) == []  # the unit count may be 1
+    assert fired("sigmoid", CCE, None) == ["HL011"]  # a count not known: if it is 1, HL010's mistake
     assert fired("sigmoid", CCE, 1) == []  # one unit: another mistake
     assert fired("sigmoid", Loss("categorical_crossentropy", K, "softmax", "logits", True, "CCE"), 5) == []
     assert fired("sigmoid", BCE_K, 5, ONEHOT) == []  # multi-label pair

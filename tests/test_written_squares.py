@@ -102,3 +102,23 @@ d.train_on_batch(fake, zeros)
     assert codes(code.format(factor="1.0")) == ["HL002"]
     # soft labels (0.9): a regression onto a value between the classes, not a class value
     assert codes(code.format(factor="0.9").replace("d.train_on_batch(fake, zeros)\n", "")) == []
+
+
+def test_placeholder_labels_of_a_graph_classifier_read_by_argmax():
+    # TF 1's MNIST tutorial with squared error: the labels are a placeholder fed at
+    # sess.run, and the accuracy's argmax says the sigmoid outputs are class scores
+    source = """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 784])
+label = tf.placeholder(tf.float32, [None, 10])
+W = tf.Variable(tf.zeros([784, 10]))
+b = tf.Variable(tf.zeros([10]))
+y = tf.nn.sigmoid(tf.matmul(x, W) + b)
+loss = tf.reduce_mean(tf.square(y - label))
+train_step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+{read}
+"""
+    read = "correct = tf.equal(tf.argmax(y, 1), tf.argmax(label, 1))"
+    assert codes(source.format(read=read)) == ["HL002"]
+    # without the class read the targets could be anything in [0, 1]: a regression
+    assert codes(source.format(read="")) == []

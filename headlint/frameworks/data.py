@@ -98,10 +98,33 @@ def source(qual: str, site) -> Value:
         # (frameworks/tensorflow.py), of units not known, as an ``nn.Parameter``'s
         return Tensor(shape=(None, None), weights=True)
     if qual in V.ONE_HOT:
-        classes = _number(site.arg(*V.ONE_HOT[qual]))
+        param, position = V.ONE_HOT[qual]
+        classes = _number(site.arg(param, position))
+        if not (isinstance(classes, int) and classes > 0) and position == 1:
+            encoded = site.arg(None, 0)  # ``to_categorical(y_train)``: as many classes as its labels have
+            classes = encoded.fact.classes if isinstance(encoded, Tensor) else 0
         count = classes if isinstance(classes, int) and classes > 0 else -1
         return drawn.derived(fact=replace(drawn.fact, onehot=count, because=f"{qual.rsplit('.', 1)[-1]}()"))
     return drawn
+
+
+def loaded_dataset(qual: str, site) -> Value:
+    """``(x_train, y_train), (x_test, y_test) = mnist.load_data()``: the arrays as
+    LOADED_DATASETS describes them."""
+    images, held = V.LOADED_DATASETS[qual]
+    name = qual.split(".")[-2]
+    param, position, coarse, coarse_classes = V.CIFAR100_COARSE
+    if name == "cifar100" and site.literal(param, position) == coarse:
+        held = coarse_classes
+
+    def arrays() -> Seq:
+        x = Tensor(fact=targets.fact("continuous", "nonneg", f"{name} images (0-255)", site.node)) if images else UNKNOWN
+        if isinstance(held, int):
+            y = targets.fact("label", "nonneg", f"{name} class indices", site.node)
+            return Seq([x, Tensor(fact=replace(y, classes=held))])
+        return Seq([x, Tensor(fact=targets.fact("continuous", held, f"{name} targets", site.node))])
+
+    return Seq([arrays(), arrays()])
 
 
 def buffer(qual: str, site) -> Value | None:
@@ -338,6 +361,8 @@ def call(qual: str, site) -> Value | None:
         return dataset(site)
     if qual in V.IMAGE_DATASETS:
         return image_dataset(qual, site)
+    if qual in V.LOADED_DATASETS:
+        return loaded_dataset(qual, site)
     if qual in V.IMAGE_TRANSFORMS:
         return image_transform(qual, site)
     if qual in V.LOADERS:
@@ -382,7 +407,7 @@ def knows(qual: str) -> bool:
     return (
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
-        or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS
+        or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS or qual in V.LOADED_DATASETS
         or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
     )

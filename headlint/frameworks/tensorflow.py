@@ -65,10 +65,13 @@ def is_linear(value) -> bool:
 
 
 def knows(qual: str) -> bool:
-    return qual in V.VARIABLES or qual in V.MATMULS or qual in V.BIAS_ADDS
+    return qual in V.VARIABLES or qual in V.MATMULS or qual in V.BIAS_ADDS or qual in V.PLACEHOLDERS
 
 
 def call(qual: str, site) -> Value | None:
+    if qual in V.PLACEHOLDERS:
+        shape = literal_shape(site.arg(*V.PLACEHOLDERS[qual]))
+        return Tensor(rank=len(shape) if shape else None)
     if qual in V.VARIABLES:
         return variable(qual, site)
     if qual in V.MATMULS:

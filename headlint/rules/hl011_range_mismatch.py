@@ -13,7 +13,8 @@ Five shapes, each reported at the activation (see rules/HL011.md):
   categorical crossentropy was meant; other targets may be multi-label, and the
   message names both fixes. Two units are exactly categorical crossentropy, so they
   are not reported;
-- a sigmoid over several units with a Keras categorical crossentropy on
+- a sigmoid over several units (or a count not known, which if it is one is the
+  constant loss of HL010, a mistake too) with a Keras categorical crossentropy on
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
   the model trains one thing and outputs another;
 - sigmoid outputs fed to PyTorch's cross-entropy, which softmaxes them as logits:
@@ -145,14 +146,19 @@ def sigmoid_into_categorical(head: Head) -> Optional[str]:
     if loss.kind not in _CATEGORICAL or loss.expects != "probabilities":
         return None
     units = _units(head)
-    if units == 1 or (units is None and head.targets.onehot in (0, ONEHOT_IF_MULTICLASS)):
-        return None  # one unit is another mistake; an unknown count may be one (LabelBinarizer: two classes)
-    shown = f"{units} units" if units else "several units"
+    if units == 1:
+        return None  # one unit: HL010's mistake
+    several = units is not None or head.targets.onehot not in (0, ONEHOT_IF_MULTICLASS)
+    # an unknown count may be one (LabelBinarizer gives two classes one column): then the
+    # loss is HL010's constant 0, a mistake all the same, and the message says both
+    shown = f"{units} units" if units else ("several units" if several else "its units")
+    single = "" if several else " (over a single unit the loss is 0 whatever the input)"
     return (
         f"sigmoid outputs over {shown} do not sum to 1, but {loss_phrase(head)} expects a distribution over "
-        f"them: Keras divides them by their sum (on TensorFlow it scores the logits behind the sigmoid as a "
-        f"softmax), so the loss trains one distribution while predict() returns the raw sigmoids; use "
-        f"activation='softmax' (sigmoid with binary_crossentropy is for multi-label targets)"
+        f"them{single}: Keras divides them by their sum (on TensorFlow it scores the logits behind the sigmoid "
+        f"as a softmax), so the loss trains one distribution while predict() returns the raw sigmoids; use "
+        f"activation='softmax' (sigmoid with binary_crossentropy is for multi-label targets, or one unit for "
+        f"two classes)"
     )
 
 

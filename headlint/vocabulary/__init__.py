@@ -55,6 +55,7 @@ SELF_METHODS = _torch.SELF_METHODS
 VARIABLES = {**_tf.VARIABLES, **_torch.VARIABLES}
 MATMULS = {**_tf.MATMULS, **_torch.MATMULS}
 BIAS_ADDS = _tf.BIAS_ADDS
+PLACEHOLDERS = _tf.PLACEHOLDERS
 SHAPE_FUNCTIONS = {**_torch.SHAPE_FUNCTIONS, **_keras.SHAPE_FUNCTIONS, **_tf.SHAPE_FUNCTIONS}
 
 # --- losses ----------------------------------------------------------------------
@@ -69,6 +70,8 @@ DATA_SOURCES = {**_torch.DATA_SOURCES, **_data.DATA_SOURCES, **_tf.DATA_SOURCES,
 BUFFERS = {**_torch.BUFFERS, **_data.BUFFERS}
 SIZED_ONLY_BUFFERS = _torch.SIZED_ONLY
 ONE_HOT = {**_torch.ONE_HOT, **_keras.ONE_HOT, **_tf.ONE_HOT, **_data.ONE_HOT}
+LOADED_DATASETS = _keras.LOADED_DATASETS
+CIFAR100_COARSE = _keras.CIFAR100_COARSE
 RNG_METHODS = _data.RNG_METHODS
 RNG_FACTORIES = _data.RNG_FACTORIES
 ELEMENTWISE = _data.ELEMENTWISE

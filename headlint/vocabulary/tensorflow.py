@@ -118,6 +118,11 @@ DATA_SOURCES = {
 ONE_HOT = {"tensorflow.one_hot": ("depth", 1)}
 DATASETS = frozenset({"tensorflow.data.Dataset.from_tensor_slices"})
 
+# TF 1's graph inputs, fed by ``sess.run(..., feed_dict=...)``: the data a graph is
+# trained on (the labels of ``tf.square(y - label)``), of the rank their literal shape
+# gives, batch axis included: (the shape's parameter). tf.compat.v1's are these.
+PLACEHOLDERS = {"tensorflow.placeholder": ("shape", 1), "tensorflow.placeholder_with_default": ("shape", 1)}
+
 # Variables and the calls that make weight matrices: the parameter holding the
 # shape (or the initial value, whose shape is taken).
 VARIABLES = {

@@ -1,0 +1,77 @@
+"""keras.datasets: what ``load_data()`` gives (vocabulary/keras.py LOADED_DATASETS):
+images of 0-255, class indices of a known number of classes (which their one-hot
+rows keep), or non-negative prices, in tf.keras, Keras 3 and Keras 2 spellings."""
+
+import pytest
+
+from conftest import codes
+from headlint.engine import check_text
+
+FACTORY = """
+{imports}
+
+def build(classes):
+    model = Sequential()
+    model.add(Dense(128, activation="relu", input_dim=784))
+    model.add(Dense(classes, activation="softmax"))
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+(X_train, y_train), (X_test, y_test) = {dataset}.load_data({options})
+X_train = X_train.reshape(len(X_train), 784) / 255
+Y_train = {encode}(y_train)
+model = build(Y_train.shape[1])
+model.fit(X_train, Y_train, epochs=5)
+"""
+KERAS2 = "from keras.datasets import mnist, cifar100, imdb\nfrom keras.models import Sequential\nfrom keras.layers import Dense\nfrom keras.utils import np_utils"
+TF_KERAS = "from tensorflow.keras.datasets import mnist, cifar100, imdb\nfrom tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\nfrom tensorflow.keras.utils import to_categorical"
+
+
+def _findings(imports=TF_KERAS, dataset="mnist", options="", encode="to_categorical"):
+    return check_text(FACTORY.format(imports=imports, dataset=dataset, options=options, encode=encode), "train.py").findings
+
+
+@pytest.mark.parametrize("imports, encode", [(TF_KERAS, "to_categorical"), (KERAS2, "np_utils.to_categorical")])
+def test_one_hot_labels_of_a_dataset_keep_its_class_count(imports, encode):
+    # the softmax's width is a parameter, but the targets are MNIST's 10 classes one-hot
+    (finding,) = _findings(imports, encode=encode)
+    assert finding.code == "HL011" and "softmax over 10 units" in finding.message
+
+
+def test_cifar100_coarse_labels_have_20_classes():
+    (finding,) = _findings(dataset="cifar100", options='label_mode="coarse"')
+    assert "softmax over 20 units" in finding.message
+    (finding,) = _findings(dataset="cifar100")
+    assert "softmax over 100 units" in finding.message
+
+
+def test_two_classes_one_hot_are_exactly_categorical_crossentropy():
+    # IMDB's two classes: a 2-way softmax with binary_crossentropy is the same loss
+    assert _findings(dataset="imdb") == []
+
+
+def test_imdb_labels_are_the_class_values_of_a_sentiment_classifier():
+    # a sigmoid trained with squared error on IMDB's 0/1 labels: a classifier (HL002)
+    source = """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=10000)
+x_train = keras.utils.pad_sequences(x_train, maxlen=200)
+model = keras.Sequential([keras.layers.Embedding(10000, 16), keras.layers.GlobalAveragePooling1D(),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x_train, y_train)
+"""
+    assert codes(source) == ["HL002"]
+    assert codes(source.replace('loss="mse"', 'loss="binary_crossentropy"')) == []
+
+
+def test_house_prices_are_non_negative_targets():
+    # a ReLU output for a price is right (HL003 is about targets that can be negative)
+    source = """
+from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1, activation="relu")])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x_train, y_train)
+"""
+    assert codes(source) == []
