@@ -745,13 +745,7 @@ class Interpreter:
         if any(isinstance(value, branches.Alt) for value in operands):
             operands = [option for value in operands for _, option in branches.options(value)]
         if any(isinstance(v, Tensor) for v in operands):
-            # ``model(x) > 0.5``: the output is used as a class score
-            for value in operands:
-                if isinstance(value, Tensor) and (value.model is not None or value.act is not None):
-                    thresholds = [v for v in operands if isinstance(v, Const)]
-                    if any(isinstance(t.value, float) and 0 < t.value < 1 for t in thresholds):
-                        self.events.used_as_classes(value, node)
-            return Tensor(fact=targets.comparison(node))
+            return frameworks.thresholded(operands, node, self.events)  # ``model(x) > 0.5``: class scores
         return UNKNOWN
 
     def eval_BooleanOperation(self, node, scope, ctx) -> Value:

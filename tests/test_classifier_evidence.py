@@ -47,3 +47,34 @@ def test_a_plain_function_output_thresholded_is_a_classifier():
 
 def test_evidence_on_another_output_does_not_count():
     assert codes(TORCH.format(read="q")) == []
+
+
+SEGMENTER = """import torch
+import torch.nn as nn
+
+class UNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(32, 1, kernel_size=1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.conv(x))
+
+net = UNet()
+loss_fn = nn.MSELoss()
+for images, masks in loader:
+    outputs = net(images)
+    loss = loss_fn(outputs, masks)
+    loss.backward()
+    dice = compute_dice({threshold}, masks)
+"""
+
+
+def test_a_threshold_written_as_a_call_is_a_threshold():
+    # a binary segmenter's masks scored by Dice after ``outputs.ge(0.5)``: a classifier
+    for threshold in ("outputs.ge(0.5)", "outputs.gt(0.5)", "torch.gt(outputs, 0.5)", "torch.greater_equal(outputs, 0.5)"):
+        assert codes(SEGMENTER.format(threshold=threshold)) == ["HL002"], threshold
+    # compared with something else than a probability, it says nothing
+    assert codes(SEGMENTER.format(threshold="outputs.ge(masks)")) == []
+    tf = TF1.format(use="hits = tf.equal(tf.cast(tf.greater(predictions, 0.5), tf.float32), labels)")
+    assert codes(tf) == ["HL002"]

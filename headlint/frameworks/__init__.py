@@ -37,6 +37,7 @@ from . import keras as keras_adapter
 from . import torch as torch_adapter
 
 _HANDLERS = {**torch_adapter.HANDLERS, **keras_adapter.HANDLERS}
+thresholded = data.thresholded
 _FORWARD = {Framework.TORCH: "forward", Framework.KERAS: "call"}
 
 

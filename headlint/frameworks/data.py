@@ -381,6 +381,8 @@ def call(qual: str, site) -> Value | None:
     if qual.startswith("builtins."):
         return builtin(qual[len("builtins."):], site)
     module, _, name = qual.rpartition(".")
+    if module in V.THRESHOLD_MODULES and name in V.THRESHOLDS:
+        return thresholded([site.arg(None, 0), site.arg(None, 1)], site.node, site.interp.events)
     if module in V.FILLED_LIKE_MODULES and name in V.FILLED_LIKE:  # ``tf.ones_like(d_real)``: all 1s, a class value
         value = V.FILLED_LIKE[name]
         return Tensor(fact=_class_value(value, f"{short(qual)}()", site.node), filled=frozenset({value}))
@@ -410,6 +412,7 @@ def knows(qual: str) -> bool:
         or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS or qual in V.LOADED_DATASETS
         or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
+        or (module in V.THRESHOLD_MODULES and name in V.THRESHOLDS)
     )
 
 
@@ -456,6 +459,8 @@ def method(receiver: Value, name: str, site) -> Value | None:
             return Tensor(rank=rank)
     if receiver is UNKNOWN and name in V.TENSOR_METHODS and V.TENSOR_METHODS[name] in ("label", "cast", "astype"):
         receiver = Tensor()  # np.load(...).astype("int32"): an integer cast of loaded data
+    if name in V.THRESHOLDS and isinstance(receiver, Tensor):
+        return thresholded([receiver, site.arg("other", 0)], site.node, site.interp.events)
     if name in V.CLASS_READ_METHODS:
         shown = f".{name}(..., {{}})" if len(site.node.args) > 1 else f".{name}({{}})"
         read = read_as_classes(receiver, name, V.CLASS_READ_METHODS[name], site, 0, shown)
@@ -497,6 +502,18 @@ def _float_type(value) -> bool:
     """``torch.cuda.FloatTensor``, ``torch.float32``, ``"torch.FloatTensor"``."""
     name = value.name if isinstance(value, Qual) else (value.value if isinstance(value, Const) else None)
     return isinstance(name, str) and name.startswith("torch.") and name.rsplit(".", 1)[-1] in V.FLOAT_TYPES
+
+
+def thresholded(operands: list, node, events) -> Tensor:
+    """``model(x) > 0.5``, ``out.ge(0.5)``, ``tf.greater(p, 0.5)``: a model's output (or an
+    activation's) compared with a probability is used as a class score. The result
+    holds labels."""
+    thresholds = [v for v in operands if isinstance(v, Const)]
+    if any(isinstance(t.value, float) and 0 < t.value < 1 for t in thresholds):
+        for value in operands:
+            if isinstance(value, Tensor) and (value.model is not None or value.act is not None):
+                events.used_as_classes(value, node)
+    return Tensor(fact=targets.comparison(node))
 
 
 def _used_as_classes(value, name: str, site) -> None:

@@ -163,6 +163,12 @@ CLASS_READ_FUNCTIONS = {
        for name in ("argmax", "reduce_max", "sort", "argsort")},
     **{f"keras.ops.{name}": (("axis",), 0) for name in ("argmax", "max", "amax", "sort", "argsort")},
 }
+# Comparisons written as calls, which threshold an output as ``>`` does (``out.ge(0.5)``,
+# ``tf.greater(p, 0.5)``): the functions' names, in THRESHOLD_MODULES, and the tensor
+# methods of the same names (torch's).
+THRESHOLDS = frozenset({"gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal"})
+THRESHOLD_MODULES = ("torch", "numpy", "tensorflow", "tensorflow.math", "keras.ops")
+
 CLASS_READ_METHODS = {
     **{name: (("dim", "axis"), 0) for name in ("argmax", "max", "sort", "argsort", "gather")},
     "topk": (("dim",), 1),
