@@ -119,12 +119,30 @@ def loaded_dataset(qual: str, site) -> Value:
 
     def arrays() -> Seq:
         x = Tensor(fact=targets.fact("continuous", "nonneg", f"{name} images (0-255)", site.node)) if images else UNKNOWN
-        if isinstance(held, int):
-            y = targets.fact("label", "nonneg", f"{name} class indices", site.node)
-            return Seq([x, Tensor(fact=replace(y, classes=held))])
-        return Seq([x, Tensor(fact=targets.fact("continuous", held, f"{name} targets", site.node))])
+        return Seq([x, _dataset_targets(held, name, site.node)])
 
     return Seq([arrays(), arrays()])
+
+
+def _dataset_targets(held, name: str, node) -> Tensor:
+    """A bundled dataset's targets: class indices of ``held`` classes, or values of that sign."""
+    if isinstance(held, int):
+        return Tensor(fact=replace(targets.fact("label", "nonneg", f"{name} class indices", node), classes=held))
+    return Tensor(fact=targets.fact("continuous", held, f"{name} targets", node))
+
+
+def toy_dataset(qual: str, site) -> Value:
+    """``load_iris()``: a Bunch whose ``.target`` holds the targets TOY_DATASETS
+    describes; ``load_iris(return_X_y=True)``: (X, y)."""
+    held = V.TOY_DATASETS[qual]
+    classes = site.literal(V.TOY_OPTIONS["classes"])
+    if isinstance(held, int) and isinstance(classes, int) and not isinstance(classes, bool) and 0 < classes <= held:
+        held = classes  # ``load_digits(n_class=2)``
+    name = qual.rsplit(".", 1)[-1].replace("load_", "").replace("fetch_", "")
+    y = _dataset_targets(held, name, site.node)
+    if site.literal(V.TOY_OPTIONS["return_X_y"]) is True:
+        return Seq([Tensor(), y])
+    return DictV({"data": Tensor(), "target": y})
 
 
 def buffer(qual: str, site) -> Value | None:
@@ -363,6 +381,8 @@ def call(qual: str, site) -> Value | None:
         return image_dataset(qual, site)
     if qual in V.LOADED_DATASETS:
         return loaded_dataset(qual, site)
+    if qual in V.TOY_DATASETS:
+        return toy_dataset(qual, site)
     if qual in V.IMAGE_TRANSFORMS:
         return image_transform(qual, site)
     if qual in V.LOADERS:
@@ -409,7 +429,7 @@ def knows(qual: str) -> bool:
     return (
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
-        or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS or qual in V.LOADED_DATASETS
+        or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS or qual in V.LOADED_DATASETS or qual in V.TOY_DATASETS
         or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
         or (module in V.THRESHOLD_MODULES and name in V.THRESHOLDS)

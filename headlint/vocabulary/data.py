@@ -163,6 +163,22 @@ CLASS_READ_FUNCTIONS = {
        for name in ("argmax", "reduce_max", "sort", "argsort")},
     **{f"keras.ops.{name}": (("axis",), 0) for name in ("argmax", "max", "amax", "sort", "argsort")},
 }
+# scikit-learn's bundled datasets: ``load_iris()`` gives a Bunch (``.data``, ``.target``,
+# ``["target"]``), or (X, y) with ``return_X_y=True``. Their targets: class indices of
+# that many classes (load_digits' ``n_class`` says how many it keeps), or a
+# non-negative regression target (diabetes progression 25-346, house values in
+# $100,000s, linnerud's measurements).
+TOY_DATASETS = {
+    "sklearn.datasets.load_iris": 3,
+    "sklearn.datasets.load_wine": 3,
+    "sklearn.datasets.load_breast_cancer": 2,
+    "sklearn.datasets.load_digits": 10,
+    "sklearn.datasets.load_diabetes": "nonneg",
+    "sklearn.datasets.fetch_california_housing": "nonneg",
+    "sklearn.datasets.load_linnerud": "nonneg",
+}
+TOY_OPTIONS = {"return_X_y": "return_X_y", "classes": "n_class"}
+
 # Comparisons written as calls, which threshold an output as ``>`` does (``out.ge(0.5)``,
 # ``tf.greater(p, 0.5)``): the functions' names, in THRESHOLD_MODULES, and the tensor
 # methods of the same names (torch's).

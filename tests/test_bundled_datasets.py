@@ -1,6 +1,8 @@
-"""keras.datasets: what ``load_data()`` gives (vocabulary/keras.py LOADED_DATASETS):
-images of 0-255, class indices of a known number of classes (which their one-hot
-rows keep), or non-negative prices, in tf.keras, Keras 3 and Keras 2 spellings."""
+"""Datasets the libraries bundle: what keras.datasets' ``load_data()`` gives
+(vocabulary/keras.py LOADED_DATASETS: images of 0-255, class indices of a known number
+of classes, which their one-hot rows keep, or non-negative prices, in tf.keras, Keras 3
+and Keras 2 spellings), and scikit-learn's ``load_iris()`` and the like
+(vocabulary/data.py TOY_DATASETS: a Bunch, or (X, y) with ``return_X_y=True``)."""
 
 import pytest
 
@@ -75,3 +77,44 @@ model.compile(loss="mse", optimizer="adam")
 model.fit(x_train, y_train)
 """
     assert codes(source) == []
+
+
+SKLEARN = """
+from sklearn import datasets
+from tensorflow import keras
+
+{load}
+Y = keras.utils.to_categorical(y)
+model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(Y.shape[1], activation="softmax")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(X, Y, epochs=10)
+"""
+
+
+@pytest.mark.parametrize(
+    "load, classes",
+    [
+        ("iris = datasets.load_iris()\nX, y = iris.data, iris.target", 3),
+        ('wine = datasets.load_wine()\nX, y = wine["data"], wine["target"]', 3),
+        ("X, y = datasets.load_digits(return_X_y=True)", 10),
+        ("X, y = datasets.load_digits(n_class=5, return_X_y=True)", 5),
+    ],
+)
+def test_scikit_learn_datasets_know_their_classes(load, classes):
+    (finding,) = check_text(SKLEARN.format(load=load), "iris.py").findings
+    assert finding.code == "HL011" and f"softmax over {classes} units" in finding.message
+
+
+def test_two_classes_of_a_scikit_learn_dataset_are_labels():
+    # digits cut to two classes: a 2-way softmax with binary_crossentropy is exact
+    assert codes(SKLEARN.format(load="X, y = datasets.load_digits(n_class=2, return_X_y=True)")) == []
+    # breast cancer's 0/1 labels: a sigmoid trained with squared error on them is HL002
+    source = """
+from sklearn.datasets import load_breast_cancer
+from tensorflow import keras
+X, y = load_breast_cancer(return_X_y=True)
+model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(loss="mse", optimizer="adam")
+model.fit(X, y)
+"""
+    assert codes(source) == ["HL002"]
