@@ -98,6 +98,7 @@ class Interpreter:
         self._ran_on: set = set()  # (method node, id(self)) evaluated
         self._snippet = False  # does the top level read a name the file never binds (shared_name)
         self._bound: Optional[set] = None  # every name the file binds, once needed
+        self._shared: dict = {}  # name -> what shared_name found for it
 
     # entry point
     def run(self) -> Events:
@@ -477,20 +478,28 @@ class Interpreter:
             self._snippet = self._snippet or self.path.endswith(".py")
         if not self._snippet:
             return UNKNOWN
-        if self._bound is None:
-            self._bound = names_bound(self.module)
-        if name in self._bound:
-            return UNKNOWN  # bound where the run has not reached (a later statement, a function)
+        if name not in self._shared:
+            self._shared[name] = UNKNOWN  # while it is looked for: a cycle of snippets finds nothing
+            self._shared[name] = self._sibling_binding(name)
+        return self._shared[name]
+
+    def _sibling_binding(self, name: str) -> Value:
         files = self.project.beside(self.path)
         here = os.path.realpath(self.path)
         at = next((i for i, path in enumerate(files) if os.path.realpath(path) == here), None)
         if at is None:
             return UNKNOWN
-        for path in [*reversed(files[:at]), *files[at + 1:]]:
-            if self.project.mentions(path, name):
-                found = self.module_scope(path)
-                if found is not None and found.defines(name):
-                    return found.lookup(name) or UNKNOWN
+        holders = [path for path in [*reversed(files[:at]), *files[at + 1:]] if self.project.mentions(path, name)]
+        if not holders:
+            return UNKNOWN
+        if self._bound is None:
+            self._bound = names_bound(self.module)
+        if name in self._bound:
+            return UNKNOWN  # bound where the run has not reached (a later statement, a function's global)
+        for path in holders:
+            found = self.module_scope(path)
+            if found is not None and found.defines(name):
+                return found.lookup(name) or UNKNOWN
         return UNKNOWN
 
     # int() and float() read Python's numeric literals (libcst's evaluated_value

@@ -116,55 +116,30 @@ def _bound_names(stmt) -> set:
     return names
 
 
-class _Binder(cst.CSTVisitor):
-    """Every name a module binds anywhere: assigned, imported, defined, a loop's or a
-    ``with``'s or an ``except``'s target, a walrus, a comprehension's, ``global``."""
-
-    def __init__(self):
-        self.names: set = set()
-
-    def visit_AssignTarget(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_AnnAssign(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_AugAssign(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_For(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_CompFor(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_AsName(self, node) -> None:
-        self.names |= _target_names(node.name)
-
-    def visit_NamedExpr(self, node) -> None:
-        self.names |= _target_names(node.target)
-
-    def visit_Global(self, node) -> None:
-        self.names |= {item.name.value for item in node.names}
-
-    def visit_FunctionDef(self, node) -> None:
-        self.names.add(node.name.value)
-
-    def visit_ClassDef(self, node) -> None:
-        self.names.add(node.name.value)
-
-    def visit_Import(self, node) -> None:
-        self.names |= {dotted_name(a.name).split(".")[0] for a in node.names if a.asname is None}
-
-    def visit_ImportFrom(self, node) -> None:
-        if not isinstance(node.names, cst.ImportStar):
-            self.names |= {dotted_name(a.name) for a in node.names if a.asname is None}
-
-
 def names_bound(module: cst.Module) -> set:
-    binder = _Binder()
-    module.visit(binder)
-    return binder.names
+    """The names a module binds at its top level (as ``_bound_names`` reads them), those
+    a ``with ... as`` or ``except ... as`` binds, and those a function declares
+    ``global``. Statements only, never their expressions: it runs on large files."""
+    names: set = set()
+    for stmt in module.body:
+        names |= _bound_names(stmt)
+    stack = list(module.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, cst.SimpleStatementLine):
+            stack.extend(stmt.body)
+        elif isinstance(stmt, cst.Global):
+            names |= {item.name.value for item in stmt.names}
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            stack.extend(stmt.body.body)
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            if isinstance(stmt, cst.With):
+                names |= {n for item in stmt.items if item.asname is not None for n in _target_names(item.asname.name)}
+            if isinstance(stmt, cst.Try):
+                names |= {h.name.name.value for h in stmt.handlers if h.name is not None and isinstance(h.name.name, cst.Name)}
+            for block in _blocks(stmt):
+                stack.extend(block)
+    return names
 
 
 def _blocks(stmt) -> list:
