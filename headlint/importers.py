@@ -33,7 +33,7 @@ import re
 from typing import Callable, Iterable, Optional
 
 from .discover import is_notebook, shown_path, walk
-from .project import MAX_SNIPPETS, ROOT_MARKERS, Project, digest
+from .project import ROOT_MARKERS, Project, digest
 from .records import FileError
 from .source import read_bytes
 
@@ -132,13 +132,13 @@ def importers_of(
         found.extend((hops, path, real) for path, real in reached.items())
         frontier = set(reached.values())
         closure |= frontier
-    found.extend((1, path, real) for path, real in _snippet_readers(checked, candidates, closure, data_of, memo))
+    found.extend((1, path, real) for path, real in _snippet_readers(checked, candidates, closure, data_of, memo, resolver))
     targets = [os.path.realpath(path) for path in checked]
     nearest = sorted(found, key=lambda item: (item[0], -_nearness(item[2], targets), item[1]))
     return sorted(shown_path(path) for _, path, _ in nearest[:MAX_CONTEXT])
 
 
-def _snippet_readers(checked: list, candidates: list, closure: set, data_of: dict, memo) -> list:
+def _snippet_readers(checked: list, candidates: list, closure: set, data_of: dict, memo, resolver: Project) -> list:
     """The files beside a checked one that read a name it binds at its top level, but
     neither bind nor import that name: snippets run in one namespace, as the analysis
     reads them (interpreter.py, ``shared_name``), such as ``part_3_train.py`` training
@@ -147,10 +147,9 @@ def _snippet_readers(checked: list, candidates: list, closure: set, data_of: dic
     for target in checked:
         if not target.endswith(".py"):
             continue
-        folder = os.path.dirname(os.path.abspath(target))
-        beside = [(path, real) for path, real in candidates
-                  if os.path.dirname(real) == folder and path.endswith(".py") and not path.endswith("__init__.py")]
-        if not beside or len(beside) >= MAX_SNIPPETS:
+        folder = {os.path.abspath(path) for path in resolver.beside(target)}  # none in a package's folder
+        beside = [(path, real) for path, real in candidates if real in folder]
+        if not beside:
             continue
         names = _top_bindings(_read(target))
         for path, real in beside:

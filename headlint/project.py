@@ -97,10 +97,12 @@ def file_digest(path: str) -> Optional[str]:
     """The digest of a file's bytes, or of a folder's listing; None when it is absent
     or unreadable."""
     try:
-        if os.path.isdir(path):
-            return digest("\0".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape"))
         with open(path, "rb") as handle:
             return digest(handle.read())
+    except OSError:
+        pass
+    try:  # only once a file cannot be opened: the cache checks every dependency on a warm run
+        return digest("\0".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape"))
     except OSError:
         return None
 

@@ -113,9 +113,9 @@ def loaded_dataset(qual: str, site) -> Value:
     LOADED_DATASETS describes them."""
     images, held = V.LOADED_DATASETS[qual]
     name = qual.split(".")[-2]
-    param, position, coarse, coarse_classes = V.CIFAR100_COARSE
-    if name == "cifar100" and site.literal(param, position) == coarse:
-        held = coarse_classes
+    if qual in V.LABEL_MODES:  # ``cifar100.load_data(label_mode="coarse")``
+        param, position, modes = V.LABEL_MODES[qual]
+        held = modes.get(site.literal(param, position), held)
 
     def arrays() -> Seq:
         x = Tensor(fact=targets.fact("continuous", "nonneg", f"{name} images (0-255)", site.node)) if images else UNKNOWN

@@ -116,7 +116,7 @@ ONE_HOT = {"keras.utils.to_categorical": ("num_classes", 1), "keras.ops.one_hot"
 # keras.datasets (Keras 2 and 3, tf.keras): ``load_data()`` gives ((x_train, y_train),
 # (x_test, y_test)). What they hold: images of 0-255 ("images") or word-index sequences
 # (None); targets that are class indices of that many classes, or a price ("nonneg").
-# cifar100's ``label_mode="coarse"`` has 20 classes (CIFAR100_COARSE).
+# cifar100's ``label_mode="coarse"`` has 20 classes (LABEL_MODES).
 LOADED_DATASETS = {
     "keras.datasets.mnist.load_data": ("images", 10),
     "keras.datasets.fashion_mnist.load_data": ("images", 10),
@@ -127,7 +127,8 @@ LOADED_DATASETS = {
     "keras.datasets.boston_housing.load_data": (None, "nonneg"),
     "keras.datasets.california_housing.load_data": (None, "nonneg"),
 }
-CIFAR100_COARSE = ("label_mode", 0, "coarse", 20)
+# A loader's option that picks another set of classes: (param, position, {value: classes}).
+LABEL_MODES = {"keras.datasets.cifar100.load_data": ("label_mode", 0, {"coarse": 20})}
 
 # Metrics that treat outputs as class scores (HL002 classifier evidence).
 CLASSIFIER_METRICS = frozenset(
