@@ -69,6 +69,23 @@ def _known(qual: str) -> bool:
 _RUNTIME_FALSE = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
 
+
+def _data_fact(value: Value) -> Optional[targets.TargetFact]:
+    """What a comprehension's element holds as data: a tensor's known fact, or that
+    of the tensors a row lists (``[y]``, ``[x, y]`` joined); None when not data."""
+    if isinstance(value, Tensor):
+        known = value.fact.kind is not targets.Kind.UNKNOWN or value.fact.sign is not targets.Sign.UNKNOWN
+        return value.fact if known else None
+    if isinstance(value, Seq) and value.items and all(isinstance(item, Tensor) for item in value.items):
+        facts = [_data_fact(item) for item in value.items]
+        if any(fact is None for fact in facts):
+            return None
+        joined = facts[0]
+        for fact in facts[1:]:
+            joined = targets.join(joined, fact)
+        return joined
+    return None
+
 class Interpreter:
     """``project`` and ``path``: where the module lives, so that imports of the
     project's own modules are followed (project.py); without them, such imports
@@ -313,7 +330,7 @@ class Interpreter:
         elif isinstance(stmt, cst.ClassDef):
             scope.vars[stmt.name.value] = self.define_class(stmt, scope, ctx)
         elif isinstance(stmt, (cst.For,)):
-            iterable = self.eval(stmt.iter, scope, ctx)
+            iterable = self.dataset_rows(self.eval(stmt.iter, scope, ctx), ctx)
             if layer_loops.unrolled(iterable):
                 # ``for layer in self.layers: x = layer(x)``: the body once for the layers
                 # before the last (joined, as any loop), then once for the last one, so the
@@ -428,6 +445,13 @@ class Interpreter:
         if isinstance(value, Tensor) and value.model is None:
             return [Tensor(fact=value.fact) for _ in range(count)]
         return [UNKNOWN] * count
+
+    def dataset_rows(self, value: Value, ctx: Ctx) -> Value:
+        """An instance of a dataset class of the checked code (one that defines
+        ``__getitem__``) as the rows it gives; any other value as it is."""
+        if isinstance(value, Instance):
+            return frameworks.data.rows(value, self, ctx) or value
+        return value
 
     def element_of(self, iterable: Value) -> Value:
         if isinstance(iterable, branches.Alt):
@@ -578,6 +602,10 @@ class Interpreter:
 
     def eval_Subscript(self, node: cst.Subscript, scope, ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
+        if isinstance(base, Instance):
+            rows = self.dataset_rows(base, ctx)  # ``train_dataset[0]``: one example
+            if isinstance(rows, Dataset):
+                return self.element_of(rows)
         picked = _same  # what a pick along a later axis leaves of the facts
         index = self.single_index(node, scope, ctx)
         if index is None and isinstance(base, Seq) and len(node.slice) == 1:
@@ -771,21 +799,26 @@ class Interpreter:
 
     def eval_ListComp(self, node, scope, ctx) -> Value:
         """``[step(b) for b in loader]``, ``sum(loss(b) for b in loader)``: the element
-        is evaluated once, for what it does (a loss computed in it trains); the
-        collection itself stays unknown."""
+        is evaluated once, for what it does (a loss computed in it trains). The
+        collection is an array of what the element holds when that is data of a known
+        fact (``[[y] for y in labels]``: the labels, one per row); otherwise unknown."""
         inner = Scope(scope)
         comp = node.for_in
         while comp is not None:
-            self.bind(comp.target, self.element_of(self.eval(comp.iter, inner, ctx)), inner, ctx)
+            self.bind(comp.target, self.element_of(self.dataset_rows(self.eval(comp.iter, inner, ctx), ctx)), inner, ctx)
             for condition in comp.ifs:
                 self.eval(condition.test, inner, ctx)
             comp = comp.inner_for_in
         elements = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+        value = UNKNOWN
         for element in elements:
             if isinstance(element, cst.Call) and isinstance(self.eval(element.func, inner, ctx), ClassV):
                 continue  # ``[Block(cfg) for _ in range(n)]``: building modules trains nothing
-            self.eval(element, inner, ctx)
-        return UNKNOWN
+            value = self.eval(element, inner, ctx)
+        if isinstance(node, cst.DictComp):
+            return UNKNOWN
+        held = _data_fact(value)
+        return Tensor(fact=held) if held is not None else UNKNOWN
 
     eval_GeneratorExp = eval_SetComp = eval_DictComp = eval_ListComp
 

@@ -2,7 +2,8 @@
 (vocabulary/keras.py LOADED_DATASETS: images of 0-255, class indices of a known number
 of classes, which their one-hot rows keep, or non-negative prices, in tf.keras, Keras 3
 and Keras 2 spellings), and scikit-learn's ``load_iris()`` and the like
-(vocabulary/data.py TOY_DATASETS: a Bunch, or (X, y) with ``return_X_y=True``)."""
+(vocabulary/data.py TOY_DATASETS: a Bunch, or (X, y) with ``return_X_y=True``), and
+seaborn's example tables (TABLE_DATASETS: ``sns.load_dataset("titanic")``'s columns)."""
 
 import pytest
 
@@ -118,3 +119,33 @@ model.compile(loss="mse", optimizer="adam")
 model.fit(X, y)
 """
     assert codes(source) == ["HL002"]
+
+
+TITANIC = """
+import seaborn as sns
+import torch
+import torch.nn as nn
+
+df = sns.load_dataset("titanic").dropna()
+y = torch.tensor(df.pop({column}).values).float().unsqueeze(1)
+X = torch.tensor(df[["pclass", "sibsp", "parch"]].values).float()
+model = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 1), nn.{activation}())
+loss_fn = nn.MSELoss()
+loss = loss_fn(model(X), y)
+loss.backward()
+"""
+
+
+def test_titanic_survived_is_a_two_class_label():
+    # seaborn's Titanic table: 'survived' is 0/1, so a sigmoid with squared error on it is HL002
+    assert codes(TITANIC.format(column='"survived"', activation="Sigmoid")) == ["HL002"]
+
+
+def test_titanic_fares_are_non_negative_regression_targets():
+    # 'fare' is a price: a ReLU output for it is right, and a sigmoid is not a classifier
+    assert codes(TITANIC.format(column='"fare"', activation="ReLU")) == []
+    assert codes(TITANIC.format(column='"fare"', activation="Sigmoid")) == []
+
+
+def test_a_table_seaborn_does_not_describe_says_nothing():
+    assert codes(TITANIC.replace('"titanic"', "name").format(column='"survived"', activation="Sigmoid")) == []

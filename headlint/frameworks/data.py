@@ -24,7 +24,9 @@ from ..values import (
     Const,
     Dataset,
     DictV,
+    Function,
     ImageTransform,
+    Instance,
     Partial,
     Qual,
     Seq,
@@ -324,7 +326,24 @@ def _kept(value: Value) -> Tensor:
 
 def loader(site) -> Value:
     first = site.arg("dataset", 0)
+    if isinstance(first, Instance):
+        return rows(first, site.interp, site.ctx) or UNKNOWN
     return first if isinstance(first, Dataset) else UNKNOWN
+
+
+def rows(instance: Instance, interp, ctx) -> Dataset | None:
+    """A dataset class of the checked code (``torch.utils.data.Dataset``'s protocol):
+    the columns its ``__getitem__`` returns (``return self.X[idx], self.y[idx]``), each
+    with its facts only (a batch of them stacks rows). None without one, or when it
+    returns no data."""
+    getitem = instance.cls.lookup(V.ITEM_METHOD)
+    if not isinstance(getitem, Function) or instance.model is not None:
+        return None
+    item = interp.call_function(getitem, [instance, Tensor()], {}, ctx)
+    columns = item.items if isinstance(item, Seq) else [item]
+    if not any(isinstance(column, Tensor) for column in columns):
+        return None
+    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
 
 
 def partial(site) -> Value:
@@ -396,6 +415,8 @@ def call(qual: str, site) -> Value | None:
         return kept[0] if len(kept) == 1 else Seq(kept)
     if qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS:
         return frames.read(qual, site)
+    if qual in V.TABLE_LOADERS:
+        return frames.bundled(qual, site)
     if qual == "functools.partial":
         return partial(site)
     if qual.startswith("builtins."):
@@ -430,7 +451,7 @@ def knows(qual: str) -> bool:
         qual in V.DATA_SOURCES or qual in V.SCALERS or qual in V.SCALER_FUNCTIONS or qual in V.ONE_HOT_ENCODERS
         or qual in V.DATASETS or qual in V.LOADERS or qual in V.PASS_THROUGH_DATA
         or qual in V.IMAGE_DATASETS or qual in V.IMAGE_TRANSFORMS or qual in V.LOADED_DATASETS or qual in V.TOY_DATASETS
-        or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS
+        or qual in V.FRAME_READERS or qual in V.FRAME_CONSTRUCTORS or qual in V.TABLE_LOADERS
         or (module in V.ELEMENTWISE_MODULES and name in V.ELEMENTWISE)
         or (module in V.THRESHOLD_MODULES and name in V.THRESHOLDS)
     )

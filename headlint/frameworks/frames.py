@@ -11,6 +11,7 @@ the vocabulary (FRAME_*).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from .. import targets
@@ -57,6 +58,21 @@ def read(qual: str, site) -> Value:
     if isinstance(data, Tensor):
         return (data.frame or Frame(rest=data.fact)).table()
     return Frame().table()
+
+
+def bundled(qual: str, site) -> Value:
+    """``sns.load_dataset("titanic")``: the columns TABLE_DATASETS knows (``survived``,
+    class indices of 2 classes; ``fare``, non-negative), the others not known."""
+    name = site.literal(*V.TABLE_LOADERS[qual])
+    columns = V.TABLE_DATASETS.get(name, {}) if isinstance(name, str) else {}
+    known = tuple((column, _column_fact(held, f"{name}'s {column!r}", site.node)) for column, held in columns.items())
+    return Frame(known, (), UNKNOWN_FACT).table()
+
+
+def _column_fact(held, because: str, node) -> TargetFact:
+    if isinstance(held, int):
+        return replace(targets.fact("label", "nonneg", because, node), classes=held)
+    return targets.fact("continuous", held, because, node)
 
 
 def select(base: Tensor, index: Value) -> Optional[Value]:

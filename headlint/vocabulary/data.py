@@ -179,6 +179,23 @@ TOY_DATASETS = {
 }
 TOY_OPTIONS = {"return_X_y": "return_X_y", "classes": "n_class"}
 
+# seaborn's example tables (``sns.load_dataset("titanic")``, read from the
+# seaborn-data repository): the columns whose contents are known, as TOY_DATASETS
+# writes them (a number of classes, or a sign); every other column (names, strings,
+# booleans) says nothing. ``load_dataset(name)``: the name's parameter, its position.
+TABLE_DATASETS = {
+    "titanic": {"survived": 2, "pclass": "nonneg", "age": "nonneg", "sibsp": "nonneg", "parch": "nonneg",
+                "fare": "nonneg"},
+    "iris": {name: "nonneg" for name in ("sepal_length", "sepal_width", "petal_length", "petal_width")},
+    "penguins": {name: "nonneg" for name in ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")},
+    "tips": {"total_bill": "nonneg", "tip": "nonneg", "size": "nonneg"},
+    "diamonds": {name: "nonneg" for name in ("carat", "depth", "table", "price", "x", "y", "z")},
+    "mpg": {name: "nonneg" for name in ("mpg", "cylinders", "displacement", "horsepower", "weight",
+                                        "acceleration", "model_year")},
+    "flights": {"year": "nonneg", "passengers": "nonneg"},
+}
+TABLE_LOADERS = {"seaborn.load_dataset": ("name", 0)}
+
 # Comparisons written as calls, which threshold an output as ``>`` does (``out.ge(0.5)``,
 # ``tf.greater(p, 0.5)``): the functions' names, in THRESHOLD_MODULES, and the tensor
 # methods of the same names (torch's).

@@ -160,6 +160,9 @@ SIZED_ONLY = frozenset(name for name in BUFFERS if name.endswith("Tensor"))
 
 DATASETS = frozenset({"torch.utils.data.TensorDataset"})
 LOADERS = frozenset({"torch.utils.data.DataLoader"})
+# The map-style dataset protocol: ``dataset[idx]`` is one example, which a DataLoader
+# batches; a class of the checked code that defines it is read through it.
+ITEM_METHOD = "__getitem__"
 
 # Contexts whose code does not train: ``with torch.no_grad():``.
 NO_GRAD = frozenset({"torch.no_grad", "torch.inference_mode", "torch.set_grad_enabled"})
