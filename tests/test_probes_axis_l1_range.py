@@ -211,6 +211,21 @@ def test_keras_sigmoid_with_categorical_crossentropy(kb):
     assert "trains it exactly like a softmax" in ev.summary
 
 
+def test_keras_sigmoid_into_crossentropy_from_logits(kb):
+    """Sigmoid outputs scored as logits: Keras' own sigmoid on tensorflow is looked behind
+    (the loss trains the logits, only predict()'s saturated sigmoids suffer); a raw
+    tf.nn.sigmoid trains on the squeezed outputs and stays at the floor log(1 + 9/e)."""
+    scce = Loss("sparse_categorical_crossentropy", K, "softmax", "logits", True, "SparseCategoricalCrossentropy(from_logits=True)")
+    for spelling in ("keras.activations.sigmoid", "tensorflow.nn.sigmoid"):
+        head = Head(K, "Sequential", DENSE, Activation("sigmoid", spelling=spelling), scce)
+        ev = confirm("HL011", head, "cpu")
+        m = measured(ev)
+        assert ev.status == "confirmed", ev.summary
+        assert abs(m["loss_floor"] - 1.4612) < 1e-3  # log(1 + 9/e), exact arithmetic
+        if spelling.startswith("tensorflow") and kb.backend == "tensorflow":
+            assert m["final_loss"] > m["loss_floor"] - 1e-3 and m["reference_final_loss"] < 0.1
+
+
 def test_cuda_probes():
     if not torch.cuda.is_available():
         pytest.skip("torch sees no GPU on this machine")

@@ -76,7 +76,9 @@ def test_sigmoid_with_categorical_crossentropy_over_several_units():
     assert fired("sigmoid", CCE, None, ONEHOT_UNKNOWN_CLASSES) == ["HL011"]
     assert fired("sigmoid", CCE, None) == ["HL011"]  # a count not known: if it is 1, HL010's mistake
     assert fired("sigmoid", CCE, 1) == []  # one unit: another mistake
-    assert fired("sigmoid", Loss("categorical_crossentropy", K, "softmax", "logits", True, "CCE"), 5) == []
+    # on logits (from_logits=True) the crossentropy softmaxes the sigmoids: still HL011, the
+    # shape of test_sigmoid_outputs_into_a_keras_or_tensorflow_crossentropy_on_logits
+    assert fired("sigmoid", Loss("categorical_crossentropy", K, "softmax", "logits", True, "CCE"), 5) == ["HL011"]
     assert fired("sigmoid", BCE_K, 5, ONEHOT) == []  # multi-label pair
 
 
@@ -200,6 +202,35 @@ def test_sigmoid_outputs_into_torch_cross_entropy():
     h = Head(T, "M", Layer("linear", 10), Activation("sigmoid"), CE_T)
     (finding,) = RULES["HL011"].check(h)
     assert "below 0.23" in finding.message and "cannot go below 1.46" in finding.message  # e/(e+9), log(1+9/e)
+
+
+def test_sigmoid_outputs_into_a_keras_or_tensorflow_crossentropy_on_logits():
+    # Keras' crossentropies with from_logits=True softmax their input, as PyTorch's does
+    scce_logits = Loss("sparse_categorical_crossentropy", K, "softmax", "logits", True,
+                       "SparseCategoricalCrossentropy(from_logits=True)")
+    assert fired("sigmoid", scce_logits, 23) == ["HL011"]
+    assert fired("sigmoid", scce_logits, 1) == []  # HL010's
+    assert fired("sigmoid", BCE_K_LOGITS, 23) == []  # HL005's: the loss applies sigmoid
+    source = """
+import tensorflow as tf
+inputs = tf.keras.Input(shape=(41,))
+hidden = tf.keras.layers.Dense(256)(inputs)
+pred = tf.keras.layers.Dense(23, activation="sigmoid")(hidden)
+model = tf.keras.Model(inputs, pred)
+model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer="adam")
+model.fit(x, y)
+"""
+    (finding,) = check_text(source, "kdd.py").findings
+    assert finding.code == "HL011" and "only warns" in finding.message  # TensorFlow's fit() looks behind it
+    tf1 = """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 784])
+y_ = tf.placeholder(tf.float32, [None, 10])
+y = tf.nn.sigmoid(tf.matmul(x, tf.Variable(tf.zeros([784, 10]))))
+loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y))
+train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+"""
+    assert codes(tf1) == ["HL011"]
 
 
 def test_yolo_class_scores_through_a_sigmoid_into_cross_entropy():

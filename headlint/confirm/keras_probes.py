@@ -677,7 +677,51 @@ def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
         return _wrong_loss(kb, head, choices, "softmax", "categorical_crossentropy")
     if rule.sigmoid_into_categorical(head) is not None:
         return _wrong_loss(kb, head, choices, "softmax", head.loss.kind)
+    if rule.sigmoid_into_cross_entropy(head) is not None:
+        return _sigmoid_into_logits_loss(kb, head, choices)
     raise ProbeUnavailable("the head is none of HL011's pairs")
+
+
+def _sigmoid_into_logits_loss(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Outcome:
+    """Sigmoid outputs into the source's logits loss vs the logits into it, trained
+    from the same start on separable labels: the loss's floor and what each run reaches."""
+    import numpy as np
+
+    d = choices.in_features(head)
+    classes = choices.units(head, CLASSES, minimum=2)
+    crit = criterion(kb, head, choices)
+    way = route(kb, head, choices, _kind(head, "sigmoid"))
+    model = sequential(kb, d, dense(kb, classes), activation_layer(kb, way.kind, raw=bool(way.raw)))
+    reference = sequential(kb, d, dense(kb, classes))
+    reference.set_weights(model.get_weights())
+    rng = _rng()
+    x = rng.standard_normal((SAMPLES, d)).astype("float32")
+    labels = (x @ rng.standard_normal((d, classes))).argmax(axis=1)
+    y = _targets(labels, classes, crit.target)
+    fit(kb, model, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    fit(kb, reference, crit.fn, x, y, CLASSIFIER_STEPS, CLASSIFIER_LR)
+    final = evaluate(kb, lambda: crit.mean(kb, y, model(x)), True)
+    ref_final = evaluate(kb, lambda: crit.mean(kb, y, reference(x)), True)
+    p = _np(kb, model(x))
+    logits = _np(kb, reference(x))
+    q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1.0)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(labels))
+    floor = math.log(1 + (classes - 1) / math.e)  # right sigmoid at 1, the others at 0
+    extra = (("loss_floor", floor), ("final_loss", final), ("reference_final_loss", ref_final))
+    note = f"the loss ends at {final:.3f} (its floor with sigmoids is {floor:.3f}) vs {ref_final:.3f} on the logits"
+    if final < floor:
+        # Keras' sigmoid caches its logits, and the tensorflow backend's crossentropy uses them
+        note += (f"; keras on {kb.backend} computes the loss from the logits behind the sigmoid "
+                 "(keras/src/backend/tensorflow/nn.py, _get_logits): the training is not hurt, predict()'s "
+                 "sigmoids are, saturating at 1.0 for several classes")
+    return verdicts.wrong_loss_for_activation(
+        f"sigmoid with {crit.name}", float((p.argmax(axis=1) == labels).mean()),
+        float((logits.argmax(axis=1) == labels).mean()), float(-np.log(q[rows, labels]).mean()),
+        float(-log_softmax[rows, labels].mean()), f"the logits and {crit.name}", CLASSIFIER_STEPS,
+        float(p.sum(axis=1).mean()), "", extra, note,
+    )
 
 
 def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Outcome:

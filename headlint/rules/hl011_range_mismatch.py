@@ -17,7 +17,8 @@ Five shapes, each reported at the activation (see rules/HL011.md):
   constant loss of HL010, a mistake too) with a Keras categorical crossentropy on
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
   the model trains one thing and outputs another;
-- sigmoid outputs fed to PyTorch's cross-entropy, which softmaxes them as logits:
+- sigmoid outputs fed to a cross-entropy that softmaxes them as logits (PyTorch's,
+  Keras' with from_logits=True, TensorFlow's ``softmax_cross_entropy_with_logits``):
   squeezed into (0, 1) they cannot make any class likely (one unit is HL010's);
 - a sigmoid output regressed (squared, absolute, Huber error) onto targets that can be
   negative by the sign analysis (targets.py): those targets are out of reach, and
@@ -114,10 +115,11 @@ def softmax_into_binary(head: Head) -> Optional[str]:
 
 
 def sigmoid_into_cross_entropy(head: Head) -> Optional[str]:
-    """PyTorch: sigmoid outputs fed to ``nn.CrossEntropyLoss`` / ``F.cross_entropy``,
-    which softmaxes them as if they were logits."""
+    """Sigmoid outputs fed to a loss that softmaxes its input as logits: PyTorch's
+    ``nn.CrossEntropyLoss`` / ``F.cross_entropy``, a Keras categorical crossentropy
+    with from_logits=True, ``tf.nn.softmax_cross_entropy_with_logits``."""
     act, loss = head.activation, head.loss
-    if act.kind != "sigmoid" or loss.framework is not Framework.TORCH or loss.kind != "cross_entropy":
+    if act.kind != "sigmoid" or loss.applies != "softmax":
         return None
     if act.configurable:
         # ``activation_fn=nn.Sigmoid()`` with no caller in sight: libraries offer a sigmoid
@@ -132,10 +134,18 @@ def sigmoid_into_cross_entropy(head: Head) -> Optional[str]:
                  f"and the loss cannot go below {floor:.2f}")
     else:
         bound = "the right class's probability stays far from 1 and the loss cannot approach 0"
+    if loss.framework is Framework.TORCH:
+        fix = "pass the logits (no sigmoid), or use nn.BCEWithLogitsLoss for independent yes/no labels"
+    else:
+        # rules/HL011.md: keras/src/backend/tensorflow/nn.py, _get_logits looks behind Keras' own activations
+        fix = ("end with no activation (the logits), or with activation='softmax' and from_logits=False; "
+               "for independent yes/no labels keep the sigmoid with binary_crossentropy (TensorFlow's fit() "
+               "quietly scores the logits behind Keras' own sigmoid and only warns, but predict() returns the "
+               "sigmoids; Keras on torch or jax, and a raw tf.nn.sigmoid, train on the squeezed outputs)")
     return (
         f"sigmoid outputs are fed to {loss_phrase(head)}, which applies softmax to them as if they were logits: "
         f"squeezed into (0, 1), the scores differ by less than 1, so {bound}, and the gradient through the "
-        f"sigmoid vanishes; pass the logits (no sigmoid), or use nn.BCEWithLogitsLoss for independent yes/no labels"
+        f"sigmoid vanishes; {fix}"
     )
 
 
