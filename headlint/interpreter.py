@@ -1313,9 +1313,16 @@ def _join_returns(returns: list, joined: bool = False) -> Value:
 def _row_of(tensor: Tensor) -> Tensor:
     """One element of ``for row in probs``: a softmax over a later axis than the
     first is still a softmax over the same axis of each row (``dim=-1`` stays -1,
-    ``dim=2`` becomes 1); anything else keeps only the facts."""
+    ``dim=2`` becomes 1). A (batch, units) output with no activation or an elementwise
+    one gives rows of its units, as ``out[0]`` does (``[np.argmax(p) for p in preds]``
+    reads each row's units); anything else keeps only the facts."""
     act = tensor.act
-    if act is None or not isinstance(act.axis, int) or act.axis == 0:
+    if act is None or act.kind not in ("softmax", "log_softmax"):
+        units_last = tensor.layer is None or tensor.layer.kind in ("dense", "linear")
+        if tensor.rank is not None and tensor.rank >= 2 and units_last:
+            return tensor.derived(rank=tensor.rank - 1)
+        return Tensor(fact=tensor.fact)
+    if not isinstance(act.axis, int) or act.axis == 0:
         return Tensor(fact=tensor.fact)
     rank = tensor.rank - 1 if tensor.rank is not None else None
     if act.axis < 0:

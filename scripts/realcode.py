@@ -103,8 +103,9 @@ def run_headlint(root: Path, paths=(".",), extra=()) -> dict:
 # A finding on an activation module applied in ``forward`` points at the call and names
 # where the module was created (HL008, whose fix is the module's dim, the other way
 # round); one on a layer's raw output points at the layer and names where forward
-# applies it: a case may annotate either place.
-OTHER_PLACES = ("activation created here", "activation applied here", "layer applied here")
+# applies it; HL012's points at the argmax and names the one-unit layer: a case may
+# annotate either place.
+OTHER_PLACES = ("activation created here", "activation applied here", "layer applied here", "the single unit")
 
 
 def matches(case: dict, finding: dict) -> bool:

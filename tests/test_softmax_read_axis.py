@@ -334,6 +334,18 @@ def test_argmax_without_an_axis_over_one_example_of_a_one_unit_output():
     assert lint(ONE_ROW.replace("UNITS", "3").replace("sigmoid", "softmax").replace("binary_crossentropy", "categorical_crossentropy")) == []
 
 
+
+@pytest.mark.parametrize("read", [
+    "labels = [np.argmax(row) for row in model.predict(text)]",
+    "for row in model.predict(text):\n    print(np.argmax(row))",
+])
+def test_argmax_without_an_axis_over_each_row_of_a_one_unit_output(read):
+    """Each row of a (batch, units) prediction, taken by a loop or a comprehension, is one
+    example's units, as ``[0]`` is."""
+    source = ONE_ROW.replace("sentiment = model.predict(text, batch_size=1)[0]\nif np.argmax(sentiment) == 0:\n    print(\"negative\")\n", read + "\n")
+    assert [code for code, _ in lint(source.replace("UNITS", "1"))] == ["HL012"]
+    assert lint(source.replace("UNITS", "3").replace("sigmoid", "softmax").replace("binary_crossentropy", "categorical_crossentropy")) == []
+
 MAX_ONE_UNIT = """
 import torch
 from torch import nn
@@ -391,3 +403,39 @@ def test_a_model_saved_whole_and_loaded_back_by_its_path_is_the_same_model():
     assert lint(SAVED.replace("SAVE", 'torch.save(net, "net.pkl")')) == [("HL008", 14)]
     assert lint(SAVED.replace("SAVE", 'torch.save(net.state_dict(), "net.pkl")')) == []  # weights only
     assert lint(SAVED.replace("SAVE", 'torch.save(net, "other.pkl")')) == []
+
+
+SEGMENTATION = """
+import torch
+from torch import nn
+
+class UNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Conv2d(3, 16, 3, padding=1)
+        self.head = nn.Sequential(nn.Conv2d(16, CHANNELS, 1), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+def to_mask(scores, size):
+    upsampled = nn.functional.interpolate(scores, size=size, mode="bilinear", align_corners=False)
+    return READ
+
+net = UNet()
+criterion = nn.BCELoss()
+for images, masks in loader:
+    criterion(net(images), masks).backward()
+mask = to_mask(net(test_images), test_images.shape[-2:])
+"""
+
+
+@pytest.mark.parametrize("channels, read, expected", [
+    (1, "upsampled.argmax(dim=1)", [("HL012", 16)]),  # the channel axis of one channel: all 0
+    (1, "upsampled > 0.5", []),
+    (1, "upsampled.argmax(dim=2)", []),  # another axis (a row of pixels), not the units
+    (2, "upsampled.argmax(dim=1)", []),  # two channels: argmax is right
+])
+def test_argmax_over_the_one_channel_of_a_segmentation_head(channels, read, expected):
+    # a torch convolution's units are its channels, axis 1 of a batch, whatever its rank
+    assert lint(SEGMENTATION.replace("CHANNELS", str(channels)).replace("READ", read)) == expected

@@ -18,6 +18,8 @@ def _unit_axis(axis: int, rank, layer, framework) -> bool:
     """Is ``axis`` the axis that holds the layer's units? Dense and linear layers put
     them last; torch convolutions on axis 1 (channels first), Keras' last."""
     if rank is None:
+        if layer.kind == "conv" and framework is Framework.TORCH:
+            return axis == 1  # channels: a batch's axis 1, whatever the rank (N, C, ...)
         return axis == -1 and layer.kind in ("dense", "linear")
     if not -rank <= axis < rank:
         return False
