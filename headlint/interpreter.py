@@ -13,6 +13,7 @@ Nothing here imports or executes the checked code: it only reads the syntax tree
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import replace
 from typing import Optional
@@ -69,7 +70,6 @@ def _known(qual: str) -> bool:
 _RUNTIME_FALSE = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
 
-
 def _data_fact(value: Value) -> Optional[targets.TargetFact]:
     """What a comprehension's element holds as data: a tensor's known fact, or that
     of the tensors a row lists (``[y]``, ``[x, y]`` joined); None when not data."""
@@ -80,11 +80,9 @@ def _data_fact(value: Value) -> Optional[targets.TargetFact]:
         facts = [_data_fact(item) for item in value.items]
         if any(fact is None for fact in facts):
             return None
-        joined = facts[0]
-        for fact in facts[1:]:
-            joined = targets.join(joined, fact)
-        return joined
+        return functools.reduce(targets.join, facts)
     return None
+
 
 class Interpreter:
     """``project`` and ``path``: where the module lives, so that imports of the

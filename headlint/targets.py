@@ -8,6 +8,7 @@ fires only on a definite fact; ``unknown`` stays silent.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from .records import Kind, Sign, TargetFact, UNKNOWN_FACT
@@ -20,6 +21,15 @@ def fact(kind: str, sign: str, because: str = "", node=None) -> TargetFact:
     kinds = {"label": Kind.LABEL, "continuous": Kind.CONTINUOUS}
     signs = {"signed": Sign.SIGNED, "nonneg": Sign.NONNEG}
     return TargetFact(kinds.get(kind, Kind.UNKNOWN), signs.get(sign, Sign.UNKNOWN), because, node)
+
+
+def of_held(held, because: str, node=None) -> TargetFact:
+    """What a bundled dataset's column holds, as the vocabulary writes it (LOADED_DATASETS,
+    TOY_DATASETS, TABLE_DATASETS): a number of classes (class indices of that many), or a
+    sign ("nonneg", "signed") of continuous values."""
+    if isinstance(held, int) and not isinstance(held, bool):
+        return replace(fact("label", "nonneg", because, node), classes=held)
+    return fact("continuous", held, because, node)
 
 
 def of_number(value) -> TargetFact:

@@ -704,10 +704,9 @@ def _sigmoid_into_logits_loss(kb: KerasBundle, head: Head, choices: Choices) -> 
     ref_final = evaluate(kb, lambda: crit.mean(kb, y, reference(x)), True)
     p = _np(kb, model(x))
     logits = _np(kb, reference(x))
-    q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1.0)
     shifted = logits - logits.max(axis=1, keepdims=True)
-    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(len(labels))
+    accuracy, ce = _as_distribution(p, labels)
+    ref_accuracy, ref_ce = _as_distribution(np.exp(shifted), labels)  # the logits' softmax, unnormalised
     floor = math.log(1 + (classes - 1) / math.e)  # right sigmoid at 1, the others at 0
     extra = (("loss_floor", floor), ("final_loss", final), ("reference_final_loss", ref_final))
     note = f"the loss ends at {final:.3f} (its floor with sigmoids is {floor:.3f}) vs {ref_final:.3f} on the logits"
@@ -717,10 +716,8 @@ def _sigmoid_into_logits_loss(kb: KerasBundle, head: Head, choices: Choices) -> 
                  "(keras/src/backend/tensorflow/nn.py, _get_logits): the training is not hurt, predict()'s "
                  "sigmoids are, saturating at 1.0 for several classes")
     return verdicts.wrong_loss_for_activation(
-        f"sigmoid with {crit.name}", float((p.argmax(axis=1) == labels).mean()),
-        float((logits.argmax(axis=1) == labels).mean()), float(-np.log(q[rows, labels]).mean()),
-        float(-log_softmax[rows, labels].mean()), f"the logits and {crit.name}", CLASSIFIER_STEPS,
-        float(p.sum(axis=1).mean()), "", extra, note,
+        f"sigmoid with {crit.name}", accuracy, ref_accuracy, ce, ref_ce, f"the logits and {crit.name}",
+        CLASSIFIER_STEPS, float(p.sum(axis=1).mean()), "", extra, note,
     )
 
 
@@ -759,6 +756,15 @@ def _tanh_into_bce(kb: KerasBundle, head: Head, choices: Choices) -> verdicts.Ou
     )
 
 
+def _as_distribution(p, labels) -> tuple:
+    """Predictions read as a distribution over the classes (each row divided by its
+    sum): (accuracy, cross-entropy of the right class)."""
+    import numpy as np
+
+    q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1.0)
+    return float((p.argmax(axis=1) == labels).mean()), float(-np.log(q[np.arange(len(labels)), labels]).mean())
+
+
 def _wrong_loss(kb: KerasBundle, head: Head, choices: Choices, right_kind: str, right_loss: str) -> verdicts.Outcome:
     """The source's activation and loss vs ``right_kind`` with ``right_loss``, trained
     from the same start; the predictions read as a distribution over the classes."""
@@ -782,8 +788,7 @@ def _wrong_loss(kb: KerasBundle, head: Head, choices: Choices, right_kind: str, 
 
     def read(net):
         p = _np(kb, net(x))
-        q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1.0)
-        return float((p.argmax(axis=1) == labels).mean()), float(-np.log(q[np.arange(len(labels)), labels]).mean()), p
+        return (*_as_distribution(p, labels), p)
 
     accuracy, ce, p = read(model)
     ref_accuracy, ref_ce, _ = read(reference)

@@ -128,9 +128,8 @@ def loaded_dataset(qual: str, site) -> Value:
 
 def _dataset_targets(held, name: str, node) -> Tensor:
     """A bundled dataset's targets: class indices of ``held`` classes, or values of that sign."""
-    if isinstance(held, int):
-        return Tensor(fact=replace(targets.fact("label", "nonneg", f"{name} class indices", node), classes=held))
-    return Tensor(fact=targets.fact("continuous", held, f"{name} targets", node))
+    kind = "class indices" if isinstance(held, int) else "targets"
+    return Tensor(fact=targets.of_held(held, f"{name} {kind}", node))
 
 
 def toy_dataset(qual: str, site) -> Value:
@@ -271,7 +270,12 @@ def dataset(site) -> Value:
     columns = list(site.args)
     if len(columns) == 1 and isinstance(columns[0], Seq):  # from_tensor_slices((x, y))
         columns = list(columns[0].items)
-    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
+    return _columns(columns)
+
+
+def _columns(values: list) -> Dataset:
+    """A dataset of these columns, each with its facts only (a batch stacks rows)."""
+    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in values])
 
 
 def image_transform(qual: str, site) -> Value:
@@ -333,9 +337,8 @@ def loader(site) -> Value:
 
 def rows(instance: Instance, interp, ctx) -> Dataset | None:
     """A dataset class of the checked code (``torch.utils.data.Dataset``'s protocol):
-    the columns its ``__getitem__`` returns (``return self.X[idx], self.y[idx]``), each
-    with its facts only (a batch of them stacks rows). None without one, or when it
-    returns no data."""
+    the columns its ``__getitem__`` returns (``return self.X[idx], self.y[idx]``). None
+    without one, or when it returns no data."""
     getitem = instance.cls.lookup(V.ITEM_METHOD)
     if not isinstance(getitem, Function) or instance.model is not None:
         return None
@@ -343,7 +346,7 @@ def rows(instance: Instance, interp, ctx) -> Dataset | None:
     columns = item.items if isinstance(item, Seq) else [item]
     if not any(isinstance(column, Tensor) for column in columns):
         return None
-    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in columns])
+    return _columns(columns)
 
 
 def partial(site) -> Value:

@@ -11,7 +11,6 @@ the vocabulary (FRAME_*).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional
 
 from .. import targets
@@ -65,14 +64,8 @@ def bundled(qual: str, site) -> Value:
     class indices of 2 classes; ``fare``, non-negative), the others not known."""
     name = site.literal(*V.TABLE_LOADERS[qual])
     columns = V.TABLE_DATASETS.get(name, {}) if isinstance(name, str) else {}
-    known = tuple((column, _column_fact(held, f"{name}'s {column!r}", site.node)) for column, held in columns.items())
+    known = tuple((column, targets.of_held(held, f"{name}'s {column!r}", site.node)) for column, held in columns.items())
     return Frame(known, (), UNKNOWN_FACT).table()
-
-
-def _column_fact(held, because: str, node) -> TargetFact:
-    if isinstance(held, int):
-        return replace(targets.fact("label", "nonneg", because, node), classes=held)
-    return targets.fact("continuous", held, because, node)
 
 
 def select(base: Tensor, index: Value) -> Optional[Value]:

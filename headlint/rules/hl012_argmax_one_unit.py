@@ -17,13 +17,14 @@ from .base import Rule
 def _unit_axis(axis: int, rank, layer, framework) -> bool:
     """Is ``axis`` the axis that holds the layer's units? Dense and linear layers put
     them last; torch convolutions on axis 1 (channels first), Keras' last."""
+    channels_first = layer.kind == "conv" and framework is Framework.TORCH
     if rank is None:
-        if layer.kind == "conv" and framework is Framework.TORCH:
-            return axis == 1  # channels: a batch's axis 1, whatever the rank (N, C, ...)
+        if channels_first:
+            return axis == 1  # a batch's axis 1, whatever the rank (N, C, ...)
         return axis == -1 and layer.kind in ("dense", "linear")
     if not -rank <= axis < rank:
         return False
-    units_axis = 1 if layer.kind == "conv" and framework is Framework.TORCH else rank - 1
+    units_axis = 1 if channels_first else rank - 1
     return axis % rank == units_axis
 
 
