@@ -26,6 +26,7 @@ from .names import CONVENTIONAL, canonical
 from .scopes import SYS_PATH_ADDITIONS, ModuleScope, Scope, dotted_name, names_bound
 from .values import (
     UNKNOWN,
+    ActObj,
     BoundMethod,
     ClassV,
     Const,
@@ -33,6 +34,7 @@ from .values import (
     DictV,
     Function,
     Instance,
+    LayerObj,
     Lazy,
     LossObj,
     ModelV,
@@ -154,6 +156,12 @@ class Interpreter:
         project = self.project
         base = project.resolve(self.path, module, level)
         found = None
+        if base is not None and os.path.realpath(base) == os.path.realpath(self.path):
+            # ``from pkg import nn`` (or ``from . import nn``) in pkg/__init__.py itself: the
+            # package has no attribute ``nn`` yet, so Python loads the submodule pkg.nn
+            submodule = f"{module}.{name}" if module else name
+            if project.resolve(self.path, submodule, level) is not None:
+                return self.project_module(submodule, level) or UNKNOWN
         if base is not None:
             found = self.module_scope(base)
             if found is not None and found.defines(name):
@@ -379,8 +387,12 @@ class Interpreter:
                 cls.framework = framework
             elif isinstance(base, Qual) and base.name in V.SEQUENTIALS:
                 cls.framework = V.SEQUENTIALS[base.name]  # ``class Head(nn.Sequential)``
+            elif isinstance(base, Qual) and frameworks.object_base(base.name) is not None:
+                cls.framework = frameworks.object_base(base.name)  # ``class MaskedConv2d(nn.Conv2d)``
+                cls.object_base = base.name
             elif isinstance(base, ClassV) and base.framework is not None:
                 cls.framework = base.framework
+                cls.object_base = cls.object_base or base.object_base
         body_scope = Scope(scope)
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef):
@@ -928,7 +940,11 @@ class Interpreter:
         if isinstance(callee, BoundMethod):
             return self.call_function(callee.function, [callee.instance] + site.args, site.kwargs, site.ctx, site.node)
         if isinstance(callee, ClassV):
-            return self.instantiate(callee, site.args, site.kwargs, site.ctx, node=site.node)
+            instance = self.instantiate(callee, site.args, site.kwargs, site.ctx, node=site.node)
+            if instance.object is not None and instance.model is None:
+                # a subclass of nn.Conv2d that keeps its forward is that layer
+                return instance.object
+            return instance
         if isinstance(callee, Instance):
             if callee.model is not None:
                 return frameworks.call_model(callee.model, site)
@@ -951,6 +967,13 @@ class Interpreter:
                 method = base.lookup(name)
                 if isinstance(method, Function):
                     return self.call_function(method, [instance] + site.args, site.kwargs, site.ctx)
+            elif isinstance(base, Qual) and base.name == owner.object_base and isinstance(instance, Instance):
+                if name == "__init__":
+                    instance.object = self.framework_object(instance, base.name, site)
+                    return Const(None)
+                if name == frameworks.forward_name(owner.framework) and instance.object is not None:
+                    return frameworks.call_object(instance.object, site)  # ``super().forward(x)``
+                return UNKNOWN
             elif isinstance(base, Qual) and base.name in V.SEQUENTIALS and name == "__init__":
                 # ``super().__init__(*layers)`` of an nn.Sequential / keras.Sequential subclass:
                 # the instance is that stack
@@ -962,6 +985,23 @@ class Interpreter:
                         self.events.models.remove(stack)
                 return Const(None)
         return UNKNOWN
+
+    def framework_object(self, instance: Instance, qual: str, site: CallSite) -> Value:
+        """The framework object a subclass instance is built as: ``qual`` called with what
+        its ``super().__init__`` passes, placed where the program constructs the instance
+        and named after the subclass (``MaskedConv2d(1, 1)``)."""
+        if instance.built is not None:
+            site = replace(site, node=instance.built[0])
+        made = frameworks.call_qualified(qual, site)
+        name = instance.cls.name
+        if isinstance(made, LayerObj):
+            args = made.layer.name[made.layer.name.find("("):] if "(" in made.layer.name else ""
+            made.layer = replace(made.layer, name=f"{name}{args}")
+        elif isinstance(made, LossObj):
+            made.loss = replace(made.loss, name=f"{name}, a subclass of {made.loss.name}")
+        elif isinstance(made, ActObj):
+            made.display = f"{name}, a subclass of {made.display}"
+        return made
 
     def call_method(self, receiver: Value, name: str, site: CallSite) -> Value:
         if isinstance(receiver, Instance):
@@ -1059,9 +1099,16 @@ class Interpreter:
                 scope.vars[name] = default(self.eval(param.default, fn.scope, ctx))
             else:
                 scope.vars[name] = UNKNOWN
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                scope.vars[star.name.value] = UNKNOWN
+        star, star_kwarg = params.star_arg, params.star_kwarg
+        if isinstance(star, cst.Param):
+            # ``def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)``: what a
+            # caller in sight gave is passed on; with no caller in sight it is unknown
+            rest = args[len(positional):]
+            scope.vars[star.name.value] = UNKNOWN if unseen else Seq(list(rest))
+        if isinstance(star_kwarg, cst.Param):
+            named = {param.name.value for param in [*positional, *params.kwonly_params]}
+            rest = {key: value for key, value in kwargs.items() if key not in named}
+            scope.vars[star_kwarg.name.value] = UNKNOWN if unseen else DictV(rest)
 
     def call_standalone(self, fn: Function) -> None:
         """Evaluate a function nobody called: ``self`` is an instance of its class,
@@ -1126,11 +1173,18 @@ class Interpreter:
             instance.built = (node, [*args, *kwargs.values()])
             if any(provenance.stores_choice(value) for value in instance.built[1]):
                 self._built.append(instance)
-        if cls.framework is not None:
+        # A subclass of a framework layer or loss is a module of its own only where it
+        # overrides what calling it runs; otherwise it is the object it builds
+        overrides = isinstance(cls.lookup(frameworks.forward_name(cls.framework)), Function) if cls.framework else False
+        if cls.framework is not None and (cls.object_base is None or overrides):
             instance.model = frameworks.module_model(instance, self)
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.call_function(init, [instance] + args, kwargs, ctx, unseen=unseen)
+        elif cls.object_base is not None and not unseen:
+            # ``class MyLinear(nn.Linear): pass``: the constructor's arguments are the layer's
+            site = CallSite(node, args, kwargs, [], {}, ctx, self)
+            instance.object = self.framework_object(instance, cls.object_base, site)
         build = cls.lookup("build")  # Keras layers are often created in build()
         if cls.framework is not None and isinstance(build, Function):
             self.call_function(build, [instance, UNKNOWN], {}, ctx)

@@ -214,6 +214,9 @@ class ClassV(Value):
     bases: list  # Values
     attrs: dict = field(default_factory=dict)  # class-level names, methods included
     framework: Optional[Framework] = None  # set when a base is a module class
+    # A framework layer, activation layer or loss class it derives from
+    # (``class MaskedConv2d(nn.Conv2d)``): its canonical name
+    object_base: Optional[str] = None
 
     def lookup(self, name: str):
         if name in self.attrs:
@@ -233,6 +236,9 @@ class Instance(Value):
     model: Optional[ModelV] = None
     # (call, arguments) of the constructor call in sight that built it; None: none seen
     built: Optional[tuple] = None
+    # For a subclass of a framework object (ClassV.object_base): the object its
+    # ``super().__init__(...)`` built (a LayerObj, ActObj or LossObj)
+    object: Optional[Value] = None
 
 
 @dataclass(eq=False)

@@ -219,3 +219,14 @@ def test_a_name_a_package_star_imports_from_its_modules_is_found_through_the_pac
                      "models/__init__.py": "from .nets import *\n", "models/nets.py": MODELS, "main.py": script})
     found = findings(run_cli("check", "--output-format", "json", "--no-cache", "main.py", cwd=tmp_path))
     assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "models/nets.py", 10)]
+
+
+@pytest.mark.parametrize("own_import", ["from pkg import models\n", "from . import models\n", "import pkg.models\n"])
+def test_a_package_that_imports_its_own_submodules_still_leads_to_them(tmp_path, own_import):
+    """``pkg/__init__.py`` saying ``from pkg import models`` (the package has no attribute
+    ``models`` yet, so Python loads the submodule): ``from pkg import models`` elsewhere
+    reaches pkg/models.py, not a cycle back into the package."""
+    script = "import torch\nfrom pkg import models as m\n\nmodel = m.build_model()\ncriterion = m.get_criterion()\n" + LOOP
+    write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": own_import, "pkg/models.py": MODELS, "train.py": script})
+    found = findings(run_cli("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "pkg/models.py", 10)]

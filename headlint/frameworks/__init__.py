@@ -47,6 +47,21 @@ def module_base(qual: str):
     return V.MODULE_BASES.get(qual) or libraries.module_base(qual)
 
 
+def object_base(qual: str):
+    """The framework of the object a subclass of ``qual`` is, when ``qual`` is a
+    framework layer, activation layer or loss class (``class MaskedConv2d(nn.Conv2d)``,
+    ``class WeightedBCE(nn.BCEWithLogitsLoss)``), or None."""
+    spec = V.LAYERS.get(qual) or V.ACTIVATION_MODULES.get(qual) or V.LOSS_CLASSES.get(qual)
+    if spec is None or getattr(spec, "applies_to", None) is not None:
+        return None  # ``tf.layers.dense(x, 10)`` is a function, not a class
+    return spec.framework
+
+
+def forward_name(framework) -> str:
+    """The method a module, layer or loss of ``framework`` runs when called."""
+    return _FORWARD[framework]
+
+
 def knows(qual: str) -> bool:
     return (
         qual in V.ACTIVATION_FUNCTIONS
