@@ -38,7 +38,7 @@ from .values import (
     UNKNOWN, ActObj, ClassV, Const, Instance, LayerObj, Lazy, LossObj, ModelV, ModuleV, Qual, Seq, Tensor, Value, join,
 )
 
-MAX_OPTIONS = 4  # alternatives kept for one value; more are joined as before
+MAX_OPTIONS = 8  # alternatives kept for one value; more are joined as before
 MAX_COMBINATIONS = 8  # evaluations of one call over alternatives
 # The cost of evaluating calls once more for alternatives, in one checked file: one
 # per combination plus the statements run again for it. Past it, alternatives are

@@ -58,6 +58,15 @@ def test_a_registry_looked_up_by_a_setting_holds_each_of_its_values():
                  .replace('if args.arch == \"soft\"', "if False")) == ["HL001"]
 
 
+def test_a_registry_of_many_models_holds_each_of_them():
+    # model zoos list five to eight architectures: the wrong one is found among them
+    models = "".join(f"class Raw{i}(Raw):\n    pass\n" for i in range(6))
+    entries = ", ".join(f"'raw{i}': Raw{i}" for i in range(6))
+    lookup = models + f"NETS = {{{entries}, 'soft': Soft}}\nnet = NETS[args.arch]()\n"
+    assert codes(TORCH + lookup + "loss = nn.CrossEntropyLoss()(net(x), y)\n") == ["HL001"]
+    assert codes(TORCH + lookup.replace("'soft': Soft", "'soft': Raw") + "loss = nn.CrossEntropyLoss()(net(x), y)\n") == []
+
+
 def test_an_if_expression_model_is_judged_in_each_arm():
     assert codes(TORCH + "net = Soft() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == ["HL001"]
     assert codes(TORCH + "net = Raw() if flag else Raw()\nloss = nn.CrossEntropyLoss()(net(x), y)\n") == []
