@@ -673,7 +673,7 @@ def range_mismatch(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
         return _tanh_into_bce(kb, head, choices)
     if _kind(head, "") == "sigmoid" and head.loss is not None and head.loss.kind == "binary_crossentropy":
         return _tanh_into_bce(kb, head, choices)  # the corrected head: measured the same way
-    if rule.softmax_into_binary(head) is not None:
+    if rule.softmax_into_binary(head) is not None or rule.softmax_into_sigmoid_loss(head) is not None:
         return _wrong_loss(kb, head, choices, "softmax", "categorical_crossentropy")
     if rule.sigmoid_into_categorical(head) is not None:
         return _wrong_loss(kb, head, choices, "softmax", head.loss.kind)

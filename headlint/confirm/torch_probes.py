@@ -559,12 +559,13 @@ def _adam(torch, layer, loss_of, steps: int, lr: float = CLASSIFIER_LR) -> None:
 
 def range_mismatch(torch, head: Head, device: str, choices: Choices) -> verdicts.Outcome:
     from ..rules.hl011_range_mismatch import (
-        sigmoid_into_cross_entropy, sigmoid_on_signed_regression, softmax_into_binary, tanh_into_bce,
+        sigmoid_into_cross_entropy, sigmoid_on_signed_regression, softmax_into_binary, softmax_into_sigmoid_loss,
+        tanh_into_bce,
     )
 
     if sigmoid_on_signed_regression(head) is not None:
         return nonneg_signed(torch, head, device, choices)  # HL003's measurement, for a sigmoid's (0, 1)
-    if softmax_into_binary(head) is not None:
+    if softmax_into_binary(head) is not None or softmax_into_sigmoid_loss(head) is not None:
         return _softmax_into_binary(torch, head, device, choices)
     if sigmoid_into_cross_entropy(head) is not None:
         return _sigmoid_into_cross_entropy(torch, head, device, choices)

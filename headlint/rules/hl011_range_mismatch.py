@@ -1,6 +1,6 @@
 """HL011 range-mismatch: an output whose range cannot be what the loss scores.
 
-Five shapes, each reported at the activation (see rules/HL011.md):
+Six shapes, each reported at the activation (see rules/HL011.md):
 
 - a tanh output, in (-1, 1), into binary cross-entropy on probabilities (``nn.BCELoss``,
   ``F.binary_cross_entropy``, Keras ``binary_crossentropy`` with from_logits=False):
@@ -17,6 +17,9 @@ Five shapes, each reported at the activation (see rules/HL011.md):
   constant loss of HL010, a mistake too) with a Keras categorical crossentropy on
   probabilities: the outputs do not sum to 1, Keras divides them by their sum, and
   the model trains one thing and outputs another;
+- a softmax fed to a loss that applies sigmoid to its input as logits (``nn.BCEWithLogitsLoss``,
+  Keras' binary crossentropy with from_logits=True): each probability becomes a sigmoid
+  in [0.5, 0.73], whatever the unit count;
 - sigmoid outputs fed to a cross-entropy that softmaxes them as logits (PyTorch's,
   Keras' with from_logits=True, TensorFlow's ``softmax_cross_entropy_with_logits``):
   squeezed into (0, 1) they cannot make any class likely (one unit is HL010's);
@@ -149,6 +152,40 @@ def sigmoid_into_cross_entropy(head: Head) -> Optional[str]:
     )
 
 
+def softmax_into_sigmoid_loss(head: Head) -> Optional[str]:
+    """A softmax output fed to a loss that applies sigmoid to its input as logits
+    (``nn.BCEWithLogitsLoss``, Keras' binary crossentropy with from_logits=True,
+    ``tf.nn.sigmoid_cross_entropy_with_logits``): each probability, in [0, 1], becomes a
+    sigmoid in [0.5, 0.73], whatever the unit count (one unit is HL004's)."""
+    act, loss = head.activation, head.loss
+    if act.kind != "softmax" or loss.applies != "sigmoid" or not _over_units(head):
+        return None
+    units = _units(head) or (head.targets.onehot if head.targets.onehot > 1 else None)
+    if units == 1:
+        return None
+    # one-hot rows at best (the right unit at 1, the others at 0): -log sigmoid(1) for the
+    # one, -log(1 - sigmoid(0)) = log 2 for each of the others
+    yes, no = math.log(1 + math.exp(-1)), math.log(2)
+    floor = (f"over {units} units the loss cannot go below {(yes + (units - 1) * no) / units:.2f}"
+             if units else "the loss cannot approach 0")
+    keras = ""
+    if loss.framework is Framework.TORCH:
+        fix = ("pass the logits (no softmax) to nn.CrossEntropyLoss for one class per example, or to "
+               "nn.BCEWithLogitsLoss for independent yes/no labels")
+    else:
+        # measured (rules/HL011.md): keras/src/backend/tensorflow/nn.py, _get_logits looks behind
+        # Keras' own softmax even with from_logits=True
+        keras = (" (TensorFlow's fit() instead scores the logits behind Keras' own softmax as independent "
+                 "sigmoids, and only warns: yes/no units that the softmax of predict() makes compete)")
+        fix = ("for one class per example keep the softmax with categorical_crossentropy (from_logits=False); "
+               "for independent yes/no labels end with no activation and keep from_logits=True")
+    return (
+        f"softmax outputs are fed to {loss_phrase(head)}, which applies sigmoid to each of them as if it were a "
+        f"logit: a probability in [0, 1] becomes a sigmoid in [0.5, 0.73], so {floor} (a 0 still scores {no:.2f}, "
+        f"a 1 scores {yes:.2f}) and the gradient is a small fraction of cross-entropy's{keras}; {fix}"
+    )
+
+
 def sigmoid_into_categorical(head: Head) -> Optional[str]:
     act, loss = head.activation, head.loss
     if act.kind != "sigmoid" or loss.framework is not Framework.KERAS:
@@ -190,8 +227,8 @@ def sigmoid_on_signed_regression(head: Head) -> Optional[str]:
 def check(head: Head):
     if head.activation is None or head.loss is None:
         return
-    judges = (tanh_into_bce, softmax_into_binary, sigmoid_into_categorical, sigmoid_into_cross_entropy,
-              sigmoid_on_signed_regression)
+    judges = (tanh_into_bce, softmax_into_binary, softmax_into_sigmoid_loss, sigmoid_into_categorical,
+              sigmoid_into_cross_entropy, sigmoid_on_signed_regression)
     for judge in judges:
         message = judge(head)
         if message is not None:
