@@ -49,8 +49,20 @@ def test_softmax_with_binary_crossentropy_over_three_classes_or_more():
     assert fired("softmax", BCE_K, None) == []
     assert fired("softmax", BCE_K, 2, ONEHOT) == []  # exactly categorical crossentropy
     assert fired("softmax", BCE_K, 1, ONEHOT) == []  # HL004's
-    assert fired("softmax", BCE_K_LOGITS, 10, ONEHOT) == []
     assert fired("softmax", CCE, 10, ONEHOT) == []
+
+
+def test_softmax_into_a_loss_that_applies_sigmoid_whatever_the_unit_count():
+    # each probability becomes a sigmoid in [0.5, 0.73]: broken over two units as over ten
+    for units in (10, 3, 2, None):
+        assert fired("softmax", BCE_K_LOGITS, units, ONEHOT) == ["HL011"]
+        assert fired("softmax", BCE_LOGITS_T, units, framework=T) == ["HL011"]
+    assert fired("softmax", BCE_K_LOGITS, 1) == []  # HL004's
+    assert fired("softmax", BCE_K_UNKNOWN, 10) == []  # from_logits not a literal
+    h = Head(K, "M", Layer("dense", 10), Activation("softmax", -1), BCE_K_LOGITS, targets=ONEHOT)
+    (finding,) = RULES["HL011"].check(h)
+    assert "cannot go below 0.66" in finding.message  # (log(1 + 1/e) + 9 log 2) / 10
+    assert "categorical_crossentropy" in finding.message
 
 
 def softmax_head(axis, rank=None, framework=T, layer="linear", spelling="torch.nn.functional.softmax"):
@@ -314,3 +326,31 @@ for step in range(100):
     assert "(they come from np.normal)" in finding.message and "line 13" in finding.message
     scaled = text.replace("y = 0.2 * x[:, 0] + 0.3 * x[:, 1] + 0.25", "y = np.random.rand(10000)")
     assert codes(scaled) == []
+
+
+def test_ten_crop_averaged_sigmoids_are_still_sigmoids():
+    # CheXNet's ten-crop testing: the mean over the crops keeps each label's (0, 1) score
+    code = """
+import torch
+import torchvision
+from torch import nn
+
+class DenseNet121(nn.Module):
+    def __init__(self, out_size):
+        super().__init__()
+        self.densenet121 = torchvision.models.densenet121(pretrained=True)
+        self.densenet121.classifier = nn.Sequential(nn.Linear(1024, out_size), nn.Sigmoid())
+    def forward(self, x):
+        return self.densenet121(x)
+
+net = DenseNet121(14)
+criterion = torch.nn.CrossEntropyLoss()
+for images, labels in loader:
+    batch_size, n_crops, c, h, w = images.size()
+    outputs = net(images.view(-1, c, h, w))
+    loss = criterion(outputs.view(batch_size, n_crops, -1).mean(1), labels)
+    loss.backward()
+"""
+    assert codes(code) == ["HL011"]
+    assert codes(code.replace(".mean(1)", ".mean(2)")) == []  # over the labels: no longer their scores
+    assert codes(code.replace(", nn.Sigmoid())", ")")) == []

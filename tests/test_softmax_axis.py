@@ -438,3 +438,33 @@ def test_a_layer_stack_keeps_the_rank_it_is_given():
         """
     assert lint(source.replace("DIM", "0")) == [("HL008", 8)]
     assert lint(source.replace("DIM", "1")) == []
+
+
+@pytest.mark.parametrize(
+    "pool, expected",
+    [
+        ("x.mean([2, 3])", ["HL008"]),  # global average pooling of (N, C, H, W): (N, C)
+        ("x.mean(dim=(2, 3))", ["HL008"]),
+        ("x.sum((2, 3))", ["HL008"]),
+        ("x.std(dim=[2, 3])", ["HL008"]),
+        ("x.mean([2, 3], keepdim=True)", []),  # still 4-D
+        ("x.mean(2)", []),  # (N, C, W) or, unbatched, (C, W): not known
+        ("x.mean([-2, -1])", []),  # from the end: batched or not, not known
+        ("x.mean(dims)", []),
+    ],
+)
+def test_a_reduction_over_literal_axes_sets_the_rank(pool, expected):
+    assert codes(
+        TORCH + f"""
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 64, 3)
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        x = {pool}
+        return F.softmax(self.fc(x), dim=0)
+"""
+    ) == expected

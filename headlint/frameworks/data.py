@@ -524,6 +524,13 @@ def method(receiver: Value, name: str, site) -> Value | None:
             args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
         fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
         rank = _rank_after(V.RANK_METHODS.get(name), receiver.rank, site, 0)
+        axes = _reduced_axes(site) if name in V.REDUCTION_METHODS else None
+        if name in V.REDUCTION_METHODS:
+            rank = _reduced_rank(receiver, axes) if axes is not None else None
+        if name == "mean" and axes is not None:
+            averaged = _averaged(receiver, axes, rank)
+            if averaged is not None:
+                return averaged
         if name == "type" and receiver.model is not None and _float_type(site.arg("dtype", 0)):
             return receiver.derived(fact=fact, rank=receiver.rank)
         if name in V.SHAPE_METHODS and (rule == "keep" or receiver.model is not None):
@@ -637,6 +644,51 @@ def _output_kept(name: str, value, site, first: int) -> Value | None:
         low = site.arg("min", first) or site.arg("a_min", first) or site.arg("clip_value_min", first)
         return value if low is not None and _small(low) else None
     return None
+
+
+def _reduced_axes(site) -> Optional[list]:
+    """The literal axes ``x.mean([2, 3])`` / ``x.sum(dim=1)`` reduces away, or None
+    (axes not literal, or kept with keepdim=True)."""
+    keep = site.arg("keepdim") or site.arg("keepdims")
+    if keep is not None and not (isinstance(keep, Const) and keep.value is False):
+        return None
+    given = site.arg("dim", 0) or site.arg("axis")
+    items = given.items if isinstance(given, Seq) else [given]
+    axes = [item.value for item in items if isinstance(item, Const) and type(item.value) is int]
+    if not axes or len(axes) != len(items) or len(set(axes)) != len(axes):
+        return None
+    return axes
+
+
+def _reduced_rank(receiver: Tensor, axes: list) -> Optional[int]:
+    """The rank after reducing ``axes``. Where the rank is not known, a torch
+    convolution's output is (N, C, *spatial) or unbatched (C, *spatial): an axis naming
+    the last spatial one of the batched layout says it is batched, so global average
+    pooling ``x.mean([2, 3])`` of a Conv2d's output is (N, C)."""
+    rank = receiver.rank
+    if rank is None:
+        layer = receiver.layer
+        if layer is None or layer.kind != "conv" or not layer.units_axis or min(axes) < 0:
+            return None
+        batched = 1 - layer.units_axis  # Conv2d's channels are axis -3: (N, C, H, W)
+        if max(axes) != batched - 1:
+            return None
+        rank = batched
+    return rank - len(axes) if rank - len(axes) >= 1 else None
+
+
+def _averaged(receiver: Tensor, axes: list, rank: Optional[int]) -> Optional[Tensor]:
+    """``probs.view(n, crops, -1).mean(1)`` (ten-crop testing): a mean over axes other
+    than the units' keeps probabilities what they are, sigmoids in (0, 1), softmax rows
+    that sum to 1."""
+    act, layer = receiver.act, receiver.layer
+    if act is None or act.kind not in ("sigmoid", "softmax") or receiver.rank is None or rank is None:
+        return None
+    units_axis = layer.units_axis if layer is not None and layer.units_axis else -1
+    units = receiver.rank + units_axis
+    if any((axis + receiver.rank if axis < 0 else axis) == units for axis in axes):
+        return None
+    return receiver.derived(rank=rank)
 
 
 def _rank_after(rule, rank, site, first: int):

@@ -142,6 +142,10 @@ FLOAT_TYPES = frozenset({
 # After these the last axis of an output may no longer hold the layer's units
 # (``scores.view(-1, n_choices)``): the activation and the layer are still known,
 # the unit count is not.
+# Tensor methods that reduce over the axes they are given (``dim=``/``axis=``, or the
+# first argument): without keepdim those axes are gone, ``x.mean([2, 3])`` of
+# (N, C, H, W) is (N, C). ``max``/``min`` are left out: with one dim torch returns a pair.
+REDUCTION_METHODS = frozenset({"mean", "sum", "std", "var"})
 RESHAPE_METHODS = frozenset({"view", "reshape", "view_as", "reshape_as", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "resize"})
 # Tensor methods that set or keep the rank: "sizes" (one size per axis:
 # ``x.view(x.size(0), -1)``), "flatten" (axes from start_dim on become one:
