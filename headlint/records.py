@@ -125,7 +125,10 @@ class Loss:
     ``expects`` is what the prediction must be: logits, probabilities,
     log_probabilities or values (regression)."""
 
-    kind: str  # cross_entropy, nll, bce, bce_with_logits, mse, mae, huber, ...
+    # cross_entropy, nll, bce, bce_with_logits, mse, mae, huber, ...; "reapplied": the
+    # program's own code applying the output's activation again (``torch.sigmoid`` in a
+    # Dice loss given a sigmoid output), which ``applies`` names
+    kind: str
     framework: Framework
     applies: Optional[str]
     expects: str

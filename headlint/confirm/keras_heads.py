@@ -203,11 +203,25 @@ class Criterion:
         return value
 
 
+# An activation the code applies a second time (records kind "reapplied") is measured as
+# the crossentropy on logits that applies it (torch_heads.REAPPLIED_AS says why).
+REAPPLIED_AS = {"sigmoid": "binary_crossentropy", "softmax": "categorical_crossentropy"}
+
+
+def loss_kind(head: Head) -> str:
+    """The head's loss kind as a Keras constructor builds it."""
+    loss = head.loss
+    return REAPPLIED_AS[loss.applies] if loss.kind == "reapplied" else loss.kind
+
+
 def criterion(kb: KerasBundle, head: Head, choices: Choices, kind: str = "", from_logits=None) -> Criterion:
     """The head's loss (or ``kind``, for a reference loss) with its literal options.
     ``from_logits`` overrides the source's (reference losses take logits)."""
-    own = head.loss is not None and (not kind or kind == head.loss.kind)
-    kind = kind or head.loss.kind
+    own_kind = loss_kind(head) if head.loss is not None else ""
+    own = head.loss is not None and (not kind or kind == own_kind)
+    if own and not kind and head.loss.kind == "reapplied":
+        return _reapplied(kb, head)
+    kind = kind or own_kind
     if kind in TF_OPS:
         return _tf_op(kb, kind)
     if kind not in LOSSES:
@@ -215,9 +229,25 @@ def criterion(kb: KerasBundle, head: Head, choices: Choices, kind: str = "", fro
     cls_name, checks, target, has_from_logits = LOSSES[kind]
     options = choices.options(source_args(head.loss.args), checks) if own else {}
     if has_from_logits:
+        if from_logits is None and own and head.loss.kind == "reapplied":
+            from_logits = True  # the crossentropy that applies the activation (REAPPLIED_AS)
         options["from_logits"] = choices.from_logits(head) if from_logits is None and own else bool(from_logits)
     fn = getattr(kb.keras.losses, cls_name)(**options)
     return Criterion(fn, options.get("reduction", "sum_over_batch_size"), target, cls_name)
+
+
+def _reapplied(kb: KerasBundle, head: Head) -> Criterion:
+    """The program's second activation, then the crossentropy on probabilities: what a
+    loss made of ``tf.sigmoid(y_pred)`` scores. A raw tensorflow op, as the program's:
+    Keras' own would cache its input for the loss to look behind (_get_logits)."""
+    if kb.backend != "tensorflow":
+        raise ProbeUnavailable(f"the program applies a tensorflow op; keras is configured for {kb.backend}")
+    tf, sigmoid = kb.tf, head.loss.applies == "sigmoid"
+    again = tf.nn.sigmoid if sigmoid else (lambda p: tf.nn.softmax(p, axis=-1))
+    base = kb.keras.losses.BinaryCrossentropy() if sigmoid else kb.keras.losses.CategoricalCrossentropy()
+    name = f"{head.loss.name} then {type(base).__name__}"
+    return Criterion(lambda y_true, y_pred: base(y_true, again(y_pred)), "sum_over_batch_size",
+                     "binary" if sigmoid else "onehot", name)
 
 
 def _tf_op(kb: KerasBundle, kind: str) -> Criterion:

@@ -26,8 +26,8 @@ from . import imports, verdicts
 from .defaults import CLASSES, REGRESSION_UNITS, SAMPLES, Choices
 from .imports import KerasBundle
 from .keras_heads import (
-    ACTIVATION_NAMES, SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, quiet, route, sequential,
-    train_eager,
+    ACTIVATION_NAMES, SEED, activation_layer, criterion, dense, evaluate, fit, gpu_available, gradients, loss_kind, quiet, route,
+    sequential, train_eager,
 )
 from .verdicts import OUTPUT_RANGES, ProbeUnavailable
 
@@ -161,7 +161,7 @@ def double_softmax(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     axis = choices.softmax_axis(head, "keras")
     crit = criterion(kb, head, choices)
     # The reference: the same loss on the logits (from_logits=True, or the same tf.nn op).
-    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+    ref = criterion(kb, head, choices, kind=loss_kind(head), from_logits=True)
     way = route(kb, head, choices, _kind(head, "softmax"))  # how the loss meets the output: fit() or eagerly
 
     rng = _rng()
@@ -347,7 +347,7 @@ def double_sigmoid(kb: KerasBundle, head: Head, choices: Choices, caught) -> ver
     d = choices.in_features(head)
     units = choices.units(head, 1)
     crit = criterion(kb, head, choices)
-    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)
+    ref = criterion(kb, head, choices, kind=loss_kind(head), from_logits=True)
     way = route(kb, head, choices, _kind(head, "sigmoid"))
 
     rng = _rng()
@@ -397,7 +397,7 @@ def logits_into_probability_loss(kb: KerasBundle, head: Head, choices: Choices, 
     d = choices.in_features(head)
     crit = criterion(kb, head, choices)
     units = choices.units(head, 1 if crit.target == "binary" else CLASSES)
-    ref = criterion(kb, head, choices, kind=head.loss.kind, from_logits=True)  # the loss on logits
+    ref = criterion(kb, head, choices, kind=loss_kind(head), from_logits=True)  # the loss on logits
 
     rng = _rng()
     x = rng.standard_normal((SAMPLES, d)).astype("float32")

@@ -72,11 +72,19 @@ class Criterion:
         return value
 
 
+# An activation the code applies a second time (records kind "reapplied") is measured
+# as the loss that applies it: a probability loss on sigmoid(sigmoid(z)) is
+# nn.BCEWithLogitsLoss on sigmoid(z), one on log_softmax(softmax(z)) nn.CrossEntropyLoss.
+REAPPLIED_AS = {"sigmoid": "bce_with_logits", "softmax": "cross_entropy"}
+
+
 def loss_kind(head: Head) -> str:
     """The records call both HuberLoss and SmoothL1Loss 'huber'; the name tells them apart."""
     loss = head.loss
     if loss.kind == "huber" and "smooth" in (loss.name or "").lower():
         return "smooth_l1"
+    if loss.kind == "reapplied":
+        return REAPPLIED_AS[loss.applies]
     return loss.kind
 
 

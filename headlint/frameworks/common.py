@@ -99,7 +99,48 @@ def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
     spelling = getattr(site, "qual", None) or f"Tensor.{spec.kind}"
     node = getattr(site, "spelled", None) or site.node
     act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), node, spelling)
+    _note_reapplied(value, act, site)
     return apply_activation(value, act)
+
+
+# An activation a second one re-applies: a sigmoid again, a softmax again or its log.
+_REAPPLIED = {"sigmoid": ("sigmoid",), "softmax": ("softmax", "log_softmax")}
+
+
+def _note_reapplied(value: Value, act: Activation, site) -> None:
+    """``torch.sigmoid(inputs)`` in a Dice loss given a model's sigmoid output,
+    ``pred.log_softmax(-1)`` in a label-smoothing loss given a softmax output: the
+    model's activation applied a second time. Recorded as a loss event whose loss
+    applies it (kind "reapplied"), so that the rules for a loss applying the activation
+    itself (HL005, HL001) judge it, and provenance names the user's loss it runs in."""
+    if not isinstance(value, Tensor) or value.model is None or value.act is None or value.act.configurable:
+        return
+    first = value.act
+    if act.kind not in _REAPPLIED.get(first.kind, ()) or (first.kind == "softmax" and not _same_axis(first, act, value)):
+        return
+    applies = "sigmoid" if act.kind == "sigmoid" else "softmax"
+    record = Loss("reapplied", value.model.framework, applies, "logits", None, act.name or short(act.spelling),
+                  node=act.node)
+    loss_event(record, value, UNKNOWN, site)
+
+
+def _same_axis(first: Activation, second: Activation, value: Tensor) -> bool:
+    """Do two softmaxes normalise over the same axis of ``value``? Neither axis given
+    (the framework's default for both), literal axes naming the same position, or, where
+    the rank is not known, 1 and -1 of a layer whose units are last ((batch, units))."""
+    if not first.axis_given and not second.axis_given:
+        return True
+    axes = []
+    for act in (first, second):
+        axis = act.axis if act.axis_given else (-1 if value.model.framework is Framework.KERAS else None)
+        if not isinstance(axis, int) or isinstance(axis, bool):
+            return False  # a torch implicit dim, or an axis that is not a literal
+        axes.append(axis)
+    a, b = axes
+    if value.rank is not None:
+        return a % value.rank == b % value.rank
+    units_last = value.layer is None or value.layer.units_axis is None
+    return a == b or (units_last and {a, b} == {1, -1})
 
 
 def _display(display: str, axis, given: bool, param: Optional[str]) -> str:

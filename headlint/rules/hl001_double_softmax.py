@@ -24,6 +24,9 @@ def check(head: Head):
         return
     if head.output_layer is not None and head.output_layer.units == 1:
         return  # one unit: the loss is 0 either way; HL004 says what is wrong
+    if loss.kind == "reapplied":
+        yield from _reapplied(head)
+        return
     if loss.from_logits:
         fix = "remove the softmax (activation=None) or set from_logits=False"
         if loss.framework is Framework.KERAS:
@@ -40,6 +43,27 @@ def check(head: Head):
            "training loss and misleads model selection; " if head.evaluation else
            "the loss cannot approach 0 and gradients shrink; ")
         + fix,
+        act.node,
+        related_head(head),
+        head,
+    )
+
+
+def _reapplied(head: Head):
+    """A softmax (or log_softmax) over the model's softmax output again, over the same
+    axis (frameworks/common.py, _note_reapplied). Judged where a loss is made of it: in
+    the user's loss (label smoothing, distillation, a soft-target cross-entropy), or a
+    log_softmax, which is what a loss takes; a softmax taken twice to make predictions
+    only flattens them, and the argmax stays."""
+    act, loss = head.activation, head.loss
+    if not in_users_loss(head) and "log_softmax" not in loss.name:
+        return
+    yield Finding(
+        "HL001",
+        f"softmax output is fed to {loss_phrase(head)}, which applies softmax to it again: the probabilities "
+        f"flatten towards uniform (over C classes none can exceed e / (e + C - 1)), so the loss cannot approach 0 "
+        f"and gradients shrink; apply softmax once: return the logits from the model, or take the log of the "
+        f"probabilities it gives",
         act.node,
         related_head(head),
         head,

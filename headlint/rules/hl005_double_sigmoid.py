@@ -26,6 +26,9 @@ def check(head: Head):
     act, loss = head.activation, head.loss
     if act is None or loss is None or act.kind != "sigmoid" or loss.applies != "sigmoid":
         return
+    if loss.kind == "reapplied":
+        yield Finding("HL005", _reapplied(head), where(head), related_head(head), head)
+        return
     if loss.from_logits:
         fix = "remove the sigmoid (activation=None) or set from_logits=False"
         if loss.framework is Framework.KERAS:
@@ -47,6 +50,20 @@ def check(head: Head):
         related_head(head),
         head,
     )
+
+
+def _reapplied(head: Head) -> str:
+    """A sigmoid applied to the model's sigmoid output again (frameworks/common.py,
+    _note_reapplied): in the user's loss (a Dice loss that starts with ``torch.sigmoid``),
+    or wherever predictions are made."""
+    if in_users_loss(head):
+        harm = ("every prediction is squeezed into (0.5, 0.73) before the loss scores it, so a negative can never "
+                "score below 0.5 and gradients shrink")
+    else:
+        harm = ("every prediction is squeezed into (0.5, 0.73), so a threshold at 0.5 calls every example "
+                "positive and the probabilities are wrong")
+    return (f"sigmoid output is fed to {loss_phrase(head)}, which applies sigmoid to it again: {harm}; apply sigmoid "
+            f"once: drop this one, or return the logits from the model")
 
 
 # --- the fix --------------------------------------------------------------------------
