@@ -429,6 +429,8 @@ class Interpreter:
                 owner.attrs[target.attr.value] = value
             elif isinstance(owner, ModelV) and owner.library is not None:  # ``model.fc = nn.Linear(512, 2)``
                 frameworks.libraries.head_replaced(owner, target.attr.value, value, None, self)
+            elif isinstance(owner, ModelV):  # ``net = nn.Sequential(); net.features = ...``
+                frameworks.attribute_set(owner, target.attr.value, branches.collapse(value))
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute):
             owner = self.eval(target.value.value, scope, ctx)
             if isinstance(owner, ModelV) and owner.library is not None:  # ``model.classifier[6] = ...``

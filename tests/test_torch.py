@@ -669,3 +669,14 @@ def test_a_loss_or_model_named_by_a_literal_through_getattr():
                  'crit = getattr(Options, "loss", nn.CrossEntropyLoss)()\nloss = crit(net(x), y)\n') == ["HL001"]
     # of a module not known, the attribute may well exist: neither it nor the default is assumed
     assert codes(head + 'crit = getattr(losses, "Focal", nn.CrossEntropyLoss)()\nloss = crit(net(x), y)\n') == []
+
+
+def test_a_sequential_filled_by_add_module_or_attribute_assignment():
+    # d2l's fine-tuning nets: ``net = nn.Sequential(); net.features = ...; net.output_new = ...``
+    start = "import torch\nfrom torch import nn\nnet = nn.Sequential()\n"
+    train = "loss = nn.CrossEntropyLoss()(net(torch.randn(8, 4)), torch.randint(0, 3, (8,)))\n"
+    assigned = "net.features = nn.Linear(4, 16)\nnet.output_new = nn.Sequential(nn.Linear(16, 3), nn.Softmax(dim=1))\n"
+    assert codes(start + assigned + train) == ["HL001"]
+    assert codes(start + 'net.add_module("fc", nn.Linear(4, 3))\nnet.add_module("sm", nn.Softmax(dim=1))\n' + train) == ["HL001"]
+    # a plain attribute is not a layer of the stack
+    assert codes(start + assigned.replace(", nn.Softmax(dim=1)", "") + "net.name = 'dogs'\n" + train) == []

@@ -250,6 +250,12 @@ def call_method(receiver: Value, name: str, site) -> Value:
     return Tensor() if isinstance(receiver, Tensor) else UNKNOWN
 
 
+def attribute_set(model: ModelV, name: str, value: Value) -> None:
+    """``model.<name> = value`` on a model the program builds (not a library's)."""
+    if model.framework is Framework.TORCH:
+        torch_adapter.attribute_set(model, name, value)
+
+
 def model_method(model: ModelV, name: str, site) -> Optional[Value]:
     if name in ("forward", "call", "__call__"):
         return call_model(model, site)

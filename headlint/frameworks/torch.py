@@ -14,7 +14,7 @@ import libcst as cst
 
 from .. import vocabulary as V
 from ..records import Framework
-from ..values import UNKNOWN, ActObj, Const, DictV, Instance, ModelV, Seq, Value
+from ..values import UNKNOWN, ActObj, Const, DictV, Instance, LayerObj, ModelV, PassObj, Seq, ShapeObj, Value
 
 
 def sequential(site) -> ModelV:
@@ -81,6 +81,15 @@ HANDLERS = {
     "torch.nn.ModuleDict": module_dict,
     "collections.OrderedDict": ordered_dict,
 }
+
+def attribute_set(model: ModelV, name: str, value: Value) -> None:
+    """``net.output_new = nn.Sequential(...)`` on an ``nn.Sequential()``: Module's
+    ``__setattr__`` registers a module as the stack's next layer, as ``add_module`` does
+    (d2l's fine-tuning nets are built so); other values are plain attributes."""
+    if model.items is not None and isinstance(value, (LayerObj, ActObj, PassObj, ShapeObj, ModelV)):
+        model.items.append(value)
+        model._output = None
+
 
 def model_method(model: ModelV, name: str, site) -> Value | None:
     if name in V.SELF_METHODS:
