@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional
 
 from . import noqa, syntax
 from .discover import shown_path
-from .records import WRAPPER_CALLED, FileError, Finding, Located, Span, internal_error
+from .records import WRAPPER_CALLED, FileError, Finding, Located, Span, internal_error, loss_place
 from .source import Source, read, read_bytes, unfiltered
 from .syntax import readable_text
 
@@ -465,7 +465,7 @@ def _located(
         text = where.position(span.line)
         return text if span.path == at.path else f"{span.path}, {text}"
 
-    loss_at = next((position(s, w) for label, (s, w) in related if label == "loss applied here"), None)
+    loss_at = next((position(s, w) for label, (s, w) in related if loss_place(label)), None)
     message = finding.message.replace("{loss_at}", loss_at or "elsewhere")
     classes_at = next((position(s, w) for label, (s, w) in related if label == "classes read here"), None)
     message = message.replace("{classes_at}", classes_at or "elsewhere")

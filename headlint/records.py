@@ -248,8 +248,16 @@ class Related:
 
 # The related location of the user's own loss that a framework loss is applied in:
 # ``{wrapper_at}`` in a message becomes where it is, as ``{loss_at}`` becomes the
-# place labelled "loss applied here" (engine.py).
+# place where the loss meets the output (engine.py): LOSS_APPLIED, or where the
+# program applies the output's activation again (Loss kind "reapplied").
 WRAPPER_CALLED = "loss wrapper called here"
+LOSS_APPLIED = "loss applied here"
+APPLIED_AGAIN = " applied again here"  # after the activation: "sigmoid applied again here"
+
+
+def loss_place(label: str) -> bool:
+    """Is a related location labelled ``label`` the one ``{loss_at}`` names?"""
+    return label == LOSS_APPLIED or label.endswith(APPLIED_AGAIN)
 
 
 @dataclass(frozen=True)

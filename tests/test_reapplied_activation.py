@@ -41,6 +41,8 @@ def test_a_dice_loss_that_applies_sigmoid_to_a_sigmoid_output():
     (finding,) = result.findings
     assert finding.code == "HL005" and finding.span.line == 10  # the model's sigmoid
     assert "DiceLoss" in finding.message and "torch.sigmoid" in finding.message and "again" in finding.message
+    assert [(label, span.line) for label, span in finding.related] == [
+        ("sigmoid applied again here", 14), ("loss wrapper called here", 22)]
     # the UNet returning logits is the right pair for this loss
     assert codes(TORCH + UNET.replace("torch.sigmoid(self.conv(x))", "self.conv(x)") + DICE + TRAIN) == []
     # a loss that takes probabilities as they are

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
-from ..records import WRAPPER_CALLED, Finding, Fix, Head
+from ..records import APPLIED_AGAIN, LOSS_APPLIED, WRAPPER_CALLED, Finding, Fix, Head
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ def related_loss(head: Head) -> tuple:
 
     related = []
     if head.link is not None and head.link.node is not None:
-        related.append(Related("loss applied here", head.link.node))
+        # an activation the program's own code applies again (records.Loss kind "reapplied")
+        again = head.loss is not None and head.loss.kind == "reapplied"
+        related.append(Related(f"{head.loss.applies}{APPLIED_AGAIN}" if again else LOSS_APPLIED, head.link.node))
     if head.loss is not None and head.loss.node is not None and head.loss.node is not getattr(head.link, "node", None):
         related.append(Related("loss created here", head.loss.node))
     through = getattr(head.link, "through", None)
