@@ -93,14 +93,15 @@ def _head(pred: Value, loss, fact: TargetFact, node, link_kind: str = "call", co
 
 
 def _applied_outside(model: ModelV, own: list) -> list:
-    """A softmax applied to the model's output outside the model and read as classes
-    (``torch.max(F.softmax(model(x), dim=0), dim=1)``, in accuracy code) is a head of
-    its own, one per such softmax: the distribution the code treats as the classes.
-    ``own``: the activations of the model's outputs, heads already."""
+    """A softmax applied to the model's output outside the model is a head of its own,
+    one per such softmax: read as classes (``torch.max(F.softmax(model(x), dim=0),
+    dim=1)``, in accuracy code), or only made (``F.softmax(net(x), dim=0)`` written to a
+    submission file): the distribution the code treats as the classes. ``own``: the
+    activations of the model's outputs, heads already."""
     found: list = []
     seen: list = list(own)
-    for read in model.class_reads:
-        act = read.activation
+    applied = [(read.activation, read.layer) for read in model.class_reads] + list(model.applied_softmaxes)
+    for act, layer in applied:
         if act is None or act.kind not in ("softmax", "log_softmax") or act.moved:
             continue
         if any(act.same(other) for other in seen):
@@ -109,7 +110,7 @@ def _applied_outside(model: ModelV, own: list) -> list:
         found.append(Head(
             framework=model.framework,
             model=model.name,
-            output_layer=read.layer,
+            output_layer=layer,
             activation=act,
             classifier_evidence=tuple(model.classifier_evidence),
             class_reads=tuple(model.class_reads),

@@ -193,6 +193,9 @@ class ModelV(Value):
     applied: bool = False  # a Keras model called on a tensor: a layer of another model (or eager inference)
     # Where the code reads this model's output as classes (records.ClassRead)
     class_reads: list = field(default_factory=list)
+    # (softmax, layer) of each softmax or log_softmax the code applies to this model's
+    # output outside it (``F.softmax(net(x), dim=0)`` to make predictions)
+    applied_softmaxes: list = field(default_factory=list)
     library: Any = None  # a model a library built (frameworks/libraries.py): its row and units
     _output: Optional[Value] = None
     _computing: bool = False

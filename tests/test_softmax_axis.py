@@ -468,3 +468,15 @@ class Classifier(nn.Module):
         return F.softmax(self.fc(x), dim=0)
 """
     ) == expected
+
+
+def test_a_softmax_made_outside_the_model_over_the_batch_of_a_known_rank():
+    # d2l's dog-breed submission: probabilities written out, not read as classes
+    backbone = TORCH + "import torchvision\nnet = nn.Sequential()\nnet.features = torchvision.models.resnet34(pretrained=True)\n"
+    head = "net.output_new = nn.Sequential(nn.Linear(1000, 256), nn.ReLU(), nn.Linear(256, 120))\n"
+    predict = "for data, label in test_iter:\n    output = F.softmax(net(data), dim={})\n    preds.extend(output.numpy())\n"
+    assert codes(backbone + head + predict.format(0)) == ["HL008"]  # (batch, 1000) -> (batch, 120)
+    assert codes(backbone + head + predict.format(1)) == []
+    # a rank not known (a policy acting on one state, or on a batch): not judged
+    policy = TORCH + "policy = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))\n"
+    assert codes(policy + "probs = F.softmax(policy(state), dim=0)\naction = torch.multinomial(probs, 1)\n") == []

@@ -179,15 +179,7 @@ def call_model(model: ModelV, site) -> Value:
             # applies the layer it is given, so only this call says what comes out
             return common.tag(out, model)
         return summary
-    summary = common.model_output(model, site.interp)
-    given = site.arg(None, 0)
-    if (model.items is not None and isinstance(given, Tensor) and given.rank is not None
-            and isinstance(summary, Tensor) and summary.rank is None):
-        # ``self.classifier(x.view(n, -1))``: a stack of layers keeps the rank it is given
-        ranked = common.fold_from(Tensor(rank=given.rank), model.items, site.interp)
-        if isinstance(ranked, Tensor) and ranked.rank is not None:
-            return common.tag(ranked, model)
-    return summary
+    return common.stack_output(model, site.arg(None, 0), site.interp)
 
 
 def _depends_on_input(model: ModelV, site) -> bool:

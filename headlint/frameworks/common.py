@@ -100,7 +100,14 @@ def activation_fn(spec: V.ActivationFn, site, value: Value) -> Tensor:
     node = getattr(site, "spelled", None) or site.node
     act = Activation(spec.kind, axis, given, _display(spec.display, axis, given, spec.axis_param), node, spelling)
     _note_reapplied(value, act, site)
-    return apply_activation(value, act)
+    out = apply_activation(value, act)
+    owner = site.ctx.owner
+    if (isinstance(value, Tensor) and value.model is not None and act.kind in ("softmax", "log_softmax")
+            and (owner is None or owner.framework is None)):
+        # a softmax the code applies to a model's output outside any module (a module's
+        # own softmax is part of its output, judged as that module's head)
+        value.model.applied_softmaxes.append((out.act, out.layer))
+    return out
 
 
 # An activation a second one re-applies: a sigmoid again, a softmax again or its log.
@@ -379,7 +386,7 @@ def _apply_module(obj: Value, value: Value, interp: Evaluator, node=None) -> Val
     if isinstance(obj, Tensor) and obj.act is None and obj.model is None:
         return Tensor(rank=obj.rank)  # ``keras.Input(shape=...)`` opening a Sequential
     if isinstance(obj, ModelV):
-        return model_output(obj, interp)
+        return stack_output(obj, value, interp)
     if isinstance(obj, Instance) and obj.model is not None:
         return model_output(obj.model, interp)
     return Tensor()
@@ -442,6 +449,19 @@ def tag(raw: Value, model: ModelV) -> Value:
 def fold(items: list, interp: Evaluator) -> Value:
     """A Sequential stack: each item applied to the previous one's output."""
     return fold_from(Tensor(), items, interp)
+
+
+def stack_output(model: ModelV, given: Value, interp: Evaluator) -> Value:
+    """A model's output on ``given``: its summary, but a stack of layers keeps the rank
+    it is given where its summary cannot say (``self.classifier(x.view(n, -1))``; a
+    Sequential nested in another after a library backbone's (batch, features))."""
+    summary = model_output(model, interp)
+    if (model.items is not None and isinstance(given, Tensor) and given.rank is not None
+            and isinstance(summary, Tensor) and summary.rank is None):
+        ranked = fold_from(Tensor(rank=given.rank), model.items, interp)
+        if isinstance(ranked, Tensor) and ranked.rank is not None:
+            return tag(ranked, model)
+    return summary
 
 
 def fold_from(value: Value, items: list, interp: Evaluator) -> Value:
