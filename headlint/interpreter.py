@@ -997,8 +997,8 @@ class Interpreter:
         made = frameworks.call_qualified(qual, site)
         name = instance.cls.name
         if isinstance(made, LayerObj):
-            args = made.layer.name[made.layer.name.find("("):] if "(" in made.layer.name else ""
-            made.layer = replace(made.layer, name=f"{name}{args}")
+            _, paren, args = made.layer.name.partition("(")
+            made.layer = replace(made.layer, name=f"{name}{paren}{args}")
         elif isinstance(made, LossObj):
             made.loss = replace(made.loss, name=f"{name}, a subclass of {made.loss.name}")
         elif isinstance(made, ActObj):
@@ -1177,8 +1177,9 @@ class Interpreter:
                 self._built.append(instance)
         # A subclass of a framework layer or loss is a module of its own only where it
         # overrides what calling it runs; otherwise it is the object it builds
-        overrides = isinstance(cls.lookup(frameworks.forward_name(cls.framework)), Function) if cls.framework else False
-        if cls.framework is not None and (cls.object_base is None or overrides):
+        if cls.framework is not None and (
+            cls.object_base is None or isinstance(cls.lookup(frameworks.forward_name(cls.framework)), Function)
+        ):
             instance.model = frameworks.module_model(instance, self)
         init = cls.lookup("__init__")
         if isinstance(init, Function):

@@ -229,8 +229,6 @@ def criterion(kb: KerasBundle, head: Head, choices: Choices, kind: str = "", fro
     cls_name, checks, target, has_from_logits = LOSSES[kind]
     options = choices.options(source_args(head.loss.args), checks) if own else {}
     if has_from_logits:
-        if from_logits is None and own and head.loss.kind == "reapplied":
-            from_logits = True  # the crossentropy that applies the activation (REAPPLIED_AS)
         options["from_logits"] = choices.from_logits(head) if from_logits is None and own else bool(from_logits)
     fn = getattr(kb.keras.losses, cls_name)(**options)
     return Criterion(fn, options.get("reduction", "sum_over_batch_size"), target, cls_name)

@@ -524,8 +524,9 @@ def method(receiver: Value, name: str, site) -> Value | None:
             args = (dtype.value if isinstance(dtype, Const) else (dtype.name.lower() if isinstance(dtype, Qual) else None),)
         fact = targets.transfer(rule, receiver.fact, args, f".{name}()", site.node)
         rank = _rank_after(V.RANK_METHODS.get(name), receiver.rank, site, 0)
-        axes = _reduced_axes(site) if name in V.REDUCTION_METHODS else None
+        axes = None
         if name in V.REDUCTION_METHODS:
+            axes = _reduced_axes(site)
             rank = _reduced_rank(receiver, axes) if axes is not None else None
         if name == "mean" and axes is not None:
             averaged = _averaged(receiver, axes, rank)

@@ -87,8 +87,13 @@ def attribute_set(model: ModelV, name: str, value: Value) -> None:
     ``__setattr__`` registers a module as the stack's next layer, as ``add_module`` does
     (d2l's fine-tuning nets are built so); other values are plain attributes."""
     if model.items is not None and isinstance(value, (LayerObj, ActObj, PassObj, ShapeObj, ModelV)):
-        model.items.append(value)
-        model._output = None
+        _stack(model, value)
+
+
+def _stack(model: ModelV, module: Value) -> None:
+    """``module`` becomes the last layer of the Sequential ``model``."""
+    model.items.append(module)
+    model._output = None
 
 
 def model_method(model: ModelV, name: str, site) -> Value | None:
@@ -103,7 +108,6 @@ def model_method(model: ModelV, name: str, site) -> Value | None:
         return model
     if model.items is not None and name in ("append", "add_module"):
         module = site.arg("module", 1) if name == "add_module" else site.arg("module", 0)
-        model.items.append(module if module is not None else UNKNOWN)
-        model._output = None
+        _stack(model, module if module is not None else UNKNOWN)
         return model
     return None
