@@ -639,7 +639,11 @@ class Interpreter:
             return branches.keyed(node.slice[0].slice.value, base.items)  # a registry looked up by a setting
         if isinstance(base, branches.Alt):
             return branches.alternatives((guard, picked(self.subscript(option, index))) for guard, option in base.options)
-        return picked(self.subscript(base, index))
+        result = picked(self.subscript(base, index))
+        if index is None and isinstance(base, Tensor) and base.model is None and base.rank is not None and isinstance(result, Tensor):
+            rank = _sliced_rank(node.slice, base.rank)  # ``X[:, :-1]`` of data: the axes its index keeps
+            return result.derived(rank=rank) if rank is not None else result
+        return result
 
     def subscript(self, base: Value, index: Optional[Value]) -> Value:
         index = branches.collapse(index) if index is not None else None
@@ -659,6 +663,9 @@ class Interpreter:
         if isinstance(base, Tensor):
             if isinstance(index, Const) and type(index.value) is int and base.rank is not None and base.rank >= 2:
                 # ``model.predict(x)[0]``: one example; its last axis still holds the units
+                return base.derived(rank=base.rank - 1)
+            if _one_integer(index) and base.model is None and base.rank is not None and base.rank >= 1:
+                # ``self.X[idx]`` in a dataset's ``__getitem__``: one row of the data
                 return base.derived(rank=base.rank - 1)
             # indexing keeps the activation and the facts, not the rank nor the unit count
             reshaped = base.reshaped()
@@ -1256,6 +1263,25 @@ def _class_column(elements) -> Optional[int]:
     return len(before) if before and full else None
 
 
+def _sliced_rank(elements, rank: int) -> Optional[int]:
+    """The rank after an index written with slices, integer literals and ``None``
+    (``X[:, :-1]`` keeps both axes, ``X[:, 0]`` keeps one, ``y[:, None]`` adds one);
+    None for any other index (a mask, a variable, ``...``)."""
+    taken = kept = 0
+    for element in elements:
+        part = element.slice
+        if isinstance(part, cst.Slice):
+            taken, kept = taken + 1, kept + 1
+        elif isinstance(part.value, cst.Integer) or (
+                isinstance(part.value, cst.UnaryOperation) and isinstance(part.value.expression, cst.Integer)):
+            taken += 1
+        elif isinstance(part.value, cst.Name) and part.value.value == "None":
+            kept += 1
+        else:
+            return None
+    return rank - taken + kept if taken <= rank else None
+
+
 def _literal_slice(bounds: list, items: list) -> Optional[list]:
     """``items[a:b:c]`` when each bound is an integer literal or absent, else None."""
     if not all(bound is None or (isinstance(bound, Const) and type(bound.value) is int) for bound in bounds):
@@ -1363,6 +1389,13 @@ def _join_returns(returns: list, joined: bool = False) -> Value:
             result = join(result, value)
         return branches.collapse(result)
     return branches.alternatives(chosen)
+
+
+def _one_integer(index) -> bool:
+    """An index that picks one position along the first axis: an int, or a 0-d tensor."""
+    if isinstance(index, Const):
+        return type(index.value) is int
+    return isinstance(index, Tensor) and index.rank == 0
 
 
 def _row_of(tensor: Tensor) -> Tensor:

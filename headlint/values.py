@@ -316,7 +316,7 @@ class Frame:
         return Frame(tuple((name, self.column(name)) for name in names), (), None) if names else self
 
     def table(self) -> "Tensor":
-        return Tensor(fact=self.whole(), frame=self)
+        return Tensor(fact=self.whole(), frame=self, rank=2)  # (rows, columns)
 
 
 @dataclass(eq=False)

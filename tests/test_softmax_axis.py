@@ -117,7 +117,8 @@ def test_torch_sequential_ranks(body, expected):
         ("x.flatten(start_dim=1)", []),
         ("x", []),
         ("x.view(x.size(0), -1).T", []),  # transposed: the batch is not axis 0 any more
-        ("x.view(x.size(0), -1)[:, :784]", []),
+        ("x.view(x.size(0), -1)[:, :784]", ["HL008"]),  # slices keep both axes
+        ("x.view(x.size(0), -1)[:, 0]", []),  # an integer takes one: 1-D
         ("F.dropout(x.view(x.size(0), -1), training=self.training)", ["HL008"]),  # dropout keeps the rank
         ("torch.dropout(x.flatten(1), 0.5, True)", ["HL008"]),
         ("F.dropout(x)", []),

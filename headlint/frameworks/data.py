@@ -92,9 +92,43 @@ def _sizes(site) -> tuple | None:
 _DRAW_OPTIONS = frozenset({"requires_grad", "device", "dtype", "layout", "pin_memory", "generator"})
 
 
+def drawn_rank(qual: str, site) -> Optional[int]:
+    """How many axes a draw or allocation has, from how its shape is written
+    (vocabulary.DRAW_SHAPES), its sizes literals or not: ``torch.randn(n, 10)`` and
+    ``np.zeros((n, 1))`` are 2-D. None where the shape is held in a variable."""
+    row = V.DRAW_SHAPES.get(qual)
+    if row is None or any(arg.star for arg in site.node.args):
+        return None
+    param, position, how = row
+    if how == "vector":
+        return 1
+    if how == "like":
+        given = site.arg(param, position)
+        return given.rank if isinstance(given, Tensor) else None
+    if how == "sizes" and not (param is not None and site.arg(param) is not None):
+        sizes = site.args[position:]
+        if len(sizes) == 1:
+            return _shape_rank(sizes[0])
+        return len(sizes) if sizes and not any(isinstance(size, Seq) for size in sizes) else None
+    if position is None:  # the last positional argument: ``torch.randint(0, 10, (n, 1))``
+        shape = site.arg(param) or (site.args[-1] if site.args else None)
+    else:
+        shape = site.arg(param, position)
+    return _shape_rank(shape)
+
+
+def _shape_rank(shape) -> Optional[int]:
+    """The rank a shape argument gives: a tuple or list of sizes, or one size."""
+    if isinstance(shape, Seq):
+        return len(shape.items) if not any(isinstance(item, Seq) for item in shape.items) else None
+    if isinstance(shape, Const) and isinstance(shape.value, int) and not isinstance(shape.value, bool):
+        return 1
+    return None
+
+
 def source(qual: str, site) -> Value:
     kind, sign = V.DATA_SOURCES[qual]
-    drawn = draw(kind, sign, qual, site).derived(shape=_sizes(site))
+    drawn = draw(kind, sign, qual, site).derived(shape=_sizes(site), rank=drawn_rank(qual, site))
     if site.literal("requires_grad") is True and drawn.shape is not None and len(drawn.shape) == 2:
         # ``W = torch.randn(784, 10, requires_grad=True)``: a weight matrix written by hand
         # (frameworks/tensorflow.py), of units not known, as an ``nn.Parameter``'s
@@ -263,19 +297,65 @@ def elementwise(rule: str, qual: str, site) -> Value:
     args = ()
     if rule in ("clip", "clip_min"):
         args = (_number(site.arg("min", 1) or site.arg("a_min", 1) or site.arg("clip_value_min", 1)),)
-    return Tensor(fact=targets.transfer(rule, base, args, f"{name}()", site.node))
+    return Tensor(fact=targets.transfer(rule, base, args, f"{name}()", site.node), rank=_kept_rank(name, value))
+
+
+def _kept_rank(name: str, value) -> Optional[int]:
+    """The rank after an elementwise function or a conversion (vocabulary.RANK_KEEPING):
+    the array's; a nested literal list converted (``np.array([[0, 1], [1, 0]])``) has
+    as many axes as it nests."""
+    if name not in V.RANK_KEEPING:
+        return None
+    if isinstance(value, Tensor):
+        return value.rank
+    if isinstance(value, Seq) and name in V.ARRAY_CONVERSIONS:
+        return literal_rank(value)
+    return None
+
+
+def literal_rank(value) -> Optional[int]:
+    """How deep a literal list of numbers nests: ``[[0., 1.], [1., 0.]]`` is 2-D; None
+    when its items are not alike (a ragged list, tensors in a list)."""
+    if not isinstance(value, Seq):
+        return 0 if isinstance(value, Const) and isinstance(value.value, (int, float)) else None
+    if not value.items:
+        return 1
+    inner = {literal_rank(item) for item in value.items}
+    if len(inner) != 1 or None in inner:
+        return None
+    return 1 + inner.pop()
 
 
 def dataset(site) -> Value:
+    """``TensorDataset(X, y)``, ``from_tensor_slices((x, y))``: one row of each array per element."""
     columns = list(site.args)
     if len(columns) == 1 and isinstance(columns[0], Seq):  # from_tensor_slices((x, y))
         columns = list(columns[0].items)
-    return _columns(columns)
+    return _columns(columns, sliced=True)
 
 
-def _columns(values: list) -> Dataset:
-    """A dataset of these columns, each with its facts only (a batch stacks rows)."""
-    return Dataset([Tensor(fact=c.fact) if isinstance(c, (Tensor, Seq)) else UNKNOWN for c in values])
+def _columns(values: list, sliced: bool = False) -> Dataset:
+    """A dataset of these columns, each with its facts and its rank only; ``sliced``:
+    each element is one row of the arrays given (one axis fewer)."""
+    def column(value) -> Value:
+        if not isinstance(value, (Tensor, Seq)):
+            return UNKNOWN
+        rank = value.rank if isinstance(value, Tensor) else None
+        if sliced and rank is not None:
+            rank = rank - 1 if rank >= 1 else None
+        return Tensor(fact=value.fact, rank=rank)
+    return Dataset([column(value) for value in values])
+
+
+def batched(data: Dataset, change: Optional[int]) -> Dataset:
+    """The elements of a loader that stacks ``data``'s elements (``change`` 1) or
+    splits them back into rows (-1), or stacks them in a way not known (None): each
+    column's rank changes, its facts stay."""
+    def column(value) -> Value:
+        if isinstance(value, Tensor) and change is not None and value.rank is not None and value.rank + change >= 0:
+            return value.derived(rank=value.rank + change)
+        return value.derived(rank=None) if isinstance(value, Tensor) else value
+    return Dataset([column(value) for value in data.columns])
 
 
 def image_transform(qual: str, site) -> Value:
@@ -325,14 +405,24 @@ def train_test_split(site) -> Value:
 
 def _kept(value: Value) -> Tensor:
     """An array or table split, shuffled or resampled: its facts (and a table's columns)."""
-    return Tensor(fact=value.fact, frame=value.frame if isinstance(value, Tensor) else None)
+    if not isinstance(value, Tensor):
+        return Tensor(fact=value.fact)
+    return Tensor(fact=value.fact, frame=value.frame, rank=value.rank)
 
 
 def loader(site) -> Value:
+    """``DataLoader(dataset, batch_size=32)``: the dataset's elements stacked into
+    batches, one axis more. ``batch_size=None`` gives them one by one; a ``collate_fn``
+    of the program's own may stack them in any shape."""
     first = site.arg("dataset", 0)
     if isinstance(first, Instance):
-        return rows(first, site.interp, site.ctx) or UNKNOWN
-    return first if isinstance(first, Dataset) else UNKNOWN
+        first = rows(first, site.interp, site.ctx)
+    if not isinstance(first, Dataset):
+        return UNKNOWN
+    if site.has(*V.LOADER_COLLATE):
+        return batched(first, None)
+    size = site.arg(*V.LOADER_BATCH_SIZE)
+    return first if isinstance(size, Const) and size.value is None else batched(first, 1)
 
 
 def rows(instance: Instance, interp, ctx) -> Dataset | None:
@@ -342,7 +432,7 @@ def rows(instance: Instance, interp, ctx) -> Dataset | None:
     getitem = instance.cls.lookup(V.ITEM_METHOD)
     if not isinstance(getitem, Function) or instance.model is not None:
         return None
-    item = interp.call_function(getitem, [instance, Tensor()], {}, ctx)
+    item = interp.call_function(getitem, [instance, Tensor(rank=0)], {}, ctx)  # idx: one integer
     columns = item.items if isinstance(item, Seq) else [item]
     if not any(isinstance(column, Tensor) for column in columns):
         return None
@@ -475,7 +565,8 @@ def method(receiver: Value, name: str, site) -> Value | None:
         if name in ("fit_transform", "transform"):
             if receiver.encodes:
                 return Tensor(fact=one_hot_encoded(receiver.encodes, receiver.result, site, ("X", 0)))
-            return Tensor(fact=receiver.result)
+            # scikit-learn's scalers take and give 2-D arrays (samples, features)
+            return Tensor(fact=receiver.result, rank=2 if receiver.result.kind == "continuous" else None)
         if name == "fit":
             return receiver
         if name == "inverse_transform":
@@ -491,7 +582,9 @@ def method(receiver: Value, name: str, site) -> Value | None:
         kind, sign = V.RNG_METHODS[name]
         return draw(kind, sign, f"numpy.random.{name}", site)
     if isinstance(receiver, Dataset):
-        return receiver  # batch(), shuffle(), prefetch(): the same columns
+        if name in V.BATCHING_METHODS:  # tf.data's ``batch(32)``: each element gains a batch axis
+            return batched(receiver, V.BATCHING_METHODS[name])
+        return receiver  # shuffle(), prefetch(), map() of tf.data: the same columns
     if isinstance(receiver, Seq) and name == "append":
         receiver.items.append(site.arg(None, 0) or UNKNOWN)
         return Const(None)

@@ -32,6 +32,20 @@ DATA_SOURCES = {
     "numpy.identity": ("label", "nonneg"),
 }
 ONE_HOT = {"numpy.eye": ("N", 0), "numpy.identity": ("n", 0)}
+# Where a draw or an allocation takes its shape, so that its rank (number of axes) is
+# known whether the sizes are literals or not: (parameter, position, how). "sizes":
+# one size per argument from ``position`` on (``np.random.randn(n, 10)``); "shape": one
+# argument holding the shape, a tuple or list of sizes, or a single size
+# (``np.zeros((n, 10))``, ``np.random.normal(0, 1, size=(n, 3))``). numpy's own
+# signatures (numpy/random/mtrand.pyx, numpy/_core/multiarray.py).
+DRAW_SHAPES = {
+    **{f"numpy.random.{name}": (None, 0, "sizes") for name in ("randn", "rand")},
+    **{f"numpy.random.{name}": ("size", 0, "shape") for name in ("standard_normal", "random", "random_sample")},
+    **{f"numpy.random.{name}": ("size", 2, "shape") for name in ("normal", "uniform", "randint", "binomial")},
+    **{f"numpy.random.{name}": ("size", 1, "shape") for name in ("poisson", "exponential", "choice")},
+    **{f"numpy.{name}": ("shape", 0, "shape") for name in ("zeros", "ones", "empty")},
+    **{f"numpy.{name}": (None, 0, "vector") for name in ("arange", "linspace")},
+}
 # Allocations whose elements the code then writes (vocabulary/torch.py says more).
 BUFFERS = {"numpy.zeros": 0, "numpy.ones": 1, "numpy.empty": None}
 
@@ -96,6 +110,8 @@ ELEMENTWISE = {
     "as_tensor": "keep",
     "from_numpy": "keep",
     "FloatTensor": "keep",
+    "DoubleTensor": "keep",
+    "Tensor": "keep",
     "LongTensor": "label",
     "convert_to_tensor": "keep",
     "constant": "keep",
@@ -154,6 +170,19 @@ RANK_METHODS = {
     "view": "sizes", "reshape": "sizes", "resize": "sizes", "flatten": "flatten",
     **{name: "keep" for name in ("float", "double", "half", "to", "cuda", "cpu", "contiguous", "type_as")},
 }
+
+# Functions that keep the rank of the array they are given (elementwise maths and
+# conversions between numpy, torch and TensorFlow), by name under ELEMENTWISE_MODULES;
+# the conversions also give a nested literal list its rank
+# (``torch.tensor([[0., 1.], [1., 0.]])`` is 2-D).
+ARRAY_CONVERSIONS = frozenset({
+    "array", "asarray", "tensor", "as_tensor", "from_numpy", "Tensor", "FloatTensor", "DoubleTensor",
+    "LongTensor", "convert_to_tensor", "constant", "float32", "float64",
+})
+RANK_KEEPING = ARRAY_CONVERSIONS | frozenset({
+    "abs", "absolute", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "square", "sign", "tanh",
+    "sigmoid", "relu", "floor", "ceil", "round", "clip", "clamp", "clip_by_value", "cumsum", "diff",
+})
 
 # Reads of a prediction's classes along one axis (frameworks/data.py records them for
 # HL008 and HL012): (the axis's parameter names, its position among the arguments

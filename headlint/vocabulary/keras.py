@@ -112,6 +112,7 @@ DATA_SOURCES = {
     "keras.ops.one_hot": ("label", "nonneg"),
 }
 ONE_HOT = {"keras.utils.to_categorical": ("num_classes", 1), "keras.ops.one_hot": ("num_classes", 1)}
+DRAW_SHAPES = {qual: ("shape", 0, "shape") for qual in ("keras.random.normal", "keras.random.uniform")}
 
 # keras.datasets (Keras 2 and 3, tf.keras): ``load_data()`` gives ((x_train, y_train),
 # (x_test, y_test)). What they hold: images of 0-255 ("images") or word-index sequences

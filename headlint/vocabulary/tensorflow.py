@@ -116,7 +116,11 @@ DATA_SOURCES = {
     "tensorflow.one_hot": ("label", "nonneg"),
 }
 ONE_HOT = {"tensorflow.one_hot": ("depth", 1)}
+DRAW_SHAPES = {qual: ("shape", 0, "shape") for qual in DATA_SOURCES if qual != "tensorflow.one_hot"}
 DATASETS = frozenset({"tensorflow.data.Dataset.from_tensor_slices"})
+# tf.data methods that change what one element is: ``batch(32)`` stacks elements into
+# batches (one axis more), ``unbatch()`` splits them into rows; by how many axes.
+BATCHING_METHODS = {"batch": 1, "padded_batch": 1, "unbatch": -1}
 
 # TF 1's graph inputs, fed by ``sess.run(..., feed_dict=...)``: the data a graph is
 # trained on (the labels of ``tf.square(y - label)``), of the rank their literal shape

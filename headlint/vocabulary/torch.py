@@ -147,6 +147,16 @@ DATA_SOURCES = {
     "torch.nn.functional.one_hot": ("label", "nonneg"),
 }
 ONE_HOT = {"torch.nn.functional.one_hot": ("num_classes", 1)}
+# Where a draw takes its shape (vocabulary/data.py, DRAW_SHAPES): torch's factories
+# take sizes as arguments or as one sequence (``torch.randn(n, 10)``, ``torch.zeros((n, 1))``);
+# ``randint(low=0, high, size)``'s size is its last positional argument; the ``*_like``
+# ones copy their input's; ``randperm``, ``arange`` and ``linspace`` make vectors.
+DRAW_SHAPES = {
+    **{f"torch.{name}": ("size", 0, "sizes") for name in ("randn", "rand", "zeros", "ones", "empty")},
+    "torch.randint": ("size", None, "shape"),
+    **{f"torch.{name}": ("input", 0, "like") for name in ("randn_like", "rand_like", "randint_like", "bernoulli")},
+    **{f"torch.{name}": (None, 0, "vector") for name in ("randperm", "arange", "linspace")},
+}
 
 # Allocations whose elements the code then writes (``t = torch.zeros(n); t[:k] = 1``):
 # the value every element starts with, None when it is not set. A typed constructor
@@ -160,6 +170,11 @@ SIZED_ONLY = frozenset(name for name in BUFFERS if name.endswith("Tensor"))
 
 DATASETS = frozenset({"torch.utils.data.TensorDataset"})
 LOADERS = frozenset({"torch.utils.data.DataLoader"})
+# DataLoader(dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+# num_workers=0, collate_fn=None, ...): (parameter, position). ``batch_size=None``
+# turns batching off; a collate_fn decides the batches' shape.
+LOADER_BATCH_SIZE = ("batch_size", 1)
+LOADER_COLLATE = ("collate_fn", 6)
 # The map-style dataset protocol: ``dataset[idx]`` is one example, which a DataLoader
 # batches; a class of the checked code that defines it is read through it.
 ITEM_METHOD = "__getitem__"
