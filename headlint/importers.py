@@ -32,8 +32,8 @@ import os
 import re
 from typing import Callable, Iterable, Optional
 
-from .discover import is_notebook, shown_path, walk
-from .project import ROOT_MARKERS, Project, digest
+from .discover import shown_path, walk
+from .project import ROOT_MARKERS, Project, digest, import_statements, import_targets
 from .records import FileError
 from .source import read_bytes
 
@@ -48,14 +48,6 @@ MAX_PROJECT_FILES = 50_000
 MAX_HOPS = 3
 MAX_CONTEXT = 32
 
-# An import statement at the start of a line: ``from X import (a, b)`` over several
-# lines, ``from X import a, \`` continued, ``import a.b as c, d``.
-_IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|(?:[^\n\\#;]|\\\r?\n)*)"
-    rb"|import[ \t]+(?P<dotted>(?:[^\n\\#;]|\\\r?\n)+))",
-    re.MULTILINE,
-)
-_AS = re.compile(r"\s+as\s+\w+\s*$")
 # A name bound at a file's top level, read by a pattern: ``def name``, ``class name``,
 # ``name = ...`` or ``name: T = ...`` at the start of a line.
 _TOP_BINDING = re.compile(rb"^(?:(?:async[ \t]+)?def|class)[ \t]+(\w+)|^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
@@ -118,7 +110,7 @@ def importers_of(
                     data = data_of[path] = _read(path)
                 if not any(word in data for word in words):
                     continue  # the pre-filter: it names none of them
-                imported[path] = _targets(_statements(data, path, memo))
+                imported[path] = import_targets(_statements(data, path, memo))
                 del data_of[path]
             for dotted, level in imported[path]:
                 # only a name ending in a stem can be one of them: resolve those alone
@@ -203,21 +195,6 @@ def _read(path: str) -> bytes:
     return b"" if isinstance(data, FileError) else data
 
 
-def _targets(statements: list) -> list:
-    """The modules an import statement may load, as (dotted name, level):
-    ``import a.b`` loads a and a.b; ``from .m import x`` loads .m and, when x is a
-    submodule, .m.x."""
-    targets = []
-    for module, level, names in statements:
-        if names is None:
-            parts = module.split(".")
-            targets.extend((".".join(parts[: i + 1]), 0) for i in range(len(parts)))
-        else:
-            targets.append((module, level))
-            targets.extend(((f"{module}.{name}" if module else name), level) for name in names if name != "*")
-    return [(dotted, level) for dotted, level in targets if dotted or level]
-
-
 def _statements(data: bytes, path: str, memo) -> list:
     """(module, level, names or None for ``import module``) of each import statement,
     from the memo when this content was read before."""
@@ -226,40 +203,7 @@ def _statements(data: bytes, path: str, memo) -> list:
         kept = memo.get_value(key)
         if kept is not None:
             return kept
-    text = _program(path, data) if is_notebook(path) else data
-    statements = list(_parse(text))
+    statements = import_statements(path, data)
     if key is not None:
         memo.put_value(key, statements)
     return statements
-
-
-def _program(path: str, data: bytes) -> bytes:
-    """A notebook's code cells as one program, as notebook.py reads them (import
-    statements are all we look at)."""
-    from . import notebook  # json and its helpers: only for a notebook
-
-    book = notebook.read(path, data)
-    return b"" if isinstance(book, FileError) else book.program.encode("utf-8", "surrogatepass")
-
-
-def _parse(data: bytes):
-    for match in _IMPORT.finditer(data):
-        if match.group("dotted") is not None:
-            for part in _split(match.group("dotted")):
-                yield (part, 0, None)
-            continue
-        module = match.group("module").decode("ascii", "replace")
-        level = len(module) - len(module.lstrip("."))
-        names = tuple(_split(match.group("names").strip().strip(b"()")))
-        yield (module.lstrip("."), level, names)
-
-
-def _split(text: bytes) -> list:
-    """``a as b, c.d,`` -> ["a", "c.d"] (comments and continuations dropped)."""
-    text = re.sub(rb"#[^\n]*", b"", text).replace(b"\\\n", b" ").replace(b"\\\r\n", b" ")
-    names = []
-    for part in text.decode("utf-8", "replace").split(","):
-        name = _AS.sub("", part.strip()).strip()
-        if name and all(piece.isidentifier() for piece in name.split(".")) or name == "*":
-            names.append(name)
-    return names

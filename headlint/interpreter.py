@@ -37,6 +37,7 @@ from .values import (
     LayerObj,
     Lazy,
     LossObj,
+    Many,
     ModelV,
     ModuleV,
     Partial,
@@ -319,8 +320,10 @@ class Interpreter:
                 merged[name] = b  # the body left the function; only else flows on
             elif a is None or b is None or a is b:
                 merged[name] = a if b is None else b
-            elif mode is not None or self.spent():
-                merged[name] = join(a, b)  # one side does not train: nothing to choose between
+            elif mode is not None:
+                merged[name] = _trained_side(a if mode else b, join(a, b))
+            elif self.spent():
+                merged[name] = join(a, b)
             else:
                 merged[name] = branches.branch(a, b, stmt.test)
         scope.vars.clear()
@@ -474,6 +477,8 @@ class Interpreter:
             return Seq(list(iterable.columns))
         if isinstance(iterable, Tensor):
             return _row_of(iterable)
+        if isinstance(iterable, Many):
+            return iterable.element
         if isinstance(iterable, Seq) and iterable.items:
             first = iterable.items[0]
             for item in iterable.items[1:]:
@@ -836,6 +841,8 @@ class Interpreter:
             value = self.eval(element, inner, ctx)
         if isinstance(node, cst.DictComp):
             return UNKNOWN
+        if isinstance(value, Tensor) and value.model is not None and not isinstance(node, cst.GeneratorExp):
+            return Many(value)  # ``[net(x) for x in inputs]``, then concatenated: the model's outputs
         held = _data_fact(value)
         return Tensor(fact=held) if held is not None else UNKNOWN
 
@@ -1391,6 +1398,22 @@ def _join_returns(returns: list, joined: bool = False) -> Value:
     return branches.alternatives(chosen)
 
 
+# Squashing activations applied to each unit on its own: a row of such an output is
+# one too, and rounding it reads it as class scores.
+_ELEMENTWISE_OUTPUTS = frozenset({"sigmoid", "tanh"})
+
+
+def _trained_side(trained: Value, joined: Value) -> Value:
+    """A name set on both sides of ``if self.training:``: what flows on to the code
+    after it is the training side's model output (``outputs = [net(x) for x in inputs]``
+    in training, a mean over time steps in evaluation, then one loss for both), which a
+    join would lose; anything else is joined, as the other side does not train."""
+    if isinstance(trained, Tensor) and trained.model is not None and not (
+            isinstance(joined, Tensor) and joined.model is trained.model):
+        return trained
+    return joined
+
+
 def _one_integer(index) -> bool:
     """An index that picks one position along the first axis: an int, or a 0-d tensor."""
     if isinstance(index, Const):
@@ -1409,6 +1432,11 @@ def _row_of(tensor: Tensor) -> Tensor:
         units_last = tensor.layer is None or tensor.layer.kind in ("dense", "linear")
         if tensor.rank is not None and tensor.rank >= 2 and units_last:
             return tensor.derived(rank=tensor.rank - 1)
+        if tensor.model is not None and act is not None and act.kind in _ELEMENTWISE_OUTPUTS:
+            # ``for p in preds: torch.round(p)``: each row is still the model's sigmoid
+            # output, its layout not known (as ``preds[i]`` gives it)
+            reshaped = tensor.reshaped()
+            return reshaped.derived(rank=None) if reshaped.rank is not None else reshaped
         return Tensor(fact=tensor.fact)
     if not isinstance(act.axis, int) or act.axis == 0:
         return Tensor(fact=tensor.fact)

@@ -31,8 +31,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .discover import is_notebook
 from .records import FileError
-from .source import Source, decode
+from .source import Source, decode, mentions_framework, read_bytes
 from .syntax import readable_text
 
 # Markers of a project's root: resolution never climbs above it.
@@ -55,6 +56,21 @@ KEPT_SOURCE_CHARS = 1_500_000
 # cut into files) holds a handful of them; a folder of more Python files than this is
 # a package, whose modules import what they use.
 MAX_SNIPPETS = 40
+# How far an entry point's imports are followed to find the framework code it runs
+# (``main.py`` -> ``train.py`` -> ``models/__init__.py``), and how many files at most.
+MAX_REACH_HOPS = 3
+MAX_REACH_FILES = 16
+
+# An import statement at the start of a line: ``from X import (a, b)`` over several
+# lines, ``from X import a, \`` continued, ``import a.b as c, d``. Read by a pattern,
+# not a parser: the files are not parsed yet when these are asked about.
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|(?:[^\n\\#;]|\\\r?\n)*)"
+    rb"|import[ \t]+(?P<dotted>(?:[^\n\\#;]|\\\r?\n)+))",
+    re.MULTILINE,
+)
+_AS = re.compile(r"\s+as\s+\w+\s*$")
+_MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"]", re.MULTILINE)
 
 
 @dataclass
@@ -109,6 +125,55 @@ def file_digest(path: str) -> Optional[str]:
 
 def _reading_order(name: str) -> list:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", name) if part]
+
+
+def import_statements(path: str, data: bytes) -> list:
+    """(module, level, names or None for ``import module``) of each import statement
+    of a file (of a notebook, its code cells)."""
+    if is_notebook(path):
+        from . import notebook  # json and its helpers: only for a notebook
+
+        book = notebook.read(path, data)
+        data = b"" if isinstance(book, FileError) else book.program.encode("utf-8", "surrogatepass")
+    return list(_parse_imports(data))
+
+
+def import_targets(statements: list) -> list:
+    """The modules an import statement may load, as (dotted name, level):
+    ``import a.b`` loads a and a.b; ``from .m import x`` loads .m and, when x is a
+    submodule, .m.x."""
+    targets = []
+    for module, level, names in statements:
+        if names is None:
+            parts = module.split(".")
+            targets.extend((".".join(parts[: i + 1]), 0) for i in range(len(parts)))
+        else:
+            targets.append((module, level))
+            targets.extend(((f"{module}.{name}" if module else name), level) for name in names if name != "*")
+    return [(dotted, level) for dotted, level in targets if dotted or level]
+
+
+def _parse_imports(data: bytes):
+    for match in _IMPORT.finditer(data):
+        if match.group("dotted") is not None:
+            for part in _imported_names(match.group("dotted")):
+                yield (part, 0, None)
+            continue
+        module = match.group("module").decode("ascii", "replace")
+        level = len(module) - len(module.lstrip("."))
+        names = tuple(_imported_names(match.group("names").strip().strip(b"()")))
+        yield (module.lstrip("."), level, names)
+
+
+def _imported_names(text: bytes) -> list:
+    """``a as b, c.d,`` -> ["a", "c.d"] (comments and continuations dropped)."""
+    text = re.sub(rb"#[^\n]*", b"", text).replace(b"\\\n", b" ").replace(b"\\\r\n", b" ")
+    names = []
+    for part in text.decode("utf-8", "replace").split(","):
+        name = _AS.sub("", part.strip()).strip()
+        if name and all(piece.isidentifier() for piece in name.split(".")) or name == "*":
+            names.append(name)
+    return names
 
 
 class Project:
@@ -202,6 +267,39 @@ class Project:
             if found is not None:
                 return found
         return None
+
+    def entry_point(self, path: str, data: bytes) -> bool:
+        """Is a file that imports no framework itself an entry point of the program
+        that runs the project's model code (``main.py``: ``from model import Net; from
+        train import fit; fit(Net())``), which the pre-filter must not skip? A script
+        (outside any package), a notebook, or a module with a ``__main__`` guard, whose
+        imports reach a module of the project that imports a framework, up to
+        MAX_REACH_HOPS imports away (MAX_REACH_FILES files read). A package's other
+        modules are its library: they reach its framework code through its
+        ``__init__.py`` without running any of it."""
+        inside_package = os.path.isfile(os.path.join(os.path.dirname(os.path.abspath(path)), "__init__.py"))
+        if inside_package and not is_notebook(path) and _MAIN_GUARD.search(data) is None:
+            return False
+        seen = {os.path.realpath(path)}
+        frontier = [(path, data)]
+        for _ in range(MAX_REACH_HOPS):
+            reached = []
+            for importer, text in frontier:
+                for dotted, level in import_targets(import_statements(importer, text)):
+                    found = self.resolve(importer, dotted, level)
+                    if found is None or os.path.realpath(found) in seen:
+                        continue
+                    if len(seen) > MAX_REACH_FILES:
+                        return False
+                    seen.add(os.path.realpath(found))
+                    imported = read_bytes(found)
+                    if isinstance(imported, FileError):
+                        continue
+                    if mentions_framework(imported):
+                        return True
+                    reached.append((found, imported))
+            frontier = reached
+        return False
 
     def namespace(self, importer: str, module: str, level: int) -> bool:
         """Is ``module`` a folder of the project without ``__init__.py`` (a namespace

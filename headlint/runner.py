@@ -22,7 +22,7 @@ from typing import Iterator, Optional
 from .engine import FileResult, check_source, skipped
 from .project import Project, digest
 from .records import FileError, internal_error
-from .source import read, read_bytes
+from .source import read, read_bytes, unfiltered
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None, project: Optional[Projec
     open buffers through Project.overlay); default: each worker's own."""
     ready: dict = {}
     pending: list = []  # (index, task, source.Source, cache key)
+    resolver = Project()  # follows the imports of files the pre-filter would skip
     for index, task in enumerate(tasks):
         data = read_bytes(task.path) if task.data is None else task.data
         if isinstance(data, FileError):
@@ -69,6 +70,8 @@ def check_files(tasks: list, jobs: int = 1, cache=None, project: Optional[Projec
         key = cache.key(task.path, digest(data), tuple(sorted(task.select))) if cache and task.cacheable else None
         hit = cache.get(key) if key is not None else None
         source = read(task.path, data) if hit is None else None
+        if hit is None and source is None and resolver.entry_point(task.path, data):
+            source = unfiltered(task.path, data)  # an entry point running the project's model code
         if hit is not None:
             ready[index] = hit
         elif source is None:

@@ -119,6 +119,14 @@ class Seq(Value):
 
 
 @dataclass(eq=False)
+class Many(Value):
+    """A list a comprehension builds of a model's outputs (``[net(x) for x in inputs]``):
+    of a length not known, each element like ``element``."""
+
+    element: Value
+
+
+@dataclass(eq=False)
 class DictV(Value):
     items: dict  # literal key -> Value
 

@@ -230,3 +230,48 @@ def test_a_package_that_imports_its_own_submodules_still_leads_to_them(tmp_path,
     write(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": own_import, "pkg/models.py": MODELS, "train.py": script})
     found = findings(run_cli("check", "--output-format", "json", "--no-cache", "train.py", cwd=tmp_path))
     assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "pkg/models.py", 10)]
+
+
+ENTRY_POINT = {
+    "pyproject.toml": "",
+    "models.py": MODELS,
+    "training.py": """\
+        import torch
+
+
+        def fit(model, loader, epochs=10):
+            criterion = torch.nn.CrossEntropyLoss()
+            for _ in range(epochs):
+                for x, y in loader:
+                    criterion(model(x), y).backward()
+        """,
+    # the program's entry point imports only the project's own modules, no framework
+    "main.py": """\
+        from models import Net
+        from training import fit
+        from settings import EPOCHS
+
+        fit(Net(), loader, EPOCHS)
+        """,
+    "settings.py": "EPOCHS = 5\n",
+}
+
+
+@pytest.mark.parametrize("given", [".", "main.py", "models.py"], ids=["the project", "the entry point", "the model file"])
+def test_an_entry_point_that_imports_only_the_projects_modules_is_checked(tmp_path, given):
+    # its imports reach framework code, so the pre-filter keeps it: the model it builds
+    # meets the loss the trainer module applies; given the model file alone (a commit
+    # staging only it), main.py is its importer, read as context
+    write(tmp_path, ENTRY_POINT)
+    document = json.loads(run_cli("check", "--output-format", "json", "--no-cache", given, cwd=tmp_path).stdout)
+    found = document["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("HL001", "models.py", 10)]
+    assert ("passed to fit() here", "main.py", 5) in {(r["message"], r["path"], r["line"]) for r in found[0]["related"]}
+
+
+def test_a_file_whose_imports_reach_no_framework_is_still_skipped(tmp_path):
+    # a broken file is reported only when it is read as model code: its imports decide
+    write(tmp_path, {**ENTRY_POINT, "report.py": "from settings import EPOCHS\nprint(EPOCHS\n",
+                     "plot.py": "from models import Net\nprint(Net(\n"})
+    document = json.loads(run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path).stdout)
+    assert [e["path"] for e in document["errors"]] == ["plot.py"]

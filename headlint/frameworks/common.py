@@ -20,6 +20,7 @@ from ..values import (
     Instance,
     LayerObj,
     LossObj,
+    Many,
     ModelV,
     PassObj,
     Qual,
@@ -484,8 +485,11 @@ def logarithm(value: Value) -> Optional[Tensor]:
 
 
 def concatenated(items: Value) -> Optional[Tensor]:
-    """``torch.cat([p1, p2])`` of outputs that all end in the same activation: an
-    output with that activation (its unit count is no longer known)."""
+    """``torch.cat([p1, p2])`` of outputs that all end in the same activation (or of
+    ``[net(x) for x in inputs]``): an output with that activation (its unit count is no
+    longer known)."""
+    if isinstance(items, Many):
+        items = Seq([items.element])
     if not isinstance(items, Seq) or not items.items:
         return None
     tensors = [item for item in items.items if isinstance(item, Tensor)]
