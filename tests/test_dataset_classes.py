@@ -80,3 +80,12 @@ loss.backward()
 """
     assert codes(source) == ["HL002"]
     assert codes(source.replace("[[label] for label in y]", "[[0.5] for label in y]")) == []
+
+
+def test_a_dataset_class_returning_a_dict_gives_its_columns_by_key():
+    # ``{"features": x, "price": y}`` items, batched key by key by the DataLoader
+    source = PROGRAM.replace("return self.X[idx], self.y[idx]", 'return {"features": self.X[idx], "price": self.y[idx]}')
+    read = ("for batch in DataLoader(dataset, batch_size=32):\n"
+            "    loss = criterion(model(batch['features']), batch['price'])\n    loss.backward()")
+    assert codes(source.replace("READ", read)) == ["HL003"]
+    assert codes(source.replace("StandardScaler", "MinMaxScaler").replace("READ", read)) == []

@@ -68,6 +68,17 @@ def test_hl004_whatever_the_loss():
     assert fired("HL004", head("softmax", None, LINEAR10)) == []
 
 
+def test_hl004_with_a_crossentropy_over_classes_asks_for_one_unit_per_class():
+    # HL010's mistake too (the loss scores one class), reported once, by HL004
+    dense1, softmax = Layer("dense", 1, "Dense(1)"), Activation("softmax", axis=-1)
+    with_classes = Head(Framework.KERAS, "model", dense1, softmax, KERAS_CCE, None, TargetFact(), (), True)
+    (finding,) = RULES["HL004"].check(with_classes)
+    assert "one unit per class" in finding.message and "'categorical_crossentropy'" in finding.message
+    assert fired("HL010", with_classes) == []
+    (alone,) = RULES["HL004"].check(Head(Framework.KERAS, "model", dense1, softmax, None, None, TargetFact(), (), True))
+    assert "one unit per class" not in alone.message
+
+
 def test_hl004_keras_softmax_over_another_axis_is_not_the_unit_axis():
     keras_head = head("softmax", None, Layer("dense", 1, "Dense(1)"), framework=Framework.KERAS)
     assert fired("HL004", keras_head) == []  # axis=1 given: (batch, time, 1) over time

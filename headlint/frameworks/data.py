@@ -335,16 +335,19 @@ def dataset(site) -> Value:
 
 
 def _columns(values: list, sliced: bool = False) -> Dataset:
-    """A dataset of these columns, each with its facts and its rank only; ``sliced``:
-    each element is one row of the arrays given (one axis fewer)."""
-    def column(value) -> Value:
-        if not isinstance(value, (Tensor, Seq)):
-            return UNKNOWN
-        rank = value.rank if isinstance(value, Tensor) else None
-        if sliced and rank is not None:
-            rank = rank - 1 if rank >= 1 else None
-        return Tensor(fact=value.fact, rank=rank)
-    return Dataset([column(value) for value in values])
+    """A dataset of these columns; ``sliced``: each element is one row of the arrays
+    given (one axis fewer)."""
+    return Dataset([_column(value, sliced) for value in values])
+
+
+def _column(value, sliced: bool = False) -> Value:
+    """A dataset's column: its facts and its rank only."""
+    if not isinstance(value, (Tensor, Seq)):
+        return UNKNOWN
+    rank = value.rank if isinstance(value, Tensor) else None
+    if sliced and rank is not None:
+        rank = rank - 1 if rank >= 1 else None
+    return Tensor(fact=value.fact, rank=rank)
 
 
 def batched(data: Dataset, change: Optional[int]) -> Dataset:
@@ -352,6 +355,8 @@ def batched(data: Dataset, change: Optional[int]) -> Dataset:
     splits them back into rows (-1), or stacks them in a way not known (None): each
     column's rank changes, its facts stay."""
     def column(value) -> Value:
+        if isinstance(value, DictV):  # dict items are batched key by key
+            return DictV({key: column(item) for key, item in value.items.items()})
         if isinstance(value, Tensor) and change is not None and value.rank is not None and value.rank + change >= 0:
             return value.derived(rank=value.rank + change)
         return value.derived(rank=None) if isinstance(value, Tensor) else value
@@ -427,12 +432,17 @@ def loader(site) -> Value:
 
 def rows(instance: Instance, interp, ctx) -> Dataset | None:
     """A dataset class of the checked code (``torch.utils.data.Dataset``'s protocol):
-    the columns its ``__getitem__`` returns (``return self.X[idx], self.y[idx]``). None
-    without one, or when it returns no data."""
+    the columns its ``__getitem__`` returns (``return self.X[idx], self.y[idx]``), or one
+    dict of them (``return {"inp": x, "label": y}``, which a DataLoader batches key by
+    key). None without one, or when it returns no data."""
     getitem = instance.cls.lookup(V.ITEM_METHOD)
     if not isinstance(getitem, Function) or instance.model is not None:
         return None
     item = interp.call_function(getitem, [instance, Tensor(rank=0)], {}, ctx)  # idx: one integer
+    if isinstance(item, DictV):
+        if not any(isinstance(value, Tensor) for value in item.items.values()):
+            return None
+        return Dataset([DictV({key: _column(value) for key, value in item.items.items()})])
     columns = item.items if isinstance(item, Seq) else [item]
     if not any(isinstance(column, Tensor) for column in columns):
         return None

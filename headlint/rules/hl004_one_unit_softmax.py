@@ -14,20 +14,27 @@ from __future__ import annotations
 from typing import Optional
 
 from ..records import Finding, Fix, Framework, Head
-from .base import Rule
-from .outputs import one_unit_softmax
+from .base import Rule, loss_phrase, related_loss
+from .outputs import one_unit_classes, one_unit_softmax
 
 
 def check(head: Head):
     if not one_unit_softmax(head):
         return
     act, layer = head.activation, head.output_layer
+    instead = f"for two classes {_INSTEAD.get(head.framework, _INSTEAD[None])}"
+    related = ()
+    if one_unit_classes(head):
+        # the loss reads classes over the one unit too: HL010's mistake, reported here once
+        instead = (f"{loss_phrase(head)} then scores a single class, so its loss is 0 as well: give the layer one "
+                   f"unit per class, or {instead}")
+        related = related_loss(head)
     yield Finding(
         "HL004",
         f"softmax over a single unit ({layer.name}) outputs 1.0 whatever the input, so the model learns nothing; "
-        f"for two classes {_INSTEAD.get(head.framework, _INSTEAD[None])}",
+        + instead,
         act.node,
-        (),
+        related,
         head,
     )
 
