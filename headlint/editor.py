@@ -37,8 +37,8 @@ from .importers import importers_of
 from .project import Project
 from .records import FileError, Located, Probing, Span
 from .rules import RULES
-from .runner import Task, check_files
-from .source import _NOQA, read  # _NOQA: the one definition of what ``# noqa`` looks like
+from .runner import Task, check_files, read_checked
+from .source import _NOQA, read_bytes  # _NOQA: the one definition of what ``# noqa`` looks like
 
 ERROR, WARNING, INFORMATION = "error", "warning", "information"
 
@@ -303,7 +303,10 @@ class Workspace:
     def _source(self, path: str):
         document = self.documents.get(os.path.realpath(path))
         # the document's text as the CLI reads a file (pre-filter, decoding, notebooks)
-        return read(path, None if document is None else _encoded(document.text))
+        data = read_bytes(path) if document is None else _encoded(document.text)
+        if isinstance(data, FileError):
+            return data
+        return read_checked(path, data, self.project)
 
     def _forget_evidence(self, key: str) -> None:
         for known in [k for k in self.evidence if k[1] == key]:

@@ -69,9 +69,7 @@ def check_files(tasks: list, jobs: int = 1, cache=None, project: Optional[Projec
             continue
         key = cache.key(task.path, digest(data), tuple(sorted(task.select))) if cache and task.cacheable else None
         hit = cache.get(key) if key is not None else None
-        source = read(task.path, data) if hit is None else None
-        if hit is None and source is None and resolver.entry_point(task.path, data):
-            source = unfiltered(task.path, data)  # an entry point running the project's model code
+        source = read_checked(task.path, data, resolver) if hit is None else None
         if hit is not None:
             ready[index] = hit
         elif source is None:
@@ -92,6 +90,16 @@ def check_files(tasks: list, jobs: int = 1, cache=None, project: Optional[Projec
             ready[index] = result
         result = ready.pop(index)
         yield _as_context(result, given) if tasks[index].context else _fixes_in(result, given)
+
+
+def read_checked(path: str, data: bytes, resolver: Project):
+    """The file as a check reads it (source.read: decoded, or None when the pre-filter
+    skips it), an entry point that runs the project's model code included, whatever
+    framework it imports itself (project.Project.entry_point)."""
+    source = read(path, data)
+    if source is None and resolver.entry_point(path, data):
+        return unfiltered(path, data)
+    return source
 
 
 def _as_context(result: FileResult, given: set) -> FileResult:
