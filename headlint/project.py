@@ -287,11 +287,12 @@ class Project:
             for importer, text in frontier:
                 for dotted, level in import_targets(import_statements(importer, text)):
                     found = self.resolve(importer, dotted, level)
-                    if found is None or os.path.realpath(found) in seen:
+                    real = os.path.realpath(found) if found is not None else None
+                    if real is None or real in seen:
                         continue
                     if len(seen) > MAX_REACH_FILES:
                         return False
-                    seen.add(os.path.realpath(found))
+                    seen.add(real)
                     imported = read_bytes(found)
                     if isinstance(imported, FileError):
                         continue

@@ -439,13 +439,11 @@ def rows(instance: Instance, interp, ctx) -> Dataset | None:
     if not isinstance(getitem, Function) or instance.model is not None:
         return None
     item = interp.call_function(getitem, [instance, Tensor(rank=0)], {}, ctx)  # idx: one integer
-    if isinstance(item, DictV):
-        if not any(isinstance(value, Tensor) for value in item.items.values()):
-            return None
-        return Dataset([DictV({key: _column(value) for key, value in item.items.items()})])
-    columns = item.items if isinstance(item, Seq) else [item]
+    columns = list(item.items.values()) if isinstance(item, DictV) else item.items if isinstance(item, Seq) else [item]
     if not any(isinstance(column, Tensor) for column in columns):
         return None
+    if isinstance(item, DictV):
+        return Dataset([DictV({key: _column(value) for key, value in item.items.items()})])
     return _columns(columns)
 
 
